@@ -1,0 +1,4 @@
+using Nanogate;
+
+var app = NanogateApp.Build(args);
+await app.RunAsync();

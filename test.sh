@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs every suite: unit, integration (real Kestrel + SQLite), and the e2e/browser suites when present.
+# Installs what it needs where it can; skips a part with a visible message where it cannot.
+set -uo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+results_dir="$PWD/.test-results"
+rm -rf "$results_dir" && mkdir -p "$results_dir"
+passed=0; failed=0; skipped=0; broken=()
+
+note() { printf '\n==== %s ====\n' "$*"; }
+
+count_dotnet() { # $1 = trx file of a dotnet test run
+  [ -f "$1" ] || return 1
+  local counters
+  counters=$(grep -oE '<Counters [^>]*' "$1" | head -n 1)
+  [ -n "$counters" ] || return 1
+  local total p f
+  total=$(sed -E 's/.* total="([0-9]+)".*/\1/' <<<"$counters")
+  p=$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")
+  f=$(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + total - p - f))
+}
+
+note "build"
+if ! dotnet build Nanogate.slnx -c Release -nologo -v quiet 2>&1 | tee "$results_dir/build.log" | grep -E 'error|Build succeeded' ; then :; fi
+if ! grep -q 'Build succeeded' "$results_dir/build.log"; then
+  echo "Build failed."; echo "Passed: 0, Failed: 1"; exit 1
+fi
+
+for project in tests/Nanogate.Tests tests/Nanogate.IntegrationTests; do
+  name=$(basename "$project")
+  note "$name"
+  dotnet test "$project" -c Release --no-build -nologo --results-directory "$results_dir" \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" 2>&1 | tee "$results_dir/$name.log" | grep -vE '^\s*$' | tail -n 40
+  if ! count_dotnet "$results_dir/$name.trx"; then
+    echo "$name did not report results"; failed=$((failed + 1)); broken+=("$name")
+  fi
+done
+
+for suite in e2e/run.sh; do
+  if [ -x "$suite" ]; then
+    note "$suite"
+    "$suite" "$results_dir" 2>&1 | tee "$results_dir/e2e.log"
+    line=$(grep -E '^e2e: [0-9]+ passed, [0-9]+ failed' "$results_dir/e2e.log" | tail -n 1)
+    if [ -n "$line" ]; then
+      p=$(sed -E 's/e2e: ([0-9]+) passed.*/\1/' <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+      s=$(sed -nE 's/.* ([0-9]+) skipped.*/\1/p' <<<"$line"); s=${s:-0}
+      passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+    else
+      echo "$suite did not report results"; failed=$((failed + 1))
+    fi
+  fi
+done
+
+note "summary"
+echo "Passed: $passed, Failed: $failed, Skipped: $skipped"
+echo "Summary: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
