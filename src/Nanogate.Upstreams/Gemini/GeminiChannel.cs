@@ -1,0 +1,415 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Nanogate.Upstreams.Channels;
+
+namespace Nanogate.Upstreams.Gemini;
+
+/// <summary>
+/// An upstream channel speaking Gemini's REST API (Google's generativelanguage API or the simulator).
+/// Owns one <see cref="SocketsHttpHandler"/>: create one per channel and keep it for the process lifetime.
+/// Upstream faults come back as <see cref="UpstreamFailure"/>s; only the caller's cancellation throws.
+/// </summary>
+public sealed class GeminiChannel : IUpstreamChannel, IDisposable
+{
+    /// <summary>Default cap on a response body or a single SSE event.</summary>
+    public const int DefaultMaxResponseBytes = 64 * 1024 * 1024;
+
+    private const int MaxErrorBodyBytes = 256 * 1024;
+    private const int StreamReadBufferBytes = 64 * 1024;
+
+    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
+
+    private readonly Func<Uri> _baseUrl;
+    private readonly string? _apiKey;
+    private readonly TimeSpan _requestTimeout;
+    private readonly int _maxResponseBytes;
+    private readonly ILogger _logger;
+    private readonly SocketsHttpHandler _handler;
+    private readonly HttpClient _client;
+
+    /// <summary>Creates a channel.</summary>
+    /// <param name="name">Unique channel name.</param>
+    /// <param name="kind">"gemini" or "simulator".</param>
+    /// <param name="baseUrl">Returns the base URL (e.g. https://generativelanguage.googleapis.com); asked on every call.</param>
+    /// <param name="apiKey">Sent as <c>x-goog-api-key</c>; none when null or empty.</param>
+    /// <param name="requestTimeout">Limit for a whole call, including reading the body or the whole stream.</param>
+    /// <param name="connectTimeout">Limit for establishing a connection.</param>
+    /// <param name="logger">Where to log (sizes and statuses only).</param>
+    /// <param name="maxResponseBytes">Largest body or SSE event accepted; larger is <see cref="UpstreamFailureKind.Malformed"/>.</param>
+    public GeminiChannel(
+        string name,
+        string kind,
+        Func<Uri> baseUrl,
+        string? apiKey,
+        TimeSpan requestTimeout,
+        TimeSpan connectTimeout,
+        ILogger logger,
+        int maxResponseBytes = DefaultMaxResponseBytes)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
+        ArgumentNullException.ThrowIfNull(baseUrl);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(requestTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(connectTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(maxResponseBytes, 0);
+
+        Name = name;
+        Kind = kind;
+        _baseUrl = baseUrl;
+        _apiKey = string.IsNullOrEmpty(apiKey) ? null : apiKey;
+        _requestTimeout = requestTimeout;
+        _maxResponseBytes = maxResponseBytes;
+        _logger = logger;
+        _handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            ConnectTimeout = connectTimeout,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AutomaticDecompression = DecompressionMethods.All,
+        };
+        _client = new HttpClient(_handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    /// <summary>Creates a channel from bound options (fixed base URL).</summary>
+    public GeminiChannel(GeminiChannelOptions options, ILogger logger)
+        : this(
+            ValidOptions(options).Name,
+            options.Kind,
+            () => options.BaseUrl!,
+            options.ApiKey,
+            options.RequestTimeout,
+            options.ConnectTimeout,
+            logger,
+            options.MaxResponseBytes)
+    {
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <inheritdoc />
+    public string Kind { get; }
+
+    /// <inheritdoc />
+    public async Task<UpstreamResponse> GenerateContentAsync(UpstreamRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var started = Stopwatch.GetTimestamp();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_requestTimeout);
+
+        UpstreamFailure failure;
+        try
+        {
+            using var message = CreateRequest(request, stream: false);
+            using var response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                failure = await ReadFailureAsync(response, timeout.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                var body = await ReadBodyAsync(response.Content, _maxResponseBytes, timeout.Token).ConfigureAwait(false);
+                if (body is null)
+                {
+                    failure = new UpstreamFailure(UpstreamFailureKind.Malformed, $"The upstream response exceeds {_maxResponseBytes} bytes.", null, 200);
+                }
+                else if (!GeminiResponseReader.IsSingleJsonObject(body.Value.Span))
+                {
+                    failure = new UpstreamFailure(UpstreamFailureKind.Malformed, "The upstream answered 200 with a body that is not one complete JSON object.", null, 200);
+                }
+                else
+                {
+                    var elapsed = ElapsedMs(started);
+                    GeminiChannelLog.Answered(_logger, Name, request.Model, request.RequestId, body.Value.Length, elapsed);
+                    return UpstreamResponse.Success(Name, body.Value);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (IsTransportFault(ex))
+        {
+            failure = TransportFailure(ex, timeout.IsCancellationRequested);
+        }
+
+        var failedAfter = ElapsedMs(started);
+        GeminiChannelLog.Failed(_logger, Name, request.Model, request.RequestId, failure.Kind, failure.UpstreamStatus, failedAfter);
+        return UpstreamResponse.Failed(Name, failure);
+    }
+
+    /// <inheritdoc />
+    public async Task<UpstreamStream> StreamGenerateContentAsync(UpstreamRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var started = Stopwatch.GetTimestamp();
+        // The timeout covers the whole stream, so its source lives as long as the stream (the owner disposes it).
+        var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_requestTimeout);
+        HttpResponseMessage? response = null;
+        UpstreamFailure failure;
+        try
+        {
+            using (var message = CreateRequest(request, stream: true))
+            {
+                response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            }
+
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                var elapsed = ElapsedMs(started);
+                GeminiChannelLog.StreamOpened(_logger, Name, request.Model, request.RequestId, elapsed);
+                var owner = new GeminiStreamOwner(response, timeout);
+                return UpstreamStream.Open(Name, ReadEventsAsync(response, request, timeout, cancellationToken, CancellationToken.None), owner);
+            }
+
+            failure = await ReadFailureAsync(response, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            response?.Dispose();
+            timeout.Dispose();
+            throw;
+        }
+        catch (Exception ex) when (IsTransportFault(ex))
+        {
+            failure = TransportFailure(ex, timeout.IsCancellationRequested);
+        }
+
+        response?.Dispose();
+        timeout.Dispose();
+        var failedAfter = ElapsedMs(started);
+        GeminiChannelLog.Failed(_logger, Name, request.Model, request.RequestId, failure.Kind, failure.UpstreamStatus, failedAfter);
+        return UpstreamStream.Failed(Name, failure);
+    }
+
+    /// <summary>Disposes the HTTP client and its connection pool.</summary>
+    public void Dispose()
+    {
+        _client.Dispose();
+        _handler.Dispose();
+    }
+
+    private static GeminiChannelOptions ValidOptions(GeminiChannelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        return errors.Count == 0
+            ? options
+            : throw new ArgumentException($"Invalid Gemini channel options '{options.Name}': {string.Join(" ", errors)}", nameof(options));
+    }
+
+    private static long ElapsedMs(long started) => (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+
+    private static bool IsTransportFault(Exception ex) =>
+        ex is HttpRequestException or IOException or OperationCanceledException or System.Net.Sockets.SocketException;
+
+    private HttpRequestMessage CreateRequest(UpstreamRequest request, bool stream)
+    {
+        var baseUrl = _baseUrl().AbsoluteUri.TrimEnd('/');
+        var method = stream ? ":streamGenerateContent?alt=sse" : ":generateContent";
+        var message = new HttpRequestMessage(HttpMethod.Post, new Uri($"{baseUrl}/v1beta/models/{Uri.EscapeDataString(request.Model)}{method}"))
+        {
+            Content = new ReadOnlyMemoryContent(request.Body),
+        };
+        message.Content.Headers.ContentType = JsonContentType;
+        if (_apiKey is not null)
+        {
+            message.Headers.TryAddWithoutValidation("x-goog-api-key", _apiKey);
+        }
+
+        return message;
+    }
+
+    private UpstreamFailure TransportFailure(Exception ex, bool timedOut)
+    {
+        if (ex is OperationCanceledException)
+        {
+            // Either our total timeout, or the handler's connect timeout (neither is the caller's cancellation).
+            return new UpstreamFailure(
+                UpstreamFailureKind.Timeout,
+                timedOut
+                    ? $"The upstream '{Name}' did not answer within {_requestTimeout.TotalSeconds:0.###} s."
+                    : $"Could not connect to upstream '{Name}' in time.");
+        }
+
+        if (ex.InnerException is TimeoutException || (ex is HttpRequestException && timedOut))
+        {
+            return new UpstreamFailure(UpstreamFailureKind.Timeout, $"Could not connect to upstream '{Name}' in time.");
+        }
+
+        // The message of a socket error names the host and port, never the key (it travels in a header).
+        return new UpstreamFailure(UpstreamFailureKind.Unavailable, Redact($"Could not reach upstream '{Name}': {ex.Message}"));
+    }
+
+    private string Redact(string message) =>
+        _apiKey is null ? message : message.Replace(_apiKey, "[redacted]", StringComparison.Ordinal);
+
+    private async Task<UpstreamFailure> ReadFailureAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        ReadOnlyMemory<byte> body = ReadOnlyMemory<byte>.Empty;
+        try
+        {
+            body = await ReadBodyAsync(response.Content, MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false) ?? ReadOnlyMemory<byte>.Empty;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            // The status is what matters; a broken error body only loses Google's message.
+        }
+
+        var retryAfter = response.Headers.RetryAfter switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+            _ => (TimeSpan?)null,
+        };
+        return GeminiErrorMapper.Map(status, body.Span, retryAfter, _apiKey);
+    }
+
+    /// <summary>Reads a whole body; null when it exceeds <paramref name="maxBytes"/>.</summary>
+    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
+    {
+        var declared = content.Headers.ContentLength;
+        if (declared > maxBytes)
+        {
+            return null;
+        }
+
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            if (declared is { } exact)
+            {
+                var buffer = new byte[exact];
+                var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: true, cancellationToken).ConfigureAwait(false);
+                return buffer.AsMemory(0, read);
+            }
+
+            // No Content-Length (chunked): grow by doubling, which copies each byte a bounded number of times.
+            var growing = new byte[64 * 1024];
+            var length = 0;
+            while (true)
+            {
+                if (length == growing.Length)
+                {
+                    if (growing.Length >= maxBytes)
+                    {
+                        // Full at the cap: one more byte would be too many.
+                        var probe = new byte[1];
+                        return await stream.ReadAsync(probe, cancellationToken).ConfigureAwait(false) == 0 ? growing.AsMemory(0, length) : null;
+                    }
+
+                    Array.Resize(ref growing, (int)Math.Min((long)growing.Length * 2, maxBytes));
+                }
+
+                var n = await stream.ReadAsync(growing.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    return growing.AsMemory(0, length);
+                }
+
+                length += n;
+            }
+        }
+    }
+
+    private async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadEventsAsync(
+        HttpResponseMessage response,
+        UpstreamRequest request,
+        CancellationTokenSource timeout,
+        CancellationToken callerToken,
+        [EnumeratorCancellation] CancellationToken enumeratorToken)
+    {
+        using var linked = enumeratorToken.CanBeCanceled
+            ? CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, enumeratorToken)
+            : null;
+        var token = linked?.Token ?? timeout.Token;
+        var events = 0;
+        var buffer = ArrayPool<byte>.Shared.Rent(StreamReadBufferBytes);
+        using var parser = new SseEventParser(_maxResponseBytes);
+        try
+        {
+            var stream = await Guard(() => response.Content.ReadAsStreamAsync(token)).ConfigureAwait(false);
+            var count = 0;
+            var position = 0;
+            while (true)
+            {
+                if (position == count)
+                {
+                    var current = stream;
+                    count = await Guard(() => current.ReadAsync(buffer, token).AsTask()).ConfigureAwait(false);
+                    position = 0;
+                    if (count == 0)
+                    {
+                        break;
+                    }
+                }
+
+                bool completed;
+                int consumed;
+                try
+                {
+                    completed = parser.Feed(buffer.AsSpan(position, count - position), out consumed);
+                }
+                catch (InvalidDataException ex)
+                {
+                    throw Fail(new UpstreamFailure(UpstreamFailureKind.Malformed, ex.Message, null, 200));
+                }
+
+                position += consumed;
+                if (completed)
+                {
+                    events++;
+                    yield return parser.Event;
+                }
+            }
+
+            if (parser.Complete())
+            {
+                events++;
+                yield return parser.Event;
+            }
+
+            GeminiChannelLog.StreamEnded(_logger, Name, request.Model, request.RequestId, events);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        // Translates a failure while reading into the stream contract: caller cancellation propagates,
+        // everything else becomes an UpstreamException.
+        async Task<T> Guard<T>(Func<Task<T>> read)
+        {
+            try
+            {
+                return await read().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (callerToken.IsCancellationRequested || enumeratorToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex) when (IsTransportFault(ex))
+            {
+                throw Fail(ex is OperationCanceledException || timeout.IsCancellationRequested
+                    ? new UpstreamFailure(UpstreamFailureKind.Timeout, $"The upstream '{Name}' stream did not finish within {_requestTimeout.TotalSeconds:0.###} s.")
+                    : new UpstreamFailure(UpstreamFailureKind.Unavailable, Redact($"The upstream '{Name}' stream broke: {ex.Message}")));
+            }
+        }
+
+        UpstreamException Fail(UpstreamFailure failure)
+        {
+            GeminiChannelLog.StreamFailed(_logger, Name, request.Model, request.RequestId, events, failure.Kind);
+            return new UpstreamException(failure);
+        }
+    }
+}
