@@ -1,3 +1,15 @@
+using Microsoft.Extensions.Options;
+using Nanogate.Accounts;
+using Nanogate.Admin;
+using Nanogate.Auth;
+using Nanogate.Catalog;
+using Nanogate.Core.Catalog;
+using Nanogate.Gemini;
+using Nanogate.Hosting;
+using Nanogate.Storage;
+using Nanogate.Storage.Accounts;
+using Nanogate.Storage.Ledger;
+using Nanogate.Storage.Sqlite;
 using Nanogate.Upstreams.Simulator;
 
 namespace Nanogate;
@@ -5,7 +17,7 @@ namespace Nanogate;
 /// <summary>The composition root: everything the one deployable serves, built from configuration.</summary>
 public static class NanogateApp
 {
-    /// <summary>Builds the application (tests call this with their own configuration).</summary>
+    /// <summary>Builds the application (tests call this with their own arguments).</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
@@ -14,10 +26,69 @@ public static class NanogateApp
             builder.WebHost.UseUrls("http://localhost:8080");
         }
 
+        AddOptions<StorageOptions>(builder, "Storage");
+        AddOptions<AdminOptions>(builder, "Admin");
+        AddOptions<BootstrapOptions>(builder, "Bootstrap");
+        AddOptions<UpstreamOptions>(builder, "Upstreams");
+        AddOptions<LimitsOptions>(builder, "Limits");
+        AddOptions<SimulatorOptions>(builder, "Simulator");
+        builder.Services.AddOptions<StorageOptions>().Validate(
+            o => string.Equals(o.Provider, "sqlite", StringComparison.OrdinalIgnoreCase),
+            "Storage:Provider 'postgres' is not available in this build yet; use 'sqlite' (the default).");
+
+        var limitMb = builder.Configuration.GetValue("Limits:MaxRequestBodyMB", 32);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limitMb * 1024L * 1024L);
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(ModelCatalog.Default);
+        services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory));
+        services.AddSingleton<IAccountStore, SqliteAccountStore>();
+        services.AddSingleton<ILedger, SqliteLedger>();
+        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<AdminAuthenticator>();
+        services.AddSingleton<ServerAddress>();
+        services.AddSingleton(ChannelSetup.CreateRouter);
+        services.AddSingleton<Bootstrapper>();
+        services.AddHostedService(sp => sp.GetRequiredService<Bootstrapper>());
+
         configure?.Invoke(builder);
         var app = builder.Build();
-        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
-        app.MapSimulator();
+
+        app.UseNanogateErrors();
+        app.UseRequestIds();
+        app.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
+        app.MapGet("/readyz", async (SqliteDatabase db, CancellationToken ct) =>
+        {
+            try
+            {
+                await db.ReadAsync(async c =>
+                {
+                    using var command = c.CreateCommand();
+                    command.CommandText = "SELECT 1";
+                    return await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
+                }, ct).ConfigureAwait(false);
+                return Results.Json(new { status = "ready" });
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return Results.Json(new { status = "unavailable", reason = "storage unreachable" }, statusCode: 503);
+            }
+        });
+
+        app.MapCatalogApi();
+        app.MapAccountApi();
+        app.MapGeminiApi();
+        app.MapAdminApi();
+        if (ChannelSetup.SimulatorEnabled(app.Configuration))
+        {
+            app.MapSimulator();
+        }
+
         return app;
     }
+
+    private static void AddOptions<T>(WebApplicationBuilder builder, string section)
+        where T : class => builder.Services.AddOptions<T>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
 }

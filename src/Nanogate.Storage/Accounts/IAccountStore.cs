@@ -1,0 +1,35 @@
+namespace Nanogate.Storage.Accounts;
+
+/// <summary>Accounts, their API keys, and instance settings.</summary>
+public interface IAccountStore
+{
+    /// <summary>Creates an account with a fresh webhook secret and, if <paramref name="initialCredits"/> &gt; 0, a top-up.</summary>
+    Task<Account> CreateAccountAsync(string name, long initialCredits, CancellationToken cancellationToken);
+
+    /// <summary>One account, or null.</summary>
+    Task<Account?> GetAccountAsync(string accountId, CancellationToken cancellationToken);
+
+    /// <summary>All accounts, newest first.</summary>
+    Task<IReadOnlyList<Account>> ListAccountsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Creates a key; <paramref name="exactKey"/> forces its value (bootstrap demo key).</summary>
+    Task<CreatedApiKey> CreateKeyAsync(string accountId, string? name, string? exactKey, CancellationToken cancellationToken);
+
+    /// <summary>The keys of an account (revoked ones included).</summary>
+    Task<IReadOnlyList<ApiKeyRecord>> ListKeysAsync(string accountId, CancellationToken cancellationToken);
+
+    /// <summary>Looks a key up by its hash; null when unknown.</summary>
+    Task<ApiKeyRecord?> FindKeyByHashAsync(string keyHash, CancellationToken cancellationToken);
+
+    /// <summary>Revokes a key; false when no such key exists.</summary>
+    Task<bool> RevokeKeyAsync(string keyId, CancellationToken cancellationToken);
+
+    /// <summary>Sets a key's default image delivery ("inline", "url" or null); false when no such key.</summary>
+    Task<bool> SetKeyImageDeliveryAsync(string keyId, string? delivery, CancellationToken cancellationToken);
+
+    /// <summary>An instance setting, or null.</summary>
+    Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Sets an instance setting.</summary>
+    Task SetSettingAsync(string key, string value, CancellationToken cancellationToken);
+}

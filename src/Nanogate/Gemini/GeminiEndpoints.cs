@@ -1,0 +1,289 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Nanogate.Auth;
+using Nanogate.Core.Billing;
+using Nanogate.Core.Catalog;
+using Nanogate.Hosting;
+using Nanogate.Storage.Ledger;
+using Nanogate.Upstreams.Channels;
+using Nanogate.Upstreams.Gemini;
+
+namespace Nanogate.Gemini;
+
+/// <summary>Dialect 2: Google's native generateContent, streamGenerateContent and model listing.</summary>
+public static partial class GeminiEndpoints
+{
+    private static ReadOnlySpan<byte> SseData => "data: "u8;
+    private static ReadOnlySpan<byte> SseEnd => "\r\n\r\n"u8;
+
+    /// <summary>Maps the Gemini routes under /v1beta and /v1.</summary>
+    public static IEndpointRouteBuilder MapGeminiApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/v1beta/models/{modelAction}", HandleAsync);
+        routes.MapPost("/v1/models/{modelAction}", HandleAsync);
+        routes.MapGet("/v1beta/models", ListModelsAsync);
+        routes.MapGet("/v1beta/models/{model}", GetModelAsync);
+        return routes;
+    }
+
+    private static async Task<IResult> ListModelsAsync(HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, int? pageSize, string? pageToken)
+    {
+        if (await AuthenticateAsync(context, auth).ConfigureAwait(false) is { } denied)
+        {
+            return denied;
+        }
+
+        var size = Math.Clamp(pageSize ?? 50, 1, 1000);
+        var start = int.TryParse(pageToken, NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : 0;
+        var page = catalog.Models.Skip(start).Take(size).Select(GeminiModelEntry.From).ToList();
+        var next = start + size < catalog.Models.Count ? (start + size).ToString(CultureInfo.InvariantCulture) : null;
+        return Results.Json(new GeminiModelList(page, next), NanogateJsonContext.Default.GeminiModelList);
+    }
+
+    private static async Task<IResult> GetModelAsync(HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, string model)
+    {
+        if (await AuthenticateAsync(context, auth).ConfigureAwait(false) is { } denied)
+        {
+            return denied;
+        }
+
+        return catalog.Find(model) is { } found
+            ? Results.Json(GeminiModelEntry.From(found), NanogateJsonContext.Default.GeminiModelEntry)
+            : GeminiError.Result(404, "NOT_FOUND", $"models/{model} is not found. Call ListModels (GET /v1beta/models) to see the available models.");
+    }
+
+    private static async Task<IResult?> AuthenticateAsync(HttpContext context, ApiKeyAuthenticator auth)
+    {
+        var key = ApiKeyAuthenticator.ExtractKey(context.Request, geminiStyle: true);
+        var caller = await auth.AuthenticateAsync(key, context.RequestAborted).ConfigureAwait(false);
+        if (caller is null)
+        {
+            return GeminiError.Unauthenticated(key is not null);
+        }
+
+        context.Items[typeof(Caller)] = caller;
+        return null;
+    }
+
+    private static async Task<IResult> HandleAsync(
+        HttpContext context,
+        string modelAction,
+        ApiKeyAuthenticator auth,
+        ModelCatalog catalog,
+        ILedger ledger,
+        ChannelRouter router,
+        ILoggerFactory loggers)
+    {
+        var colon = modelAction.LastIndexOf(':');
+        var modelName = colon > 0 ? modelAction[..colon] : modelAction;
+        var method = colon > 0 ? modelAction[(colon + 1)..] : "";
+        if (method is not ("generateContent" or "streamGenerateContent"))
+        {
+            return GeminiError.Result(404, "NOT_FOUND", $"Method \"{method}\" is not supported. Use models/{{model}}:generateContent or :streamGenerateContent.");
+        }
+
+        if (await AuthenticateAsync(context, auth).ConfigureAwait(false) is { } denied)
+        {
+            return denied;
+        }
+
+        var caller = (Caller)context.Items[typeof(Caller)]!;
+        if (catalog.Find(modelName) is not { } model)
+        {
+            return GeminiError.ModelNotFound(modelName, method);
+        }
+
+        JsonNode? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (JsonException e)
+        {
+            return GeminiError.InvalidArgument($"Invalid JSON payload received. {e.Message}");
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return RequestLimits.TooLarge(context, (status, message) => GeminiError.Result(413, status, message));
+        }
+
+        if (body is not JsonObject root)
+        {
+            return GeminiError.InvalidArgument("The request body must be a JSON object (a GenerateContentRequest with contents).");
+        }
+
+        if (!GeminiRequestPreparer.TryPrepare(root, model, out var prepared, out var problem))
+        {
+            return GeminiError.InvalidArgument(problem!);
+        }
+
+        var estimate = GeminiBilling.WorstCase(model, prepared!.PromptChars, prepared.InputImages, prepared.CandidateCount);
+        var reservation = await ledger.TryReserveAsync(caller.AccountId, estimate, "gemini:" + method, model.Id, context.RequestAborted).ConfigureAwait(false);
+        if (reservation is null)
+        {
+            var balance = await ledger.GetBalanceAsync(caller.AccountId, context.RequestAborted).ConfigureAwait(false);
+            return GeminiError.Result(402, "FAILED_PRECONDITION",
+                $"Insufficient credits: this request can cost up to {estimate} credits (held up front, then settled from actual token usage), and the account has {balance.Available} available. Top up the account and retry.");
+        }
+
+        if (prepared.Adjustments.Count > 0)
+        {
+            context.Response.Headers["x-nanogate-adjustments"] = string.Join("; ", prepared.Adjustments);
+        }
+
+        var logger = loggers.CreateLogger("Nanogate.Gemini");
+        var request = new UpstreamRequest(model.Id, prepared.Body, context.TraceIdentifier);
+        return method == "generateContent"
+            ? await GenerateAsync(context, router, ledger, model, prepared, reservation, request, logger).ConfigureAwait(false)
+            : await StreamAsync(context, router, ledger, model, prepared, reservation, request, logger).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> GenerateAsync(
+        HttpContext context, ChannelRouter router, ILedger ledger, ModelInfo model, PreparedGeminiRequest prepared, Reservation reservation, UpstreamRequest request, ILogger logger)
+    {
+        UpstreamResponse response;
+        try
+        {
+            response = await router.GenerateContentAsync(request, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await ledger.SettleAsync(reservation.Id, 0, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        if (!response.IsSuccess)
+        {
+            await ledger.SettleAsync(reservation.Id, 0, CancellationToken.None).ConfigureAwait(false);
+            LogUpstreamFailure(logger, request.RequestId, response.Channel, response.Failure!.Kind, response.Failure.Message);
+            return GeminiFailures.ToResult(response.Failure!);
+        }
+
+        var summary = GeminiResponseReader.Read(response.Body.Span, decodeImage: false);
+        var charge = Charge(model, prepared, summary);
+        var settled = await ledger.SettleAsync(reservation.Id, charge, CancellationToken.None).ConfigureAwait(false);
+        SetUpstreamHeaders(context, router, response.Channel, settled);
+        LogServed(logger, request.RequestId, model.Id, response.Channel, response.Body.Length, settled.Captured);
+        return new RawJsonResult(response.Body);
+    }
+
+    private static async Task<IResult> StreamAsync(
+        HttpContext context, ChannelRouter router, ILedger ledger, ModelInfo model, PreparedGeminiRequest prepared, Reservation reservation, UpstreamRequest request, ILogger logger)
+    {
+        UpstreamStream stream;
+        try
+        {
+            stream = await router.StreamGenerateContentAsync(request, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await ledger.SettleAsync(reservation.Id, 0, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        await using (stream.ConfigureAwait(false))
+        {
+            if (!stream.IsSuccess)
+            {
+                await ledger.SettleAsync(reservation.Id, 0, CancellationToken.None).ConfigureAwait(false);
+                LogUpstreamFailure(logger, request.RequestId, stream.Channel, stream.Failure!.Kind, stream.Failure.Message);
+                return GeminiFailures.ToResult(stream.Failure!);
+            }
+
+            var sse = string.Equals(context.Request.Query["alt"], "sse", StringComparison.OrdinalIgnoreCase);
+            var response = context.Response;
+            response.StatusCode = 200;
+            response.ContentType = sse ? "text/event-stream" : "application/json; charset=UTF-8";
+            response.Headers.CacheControl = "no-cache";
+            response.Headers["x-nanogate-upstream"] = KindOf(router, stream.Channel);
+            var accumulator = new GeminiStreamAccumulator();
+            var events = 0;
+            try
+            {
+                await foreach (var data in stream.Events.WithCancellation(context.RequestAborted).ConfigureAwait(false))
+                {
+                    accumulator.Add(data.Span, decodeImage: false);
+                    await WriteEventAsync(response, data, sse, events++).ConfigureAwait(false);
+                }
+            }
+            catch (UpstreamException e)
+            {
+                var (http, status, message) = GeminiFailures.Describe(e.Failure);
+                var error = JsonSerializer.SerializeToUtf8Bytes(new GeminiErrorBody(new GeminiErrorDetail(http, message, status)), NanogateJsonContext.Default.GeminiErrorBody);
+                await WriteEventAsync(response, error, sse, events++).ConfigureAwait(false);
+                LogUpstreamFailure(logger, request.RequestId, stream.Channel, e.Failure.Kind, e.Failure.Message);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                // The caller left: bill only what the upstream produced so far.
+            }
+            finally
+            {
+                var charge = Charge(model, prepared, events > 0 ? accumulator.Result : null);
+                await ledger.SettleAsync(reservation.Id, charge, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            if (!sse)
+            {
+                await response.Body.WriteAsync(events == 0 ? "[]"u8.ToArray() : "]"u8.ToArray(), CancellationToken.None).ConfigureAwait(false);
+            }
+
+            return Results.Empty;
+        }
+    }
+
+    private static async Task WriteEventAsync(HttpResponse response, ReadOnlyMemory<byte> data, bool sse, int index)
+    {
+        var body = response.BodyWriter;
+        if (sse)
+        {
+            body.Write(SseData);
+            body.Write(data.Span);
+            body.Write(SseEnd);
+        }
+        else
+        {
+            body.Write(index == 0 ? "["u8 : ",\r\n"u8);
+            body.Write(data.Span);
+        }
+
+        await body.FlushAsync(response.HttpContext.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Credits for a response: its usageMetadata at the model's token prices; without usage, the
+    /// catalog's tokens for each image it returned plus a prompt estimate.
+    /// </summary>
+    private static long Charge(ModelInfo model, PreparedGeminiRequest prepared, GeminiResponseSummary? summary)
+    {
+        if (summary?.Usage is { } usage)
+        {
+            return GeminiBilling.Settle(model, usage.PromptTokens, usage.TextOutputTokens, usage.ImageOutputTokens);
+        }
+
+        if (summary is null || summary.ImageCount == 0)
+        {
+            return 0;
+        }
+
+        var imageTokens = (long)model.TokensPerImage[prepared.Size] * summary.ImageCount;
+        return GeminiBilling.Settle(model, (prepared.PromptChars / 4) + 1, 0, imageTokens);
+    }
+
+    private static void SetUpstreamHeaders(HttpContext context, ChannelRouter router, string channel, Reservation settled)
+    {
+        context.Response.Headers["x-nanogate-upstream"] = KindOf(router, channel);
+        context.Response.Headers["x-nanogate-credits-charged"] = settled.Captured.ToString(CultureInfo.InvariantCulture);
+    }
+
+    private static string KindOf(ChannelRouter router, string channel) =>
+        router.Channels.FirstOrDefault(c => c.Channel.Name == channel)?.Channel.Kind ?? channel;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: upstream {Channel} failed ({Kind}): {Message}")]
+    private static partial void LogUpstreamFailure(ILogger logger, string requestId, string channel, UpstreamFailureKind kind, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Request {RequestId}: {Model} served by {Channel}, {Bytes} bytes, {Credits} credits")]
+    private static partial void LogServed(ILogger logger, string requestId, string model, string channel, int bytes, long credits);
+}

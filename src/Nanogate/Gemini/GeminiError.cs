@@ -1,0 +1,46 @@
+namespace Nanogate.Gemini;
+
+/// <summary>Errors in Google's shape: <c>{"error":{"code","message","status"}}</c>.</summary>
+public static class GeminiError
+{
+    /// <summary>An error result with Google's body.</summary>
+    public static IResult Result(int httpStatus, string status, string message, Dictionary<string, string>? headers = null) =>
+        new GeminiErrorResult(httpStatus, status, message, headers);
+
+    /// <summary>400 INVALID_ARGUMENT.</summary>
+    public static IResult InvalidArgument(string message) => Result(400, "INVALID_ARGUMENT", message);
+
+    /// <summary>401 UNAUTHENTICATED.</summary>
+    public static IResult Unauthenticated(bool keyGiven) => Result(401, "UNAUTHENTICATED", keyGiven
+        ? "API key not valid. Pass a valid Nanogate API key (sk-…) in the x-goog-api-key header, ?key=, or Authorization: Bearer."
+        : "Missing API key. Pass your Nanogate API key (sk-…) in the x-goog-api-key header, ?key=, or Authorization: Bearer.");
+
+    /// <summary>404 NOT_FOUND for a model outside the catalog.</summary>
+    public static IResult ModelNotFound(string model, string method) => Result(404, "NOT_FOUND",
+        $"models/{model} is not found for API version v1beta, or is not supported for {method}. Call ListModels (GET /v1beta/models) to see the available models.");
+
+    private sealed class GeminiErrorResult(int httpStatus, string status, string message, Dictionary<string, string>? headers) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = httpStatus;
+            if (headers is not null)
+            {
+                foreach (var (k, v) in headers)
+                {
+                    httpContext.Response.Headers[k] = v;
+                }
+            }
+
+            return httpContext.Response.WriteAsJsonAsync(
+                new GeminiErrorBody(new GeminiErrorDetail(httpStatus, message, status)),
+                NanogateJsonContext.Default.GeminiErrorBody);
+        }
+    }
+}
+
+/// <summary>Google's error envelope.</summary>
+public sealed record GeminiErrorBody(GeminiErrorDetail Error);
+
+/// <summary>Google's error fields.</summary>
+public sealed record GeminiErrorDetail(int Code, string Message, string Status);

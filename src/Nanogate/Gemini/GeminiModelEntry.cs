@@ -1,0 +1,31 @@
+using Nanogate.Core.Catalog;
+
+namespace Nanogate.Gemini;
+
+/// <summary>A model as Google's ListModels describes it.</summary>
+public sealed record GeminiModelEntry(
+    string Name,
+    string BaseModelId,
+    string Version,
+    string DisplayName,
+    string Description,
+    int InputTokenLimit,
+    int OutputTokenLimit,
+    IReadOnlyList<string> SupportedGenerationMethods,
+    bool Thinking)
+{
+    /// <summary>The entry for a catalog model.</summary>
+    public static GeminiModelEntry From(ModelInfo model) => new(
+        "models/" + model.Id,
+        model.Id,
+        model.Id.Contains("2.5", StringComparison.Ordinal) ? "2.5" : model.Id.Contains("3.1", StringComparison.Ordinal) ? "3.1" : "3.0",
+        model.DisplayName,
+        model.Description,
+        model.InputTokenLimit,
+        model.OutputTokenLimit,
+        ["generateContent", "streamGenerateContent"],
+        model.Thinking != ThinkingSupport.None);
+}
+
+/// <summary>Google's ListModels page.</summary>
+public sealed record GeminiModelList(IReadOnlyList<GeminiModelEntry> Models, string? NextPageToken);

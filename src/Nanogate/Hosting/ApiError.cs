@@ -1,0 +1,26 @@
+namespace Nanogate.Hosting;
+
+/// <summary>Errors of the task dialect, the catalog and the admin API: <c>{"error":{"code","message","param"}}</c> (Stripe's shape).</summary>
+public static class ApiError
+{
+    /// <summary>An error answer.</summary>
+    public static IResult Result(int httpStatus, string code, string message, string? param = null) =>
+        Results.Json(new ApiErrorBody(new ApiErrorDetail(code, message, param)), ApiJsonContext.Default.ApiErrorBody, statusCode: httpStatus);
+
+    /// <summary>400 invalid_request.</summary>
+    public static IResult Invalid(string message, string? param = null) => Result(400, "invalid_request", message, param);
+
+    /// <summary>404 not_found.</summary>
+    public static IResult NotFound(string message) => Result(404, "not_found", message);
+
+    /// <summary>401 unauthenticated.</summary>
+    public static IResult Unauthenticated(bool keyGiven) => Result(401, "unauthenticated", keyGiven
+        ? "Invalid API key. Pass a valid key as Authorization: Bearer sk-…."
+        : "Missing API key. Pass your key as Authorization: Bearer sk-….");
+}
+
+/// <summary>The error envelope.</summary>
+public sealed record ApiErrorBody(ApiErrorDetail Error);
+
+/// <summary>The error fields.</summary>
+public sealed record ApiErrorDetail(string Code, string Message, string? Param);

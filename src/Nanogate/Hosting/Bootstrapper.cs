@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Options;
+using Nanogate.Auth;
+using Nanogate.Storage;
+using Nanogate.Storage.Accounts;
+using Nanogate.Storage.Sqlite;
+
+namespace Nanogate.Hosting;
+
+/// <summary>
+/// Runs before the server accepts requests: applies migrations, establishes the admin key and the
+/// demo account. Keys are printed to the console once, when they are created, and stored only as hashes.
+/// </summary>
+public sealed partial class Bootstrapper(
+    SqliteDatabase db,
+    IAccountStore accounts,
+    AdminAuthenticator admin,
+    IOptions<AdminOptions> adminOptions,
+    IOptions<BootstrapOptions> bootstrapOptions,
+    ILogger<Bootstrapper> logger) : IHostedService
+{
+    private const string AdminHashSetting = "admin_key_hash";
+    private const string DemoCreatedSetting = "demo_account_id";
+
+    /// <summary>Lines printed on start for a person to read (keys created now, where to go).</summary>
+    public IReadOnlyList<string> Banner { get; private set; } = [];
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await db.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        LogMigrated(logger, db.FilePath);
+        var banner = new List<string>();
+
+        if (!string.IsNullOrWhiteSpace(adminOptions.Value.ApiKey))
+        {
+            admin.SetHash(AdminAuthenticator.Hash(adminOptions.Value.ApiKey));
+        }
+        else if (await accounts.GetSettingAsync(AdminHashSetting, cancellationToken).ConfigureAwait(false) is { } stored)
+        {
+            admin.SetHash(stored);
+        }
+        else
+        {
+            var key = "sk-admin-" + Ids.NewApiKey()[3..];
+            var hash = AdminAuthenticator.Hash(key);
+            await accounts.SetSettingAsync(AdminHashSetting, hash, cancellationToken).ConfigureAwait(false);
+            admin.SetHash(hash);
+            banner.Add($"Admin key (shown once, stored hashed): {key}");
+        }
+
+        var bootstrap = bootstrapOptions.Value;
+        if (!string.IsNullOrWhiteSpace(bootstrap.DemoKey))
+        {
+            if (await accounts.FindKeyByHashAsync(Ids.HashKey(bootstrap.DemoKey), cancellationToken).ConfigureAwait(false) is null)
+            {
+                var account = await accounts.CreateAccountAsync("demo", bootstrap.DemoCredits, cancellationToken).ConfigureAwait(false);
+                await accounts.CreateKeyAsync(account.Id, "demo", bootstrap.DemoKey, cancellationToken).ConfigureAwait(false);
+                LogDemoCreated(logger, account.Id, bootstrap.DemoCredits);
+            }
+        }
+        else if (await accounts.GetSettingAsync(DemoCreatedSetting, cancellationToken).ConfigureAwait(false) is null)
+        {
+            var account = await accounts.CreateAccountAsync("demo", bootstrap.DemoCredits, cancellationToken).ConfigureAwait(false);
+            var created = await accounts.CreateKeyAsync(account.Id, "demo", null, cancellationToken).ConfigureAwait(false);
+            await accounts.SetSettingAsync(DemoCreatedSetting, account.Id, cancellationToken).ConfigureAwait(false);
+            banner.Add($"Demo key with {bootstrap.DemoCredits} credits (shown once, stored hashed): {created.Key}");
+        }
+
+        Banner = banner;
+        foreach (var line in banner)
+        {
+            Console.Out.WriteLine(line);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database ready at {Path}")]
+    private static partial void LogMigrated(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created demo account {AccountId} with {Credits} credits for the configured demo key")]
+    private static partial void LogDemoCreated(ILogger logger, string accountId, long credits);
+}

@@ -1,0 +1,16 @@
+using Nanogate.Storage;
+
+namespace Nanogate.Hosting;
+
+/// <summary>Gives every request an id (<c>req_…</c>), used in logs and returned as <c>x-request-id</c>.</summary>
+public static class RequestIdMiddleware
+{
+    /// <summary>Adds the middleware.</summary>
+    public static IApplicationBuilder UseRequestIds(this IApplicationBuilder app) => app.Use((context, next) =>
+    {
+        var id = Ids.New("req_", 20);
+        context.TraceIdentifier = id;
+        context.Response.Headers["x-request-id"] = id;
+        return next(context);
+    });
+}
