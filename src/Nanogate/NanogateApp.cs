@@ -50,6 +50,7 @@ public static class NanogateApp
         services.AddSingleton<AdminAuthenticator>();
         services.AddSingleton<ServerAddress>();
         services.AddSingleton(ChannelSetup.CreateRouter);
+        services.AddSingleton<Nanogate.Generation.ImageGenerator>();
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService(sp => sp.GetRequiredService<Bootstrapper>());
 
