@@ -32,6 +32,7 @@ public static class NanogateApp
         AddOptions<UpstreamOptions>(builder, "Upstreams");
         AddOptions<LimitsOptions>(builder, "Limits");
         AddOptions<SimulatorOptions>(builder, "Simulator");
+        AddOptions<SecurityOptions>(builder, "Security");
         builder.Services.AddOptions<StorageOptions>().Validate(
             o => string.Equals(o.Provider, "sqlite", StringComparison.OrdinalIgnoreCase),
             "Storage:Provider 'postgres' is not available in this build yet; use 'sqlite' (the default).");
@@ -51,6 +52,7 @@ public static class NanogateApp
         services.AddSingleton<ServerAddress>();
         services.AddSingleton(ChannelSetup.CreateRouter);
         services.AddSingleton<Nanogate.Generation.ImageGenerator>();
+        services.AddSingleton<Nanogate.Webhooks.WebhookSignal>();
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService(sp => sp.GetRequiredService<Bootstrapper>());
 
