@@ -1,7 +1,7 @@
 namespace Nanogate.Webhooks;
 
 /// <summary>A wake-up hint for the webhook dispatcher after an outbox row commits (polling stays the fallback).</summary>
-public sealed class WebhookSignal
+public sealed class WebhookSignal : IDisposable
 {
     private readonly SemaphoreSlim _signal = new(0, 1);
 
@@ -23,4 +23,7 @@ public sealed class WebhookSignal
 
     /// <summary>Waits for a notification or the timeout.</summary>
     public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
+
+    /// <inheritdoc />
+    public void Dispose() => _signal.Dispose();
 }
