@@ -174,3 +174,27 @@ public class BootstrapTests
         Assert.Contains("Upstreams:TimeoutSeconds", timeout.Message, StringComparison.Ordinal);
     }
 }
+
+public class OperationsTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task Metrics_count_requests_by_route_template_and_credits_by_model()
+    {
+        var account = await fixture.Server.CreateAccountAsync(1_000);
+        using var client = account.Client();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/v1beta/models/nano-banana-2-lite:generateContent", Gemini.GeminiDialectTests.Body("x"))).StatusCode);
+        var text = await fixture.Server.Client.GetStringAsync("/metrics");
+        Assert.Contains("nanogate_http_request_duration_seconds_count{route=\"/v1beta/models/{modelAction}\",method=\"POST\",status=\"200\"}", text, StringComparison.Ordinal);
+        Assert.Contains("nanogate_credits_charged_total{dialect=\"gemini\",model=\"gemini-3.1-flash-lite-image\"} 45", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(account.Key, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Openapi_document_lists_the_routes()
+    {
+        var doc = (await fixture.Server.Client.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
+        var paths = doc["paths"]!.AsObject().Select(p => p.Key).ToList();
+        Assert.Contains("/v1/models", paths);
+        Assert.Contains("/v1beta/models/{modelAction}", paths);
+    }
+}
