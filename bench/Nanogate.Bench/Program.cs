@@ -26,6 +26,14 @@ if (options.Build)
 }
 
 using var systems = new Systems(root, work);
+// Ctrl+C or SIGTERM: never leave gateways, nginx or node behind.
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    systems.Dispose();
+    Environment.Exit(130);
+};
+AppDomain.CurrentDomain.ProcessExit += (_, _) => systems.Dispose();
 var targets = new List<Target>();
 var skipped = new List<(string Target, string Reason)>();
 var notes = new List<string>();

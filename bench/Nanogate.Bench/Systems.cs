@@ -22,6 +22,7 @@ internal sealed class Systems(string root, string work) : IDisposable
         """{"model":"gemini-3.1-flash-lite-image","messages":[{"role":"user","content":"bench image"}],"modalities":["image"],"image_config":{"aspect_ratio":"1:1"}}""");
 
     private readonly List<ManagedProcess> _processes = [];
+    private int _disposed;
 
     public string NanogateDll => Path.Combine(root, "src/Nanogate/bin/Release/net10.0/Nanogate.dll");
 
@@ -208,11 +209,12 @@ internal sealed class Systems(string root, string work) : IDisposable
             return (null, e.Message, "");
         }
 
-        var simulatorV1beta = new Uri(upstream, "simulator/v1beta").ToString();
+        // Portkey appends /v1beta/models/{m}:generateContent itself: the custom host is the Gemini base URL.
+        var simulatorBase = new Uri(upstream, "simulator").ToString();
         var chat = new RequestSpec(HttpMethod.Post, new Uri(baseUri, "v1/chat/completions"), PortkeyChatBody,
         [
             new("x-portkey-provider", "google"),
-            new("x-portkey-custom-host", simulatorV1beta),
+            new("x-portkey-custom-host", simulatorBase),
             new("Authorization", "Bearer " + UpstreamKey),
         ]);
 
@@ -234,6 +236,11 @@ internal sealed class Systems(string root, string work) : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         for (var i = _processes.Count - 1; i >= 0; i--)
         {
             _processes[i].Dispose();
