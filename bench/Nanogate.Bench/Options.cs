@@ -27,10 +27,13 @@ internal sealed class Options
 
     public string? Output { get; private set; }
 
+    /// <summary>Sets DOTNET_PerfMapEnabled=1 on the Nanogate processes so `perf record` resolves JIT frames.</summary>
+    public bool PerfMap { get; private set; }
+
     public const string Usage = """
         bench/run.sh [--smoke] [--rounds=3] [--duration=4] [--warmup=1] [--concurrency=1,16,64,256]
                      [--small-concurrency=64] [--latency-ms=0] [--targets=direct,nanogate,nginx,portkey]
-                     [--portkey=@portkey-ai/gateway@1.15.2] [--out=bench/results/latest.json] [--no-build]
+                     [--portkey=@portkey-ai/gateway@1.15.2] [--out=bench/results/latest.json] [--no-build] [--perf-map]
         --smoke: 1 round of 1 s, concurrency 1 and 16, direct and nanogate only; exits 0 unless the harness fails.
         """;
 
@@ -54,6 +57,9 @@ internal sealed class Options
             switch (name)
             {
                 case "--smoke":
+                    break;
+                case "--perf-map":
+                    o.PerfMap = true;
                     break;
                 case "--no-build":
                     o.Build = false;

@@ -25,7 +25,7 @@ if (options.Build)
     }
 }
 
-using var systems = new Systems(root, work);
+using var systems = new Systems(root, work, options.PerfMap);
 // Ctrl+C or SIGTERM: never leave gateways, nginx or node behind.
 Console.CancelKeyPress += (_, e) =>
 {

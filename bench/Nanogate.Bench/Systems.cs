@@ -8,7 +8,7 @@ namespace Nanogate.Bench;
 internal sealed record Target(string Name, Uri BaseUri, int? Pid, string Note, Func<string, RequestSpec?> Requests);
 
 /// <summary>Starts what the harness measures: two Nanogate processes, nginx and Portkey, each on a free loopback port.</summary>
-internal sealed class Systems(string root, string work) : IDisposable
+internal sealed class Systems(string root, string work, bool perfMap = false) : IDisposable
 {
     public const string Model = "gemini-3.1-flash-lite-image";
     public const string UpstreamKey = "bench-upstream-key";
@@ -81,7 +81,8 @@ internal sealed class Systems(string root, string work) : IDisposable
             "--Logging:LogLevel:Default=Warning",
         };
         args.AddRange(settings);
-        var process = Track(ManagedProcess.Start(name, "dotnet", args, work, Path.Combine(work, name + ".log")));
+        var env = perfMap ? new Dictionary<string, string> { ["DOTNET_PerfMapEnabled"] = "1" } : null;
+        var process = Track(ManagedProcess.Start(name, "dotnet", args, work, Path.Combine(work, name + ".log"), env));
         var baseUri = new Uri($"http://127.0.0.1:{port}/");
         await WaitReadyAsync(process, new Uri(baseUri, "healthz"), TimeSpan.FromSeconds(60)).ConfigureAwait(false);
         return (process, baseUri);
@@ -226,6 +227,13 @@ internal sealed class Systems(string root, string work) : IDisposable
             new("x-goog-api-key", UpstreamKey),
         ]);
         var rawResult = await Probe.OnceAsync(raw).ConfigureAwait(false);
+        await Task.Delay(300).ConfigureAwait(false);
+        var logged = process.Tail(60).Split('\n').LastOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase) && !l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+        if (logged is not null)
+        {
+            rawResult += $" [portkey log: {Probe.Squash(logged, 160)}]";
+        }
+
         var version = package.Contains('@', StringComparison.Ordinal) ? package[(package.LastIndexOf('@') + 1)..] : package;
         return (new Target("portkey", baseUri, process.Pid, $"{package}: OpenAI chat route /v1/chat/completions (answer carries no image)",
             s => s == "gemini" ? chat : null), null, $"raw route /v1/v1beta/models/{{m}}:generateContent ({version}): {rawResult}");
