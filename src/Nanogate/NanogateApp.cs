@@ -6,6 +6,7 @@ using Nanogate.Catalog;
 using Nanogate.Core.Catalog;
 using Nanogate.Gemini;
 using Nanogate.Hosting;
+using Nanogate.Operations;
 using Nanogate.Storage;
 using Nanogate.Storage.Accounts;
 using Nanogate.Storage.Ledger;
@@ -32,6 +33,7 @@ public static class NanogateApp
         AddOptions<UpstreamOptions>(builder, "Upstreams");
         AddOptions<LimitsOptions>(builder, "Limits");
         AddOptions<SimulatorOptions>(builder, "Simulator");
+        AddOptions<SecurityOptions>(builder, "Security");
         builder.Services.AddOptions<StorageOptions>().Validate(
             o => string.Equals(o.Provider, "sqlite", StringComparison.OrdinalIgnoreCase),
             "Storage:Provider 'postgres' is not available in this build yet; use 'sqlite' (the default).");
@@ -50,6 +52,10 @@ public static class NanogateApp
         services.AddSingleton<AdminAuthenticator>();
         services.AddSingleton<ServerAddress>();
         services.AddSingleton(ChannelSetup.CreateRouter);
+        services.AddSingleton<Nanogate.Generation.ImageGenerator>();
+        services.AddSingleton<Nanogate.Webhooks.WebhookSignal>();
+        services.AddSingleton<Nanogate.Operations.NanogateMetrics>();
+        services.AddOpenApi();
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService(sp => sp.GetRequiredService<Bootstrapper>());
 
@@ -58,6 +64,7 @@ public static class NanogateApp
 
         app.UseNanogateErrors();
         app.UseRequestIds();
+        app.UseRequestMetrics();
         app.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
         app.MapGet("/readyz", async (SqliteDatabase db, CancellationToken ct) =>
         {
@@ -77,6 +84,8 @@ public static class NanogateApp
             }
         });
 
+        app.MapMetrics();
+        app.MapOpenApi();
         app.MapCatalogApi();
         app.MapAccountApi();
         app.MapGeminiApi();

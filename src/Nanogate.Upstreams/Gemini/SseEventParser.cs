@@ -59,64 +59,64 @@ internal sealed class SseEventParser : IDisposable
             switch (_state)
             {
                 case LineState.LineStart:
-                {
-                    var b = chunk[i++];
-                    if (b == (byte)'\n')
                     {
-                        if (_dataLines > 0)
+                        var b = chunk[i++];
+                        if (b == (byte)'\n')
                         {
-                            _dataLines = 0;
-                            consumed = i;
-                            return true;
+                            if (_dataLines > 0)
+                            {
+                                _dataLines = 0;
+                                consumed = i;
+                                return true;
+                            }
                         }
-                    }
-                    else if (b == (byte)':')
-                    {
-                        _state = LineState.Ignore;
-                    }
-                    else if (b != (byte)'\r')
-                    {
-                        _state = LineState.Name;
-                        _nameLength = 0;
-                        _nameIsData = true;
-                        AppendNameByte(b);
-                    }
-
-                    break;
-                }
-
-                case LineState.Name:
-                {
-                    var b = chunk[i++];
-                    if (b == (byte)':')
-                    {
-                        if (IsDataField)
-                        {
-                            BeginDataLine();
-                            _state = LineState.ValueStart;
-                        }
-                        else
+                        else if (b == (byte)':')
                         {
                             _state = LineState.Ignore;
                         }
-                    }
-                    else if (b == (byte)'\n')
-                    {
-                        // A field name alone ("data") means an empty value.
-                        if (IsDataField)
+                        else if (b != (byte)'\r')
                         {
-                            BeginDataLine();
+                            _state = LineState.Name;
+                            _nameLength = 0;
+                            _nameIsData = true;
+                            AppendNameByte(b);
                         }
 
-                        _state = LineState.LineStart;
-                    }
-                    else if (b != (byte)'\r')
-                    {
-                        AppendNameByte(b);
+                        break;
                     }
 
-                    break;
-                }
+                case LineState.Name:
+                    {
+                        var b = chunk[i++];
+                        if (b == (byte)':')
+                        {
+                            if (IsDataField)
+                            {
+                                BeginDataLine();
+                                _state = LineState.ValueStart;
+                            }
+                            else
+                            {
+                                _state = LineState.Ignore;
+                            }
+                        }
+                        else if (b == (byte)'\n')
+                        {
+                            // A field name alone ("data") means an empty value.
+                            if (IsDataField)
+                            {
+                                BeginDataLine();
+                            }
+
+                            _state = LineState.LineStart;
+                        }
+                        else if (b != (byte)'\r')
+                        {
+                            AppendNameByte(b);
+                        }
+
+                        break;
+                    }
 
                 case LineState.ValueStart:
                     if (chunk[i] == (byte)' ')
@@ -128,41 +128,41 @@ internal sealed class SseEventParser : IDisposable
                     break;
 
                 case LineState.Data:
-                {
-                    var rest = chunk[i..];
-                    var newline = rest.IndexOf((byte)'\n');
-                    var piece = newline < 0 ? rest : rest[..newline];
-                    Append(piece);
-                    i += piece.Length;
-                    if (newline >= 0)
                     {
-                        i++;
-                        if (_length > _lineStart && _data[_length - 1] == (byte)'\r')
+                        var rest = chunk[i..];
+                        var newline = rest.IndexOf((byte)'\n');
+                        var piece = newline < 0 ? rest : rest[..newline];
+                        Append(piece);
+                        i += piece.Length;
+                        if (newline >= 0)
                         {
-                            _length--;
+                            i++;
+                            if (_length > _lineStart && _data[_length - 1] == (byte)'\r')
+                            {
+                                _length--;
+                            }
+
+                            _state = LineState.LineStart;
                         }
 
-                        _state = LineState.LineStart;
+                        break;
                     }
-
-                    break;
-                }
 
                 case LineState.Ignore:
-                {
-                    var newline = chunk[i..].IndexOf((byte)'\n');
-                    if (newline < 0)
                     {
-                        i = chunk.Length;
-                    }
-                    else
-                    {
-                        i += newline + 1;
-                        _state = LineState.LineStart;
-                    }
+                        var newline = chunk[i..].IndexOf((byte)'\n');
+                        if (newline < 0)
+                        {
+                            i = chunk.Length;
+                        }
+                        else
+                        {
+                            i += newline + 1;
+                            _state = LineState.LineStart;
+                        }
 
-                    break;
-                }
+                        break;
+                    }
             }
         }
 

@@ -12,8 +12,8 @@ public static class GeminiError
 
     /// <summary>401 UNAUTHENTICATED.</summary>
     public static IResult Unauthenticated(bool keyGiven) => Result(401, "UNAUTHENTICATED", keyGiven
-        ? "API key not valid. Pass a valid Nanogate API key (sk-…) in the x-goog-api-key header, ?key=, or Authorization: Bearer."
-        : "Missing API key. Pass your Nanogate API key (sk-…) in the x-goog-api-key header, ?key=, or Authorization: Bearer.");
+        ? "API key not valid. Pass a valid Nanogate API key (sk-...) in the x-goog-api-key header, ?key=, or Authorization: Bearer."
+        : "Missing API key. Pass your Nanogate API key (sk-...) in the x-goog-api-key header, ?key=, or Authorization: Bearer.");
 
     /// <summary>404 NOT_FOUND for a model outside the catalog.</summary>
     public static IResult ModelNotFound(string model, string method) => Result(404, "NOT_FOUND",

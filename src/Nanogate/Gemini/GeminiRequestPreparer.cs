@@ -83,7 +83,7 @@ public static class GeminiRequestPreparer
 
             if (content["parts"] is not JsonArray parts || parts.Count == 0)
             {
-                throw new InvalidRequestException($"contents[{i}].parts must be a non-empty array of parts ({{\"text\":…}} or {{\"inlineData\":{{\"mimeType\",\"data\"}}}}).");
+                throw new InvalidRequestException($"contents[{i}].parts must be a non-empty array of parts ({{\"text\":\"...\"}} or {{\"inlineData\":{{\"mimeType\",\"data\"}}}}).");
             }
 
             for (var j = 0; j < parts.Count; j++)

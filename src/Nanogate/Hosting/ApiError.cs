@@ -15,8 +15,8 @@ public static class ApiError
 
     /// <summary>401 unauthenticated.</summary>
     public static IResult Unauthenticated(bool keyGiven) => Result(401, "unauthenticated", keyGiven
-        ? "Invalid API key. Pass a valid key as Authorization: Bearer sk-…."
-        : "Missing API key. Pass your key as Authorization: Bearer sk-….");
+        ? "Invalid API key. Pass a valid key as Authorization: Bearer sk-...."
+        : "Missing API key. Pass your key as Authorization: Bearer sk-....");
 }
 
 /// <summary>The error envelope.</summary>

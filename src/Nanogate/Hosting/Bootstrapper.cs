@@ -16,6 +16,8 @@ public sealed partial class Bootstrapper(
     AdminAuthenticator admin,
     IOptions<AdminOptions> adminOptions,
     IOptions<BootstrapOptions> bootstrapOptions,
+    IHostApplicationLifetime lifetime,
+    ServerAddress address,
     ILogger<Bootstrapper> logger) : IHostedService
 {
     private const string AdminHashSetting = "admin_key_hash";
@@ -67,10 +69,16 @@ public sealed partial class Bootstrapper(
         }
 
         Banner = banner;
-        foreach (var line in banner)
+        lifetime.ApplicationStarted.Register(() =>
         {
-            Console.Out.WriteLine(line);
-        }
+            var url = address.Get().ToString().TrimEnd('/');
+            var lines = new List<string> { "", $"Nanogate is running at {url}" };
+            lines.AddRange(banner.Select(b => "  " + b));
+            lines.Add($"  Catalog:  {url}/v1/models");
+            lines.Add($"  Gemini:   POST {url}/v1beta/models/nano-banana-2-lite:generateContent  (x-goog-api-key: <key>)");
+            lines.Add("");
+            Console.Out.WriteLine(string.Join(Environment.NewLine, lines));
+        });
     }
 
     /// <inheritdoc />

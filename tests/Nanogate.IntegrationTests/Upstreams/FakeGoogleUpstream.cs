@@ -67,79 +67,79 @@ public sealed class FakeGoogleUpstream : IAsyncLifetime
         switch (model)
         {
             case "recorded-image" when !stream:
-            {
-                var (status, segments) = GoogleRecordings.Response(GoogleRecordings.ImageResponse);
-                response.StatusCode = status;
-                response.ContentType = "application/json; charset=UTF-8";
-                response.ContentLength = segments[0].Length;
-                await response.Body.WriteAsync(segments[0], context.RequestAborted);
-                break;
-            }
+                {
+                    var (status, segments) = GoogleRecordings.Response(GoogleRecordings.ImageResponse);
+                    response.StatusCode = status;
+                    response.ContentType = "application/json; charset=UTF-8";
+                    response.ContentLength = segments[0].Length;
+                    await response.Body.WriteAsync(segments[0], context.RequestAborted);
+                    break;
+                }
 
             case "recorded-image-chunked" when !stream:
-            {
-                // No Content-Length: the channel has to grow its buffer.
-                var segment = GoogleRecordings.Response(GoogleRecordings.ImageResponse).Segments[0];
-                response.ContentType = "application/json; charset=UTF-8";
-                for (var offset = 0; offset < segment.Length; offset += 100_000)
                 {
-                    await response.Body.WriteAsync(segment.AsMemory(offset, Math.Min(100_000, segment.Length - offset)), context.RequestAborted);
-                    await response.Body.FlushAsync(context.RequestAborted);
-                }
+                    // No Content-Length: the channel has to grow its buffer.
+                    var segment = GoogleRecordings.Response(GoogleRecordings.ImageResponse).Segments[0];
+                    response.ContentType = "application/json; charset=UTF-8";
+                    for (var offset = 0; offset < segment.Length; offset += 100_000)
+                    {
+                        await response.Body.WriteAsync(segment.AsMemory(offset, Math.Min(100_000, segment.Length - offset)), context.RequestAborted);
+                        await response.Body.FlushAsync(context.RequestAborted);
+                    }
 
-                break;
-            }
+                    break;
+                }
 
             case "recorded-image" when stream:
-            {
-                var (status, segments) = GoogleRecordings.Response(GoogleRecordings.ImageStream);
-                response.StatusCode = status;
-                response.ContentType = "text/event-stream";
-                foreach (var segment in segments)
                 {
-                    await response.Body.WriteAsync("data: "u8.ToArray(), context.RequestAborted);
-                    await response.Body.WriteAsync(segment, context.RequestAborted);
-                    await response.Body.WriteAsync("\r\n\r\n"u8.ToArray(), context.RequestAborted);
-                    await response.Body.FlushAsync(context.RequestAborted);
-                }
+                    var (status, segments) = GoogleRecordings.Response(GoogleRecordings.ImageStream);
+                    response.StatusCode = status;
+                    response.ContentType = "text/event-stream";
+                    foreach (var segment in segments)
+                    {
+                        await response.Body.WriteAsync("data: "u8.ToArray(), context.RequestAborted);
+                        await response.Body.WriteAsync(segment, context.RequestAborted);
+                        await response.Body.WriteAsync("\r\n\r\n"u8.ToArray(), context.RequestAborted);
+                        await response.Body.FlushAsync(context.RequestAborted);
+                    }
 
-                break;
-            }
+                    break;
+                }
 
             case "big-event" when stream:
-            {
-                response.ContentType = "text/event-stream";
-                await response.Body.WriteAsync(": warming up\n\n"u8.ToArray(), context.RequestAborted);
-                var json = BigEventJson();
-                await response.Body.WriteAsync("data: "u8.ToArray(), context.RequestAborted);
-                // Dribble it out so the event spans many reads.
-                for (var offset = 0; offset < json.Length; offset += 8192)
                 {
-                    await response.Body.WriteAsync(json.AsMemory(offset, Math.Min(8192, json.Length - offset)), context.RequestAborted);
-                    await response.Body.FlushAsync(context.RequestAborted);
+                    response.ContentType = "text/event-stream";
+                    await response.Body.WriteAsync(": warming up\n\n"u8.ToArray(), context.RequestAborted);
+                    var json = BigEventJson();
+                    await response.Body.WriteAsync("data: "u8.ToArray(), context.RequestAborted);
+                    // Dribble it out so the event spans many reads.
+                    for (var offset = 0; offset < json.Length; offset += 8192)
+                    {
+                        await response.Body.WriteAsync(json.AsMemory(offset, Math.Min(8192, json.Length - offset)), context.RequestAborted);
+                        await response.Body.FlushAsync(context.RequestAborted);
+                    }
+
+                    await response.Body.WriteAsync("\n\n"u8.ToArray(), context.RequestAborted);
+                    break;
                 }
 
-                await response.Body.WriteAsync("\n\n"u8.ToArray(), context.RequestAborted);
-                break;
-            }
-
             case "stalls-after-one-event" when stream:
-            {
-                response.ContentType = "text/event-stream";
-                await response.Body.WriteAsync("data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"A\"}]}}]}\r\n\r\n"u8.ToArray(), context.RequestAborted);
-                await response.Body.FlushAsync(context.RequestAborted);
-                await Task.Delay(Timeout.Infinite, context.RequestAborted);
-                break;
-            }
+                {
+                    response.ContentType = "text/event-stream";
+                    await response.Body.WriteAsync("data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"A\"}]}}]}\r\n\r\n"u8.ToArray(), context.RequestAborted);
+                    await response.Body.FlushAsync(context.RequestAborted);
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                    break;
+                }
 
             case "wrong-model-name":
-            {
-                var (status, segments) = GoogleRecordings.Response(GoogleRecordings.WrongModel);
-                response.StatusCode = status;
-                response.ContentType = "application/json; charset=UTF-8";
-                await response.Body.WriteAsync(segments[0], context.RequestAborted);
-                break;
-            }
+                {
+                    var (status, segments) = GoogleRecordings.Response(GoogleRecordings.WrongModel);
+                    response.StatusCode = status;
+                    response.ContentType = "application/json; charset=UTF-8";
+                    await response.Body.WriteAsync(segments[0], context.RequestAborted);
+                    break;
+                }
 
             case "rate-limited":
                 await WriteErrorAsync(response, 429, "RESOURCE_EXHAUSTED", "You exceeded your current quota, please check your plan and billing details.", """
@@ -185,20 +185,20 @@ public sealed class FakeGoogleUpstream : IAsyncLifetime
                 break;
 
             case "denied":
-            {
-                // Echo the key back, as a careless proxy might: the channel must not pass it on.
-                var key = context.Request.Headers["x-goog-api-key"].FirstOrDefault();
-                await WriteErrorAsync(response, 403, "PERMISSION_DENIED", $"API key {key} does not have permission.", "");
-                break;
-            }
+                {
+                    // Echo the key back, as a careless proxy might: the channel must not pass it on.
+                    var key = context.Request.Headers["x-goog-api-key"].FirstOrDefault();
+                    await WriteErrorAsync(response, 403, "PERMISSION_DENIED", $"API key {key} does not have permission.", "");
+                    break;
+                }
 
             case "truncated":
-            {
-                var segment = GoogleRecordings.Response(GoogleRecordings.ImageResponse).Segments[0];
-                response.ContentType = "application/json";
-                await response.Body.WriteAsync(segment.AsMemory(0, segment.Length / 2), context.RequestAborted);
-                break;
-            }
+                {
+                    var segment = GoogleRecordings.Response(GoogleRecordings.ImageResponse).Segments[0];
+                    response.ContentType = "application/json";
+                    await response.Body.WriteAsync(segment.AsMemory(0, segment.Length / 2), context.RequestAborted);
+                    break;
+                }
 
             case "array":
                 response.ContentType = "application/json";

@@ -292,7 +292,7 @@ public sealed class GeminiChannelTests(FakeGoogleUpstream upstream) : IClassFixt
     [Fact]
     public async Task Stream_that_stalls_mid_way_throws_a_timeout_upstream_exception()
     {
-        using var channel = Channel(upstream, TimeSpan.FromMilliseconds(500));
+        using var channel = Channel(upstream, TimeSpan.FromSeconds(3));
         await using var stream = await channel.StreamGenerateContentAsync(Request("stalls-after-one-event"), CancellationToken.None);
         Assert.True(stream.IsSuccess);
         var events = 0;

@@ -1,0 +1,65 @@
+using Nanogate.Core.Images;
+using Nanogate.Core.Requests;
+using Nanogate.Upstreams.Channels;
+using Nanogate.Upstreams.Gemini;
+
+namespace Nanogate.Generation;
+
+/// <summary>
+/// Makes one image of an <see cref="ImageRequest"/> through the channel router. Used by every dialect
+/// that speaks in images rather than Gemini JSON (tasks, OpenAI); billing stays with the caller.
+/// </summary>
+public sealed class ImageGenerator(ChannelRouter router)
+{
+    private static readonly HashSet<string> BlockedReasons = new(StringComparer.Ordinal)
+    {
+        "SAFETY", "IMAGE_SAFETY", "PROHIBITED_CONTENT", "IMAGE_PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "RECITATION", "IMAGE_RECITATION",
+    };
+
+    /// <summary>One upstream call for one image.</summary>
+    public async Task<ImageOutcome> GenerateAsync(ImageRequest request, string requestId, CancellationToken cancellationToken)
+    {
+        var body = GeminiRequestBuilder.Build(request);
+        var response = await router.GenerateContentAsync(new UpstreamRequest(request.Model.Id, body, requestId), cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccess)
+        {
+            return ImageOutcome.Failed(FromUpstream(response.Failure!));
+        }
+
+        var summary = GeminiResponseReader.Read(response.Body.Span, decodeImage: true);
+        if (summary is null)
+        {
+            return ImageOutcome.Failed(new ImageFailure("upstream_error", "The upstream sent an invalid response.", Retryable: true));
+        }
+
+        if (summary.BlockReason is { } block)
+        {
+            return ImageOutcome.Failed(new ImageFailure("content_blocked", $"The prompt was blocked by the model's safety filters ({block}). Rephrase the prompt.", Retryable: false));
+        }
+
+        if (summary.FinalImage is not { Data.Length: > 0 } image)
+        {
+            return summary.FinishReason is { } reason && BlockedReasons.Contains(reason)
+                ? ImageOutcome.Failed(new ImageFailure("content_blocked", $"The image was blocked by the model's safety filters ({reason}){Detail(summary.FinishMessage)}. Rephrase the prompt.", Retryable: false))
+                : ImageOutcome.Failed(new ImageFailure("no_image", $"The model answered without an image (finishReason {summary.FinishReason ?? "none"}){Detail(summary.FinishMessage ?? summary.Text)}. Ask for an image explicitly in the prompt.", Retryable: false));
+        }
+
+        var (width, height) = ImageSniffer.TryIdentify(image.Data, out var info) ? (info.Width, info.Height) : (0, 0);
+        var mime = ImageSniffer.TryIdentify(image.Data, out var sniffed) ? sniffed.MimeType : image.MimeType;
+        return ImageOutcome.Of(new GeneratedImage(image.Data, mime, width, height, summary.Text, summary.Usage, response.Channel));
+    }
+
+    /// <summary>The one place upstream failures become task-dialect error codes.</summary>
+    public static ImageFailure FromUpstream(UpstreamFailure failure) => failure.Kind switch
+    {
+        UpstreamFailureKind.RateLimited => new("rate_limited", $"The upstream is rate limited: {failure.Message}", true, failure.RetryAfter),
+        UpstreamFailureKind.Unavailable => new("upstream_unavailable", $"The upstream is unavailable: {failure.Message}", true),
+        UpstreamFailureKind.Timeout => new("timeout", $"The upstream did not answer in time: {failure.Message}", true),
+        UpstreamFailureKind.Malformed => new("upstream_error", $"The upstream sent an invalid response: {failure.Message}", true),
+        UpstreamFailureKind.InvalidRequest => new("invalid_request", failure.Message, false),
+        UpstreamFailureKind.ModelNotFound => new("invalid_request", failure.Message, false),
+        _ => new("upstream_unavailable", "The upstream refused this gateway's credentials; an operator must fix the channel.", false),
+    };
+
+    private static string Detail(string? text) => string.IsNullOrWhiteSpace(text) ? "" : $": {(text.Length > 200 ? text[..200] + "…" : text)}";
+}

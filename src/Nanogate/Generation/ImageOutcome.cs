@@ -1,0 +1,11 @@
+namespace Nanogate.Generation;
+
+/// <summary>Either an image or the reason there is none.</summary>
+public sealed record ImageOutcome(GeneratedImage? Image, ImageFailure? Failure)
+{
+    /// <summary>A success.</summary>
+    public static ImageOutcome Of(GeneratedImage image) => new(image, null);
+
+    /// <summary>A failure.</summary>
+    public static ImageOutcome Failed(ImageFailure failure) => new(null, failure);
+}
