@@ -167,7 +167,7 @@ public static partial class GeminiEndpoints
         RecordCharge(context, model, settled.Captured);
         SetUpstreamHeaders(context, router, response.Channel, settled);
         LogServed(logger, request.RequestId, model.Id, response.Channel, response.Body.Length, settled.Captured);
-        return new RawJsonResult(response.Body);
+        return new RawJsonResult(response);
     }
 
     private static async Task<IResult> StreamAsync(
