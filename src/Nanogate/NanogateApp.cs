@@ -7,6 +7,9 @@ using Nanogate.Core.Catalog;
 using Nanogate.Gemini;
 using Nanogate.Hosting;
 using Nanogate.Media;
+using Nanogate.Tasks;
+using Nanogate.Storage.Tasks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Nanogate.Storage;
 using Nanogate.Storage.Accounts;
 using Nanogate.Storage.Ledger;
@@ -35,6 +38,7 @@ public static class NanogateApp
         AddOptions<SimulatorOptions>(builder, "Simulator");
         AddOptions<SecurityOptions>(builder, "Security");
         AddOptions<MediaOptions>(builder, "Media");
+        AddOptions<TasksOptions>(builder, "Tasks");
         builder.Services.AddOptions<StorageOptions>().Validate(
             o => string.Equals(o.Provider, "sqlite", StringComparison.OrdinalIgnoreCase),
             "Storage:Provider 'postgres' is not available in this build yet; use 'sqlite' (the default).");
@@ -60,6 +64,12 @@ public static class NanogateApp
         services.AddSingleton<IMediaStore, FileMediaStore>();
         services.AddSingleton<MediaLinks>();
         services.AddHostedService<MediaSweeper>();
+        services.TryAddSingleton<IImageFetcher, PlainImageFetcher>();
+        services.AddSingleton<TaskRequestParser>();
+        services.AddSingleton<ITaskEventRenderer, TaskEventRenderer>();
+        services.AddSingleton<SqliteTaskStore>();
+        services.AddSingleton<TaskSignals>();
+        services.AddHostedService<TaskWorkerPool>();
 
         configure?.Invoke(builder);
         var app = builder.Build();
@@ -90,6 +100,7 @@ public static class NanogateApp
         app.MapGeminiApi();
         app.MapAdminApi();
         app.MapMediaApi();
+        app.MapTasksApi();
         if (ChannelSetup.SimulatorEnabled(app.Configuration))
         {
             app.MapSimulator();
