@@ -7,6 +7,10 @@ using Nanogate.Core.Catalog;
 using Nanogate.Gemini;
 using Nanogate.Hosting;
 using Nanogate.Operations;
+using Nanogate.Media;
+using Nanogate.Tasks;
+using Nanogate.Storage.Tasks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Nanogate.Storage;
 using Nanogate.Storage.Accounts;
 using Nanogate.Storage.Ledger;
@@ -34,6 +38,8 @@ public static class NanogateApp
         AddOptions<LimitsOptions>(builder, "Limits");
         AddOptions<SimulatorOptions>(builder, "Simulator");
         AddOptions<SecurityOptions>(builder, "Security");
+        AddOptions<MediaOptions>(builder, "Media");
+        AddOptions<TasksOptions>(builder, "Tasks");
         builder.Services.AddOptions<StorageOptions>().Validate(
             o => string.Equals(o.Provider, "sqlite", StringComparison.OrdinalIgnoreCase),
             "Storage:Provider 'postgres' is not available in this build yet; use 'sqlite' (the default).");
@@ -58,6 +64,15 @@ public static class NanogateApp
         services.AddOpenApi();
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService(sp => sp.GetRequiredService<Bootstrapper>());
+        services.AddSingleton<IMediaStore, FileMediaStore>();
+        services.AddSingleton<MediaLinks>();
+        services.AddHostedService<MediaSweeper>();
+        services.TryAddSingleton<IImageFetcher, PlainImageFetcher>();
+        services.AddSingleton<TaskRequestParser>();
+        services.AddSingleton<ITaskEventRenderer, TaskEventRenderer>();
+        services.AddSingleton<SqliteTaskStore>();
+        services.AddSingleton<TaskSignals>();
+        services.AddHostedService<TaskWorkerPool>();
 
         configure?.Invoke(builder);
         var app = builder.Build();
@@ -90,6 +105,8 @@ public static class NanogateApp
         app.MapAccountApi();
         app.MapGeminiApi();
         app.MapAdminApi();
+        app.MapMediaApi();
+        app.MapTasksApi();
         if (ChannelSetup.SimulatorEnabled(app.Configuration))
         {
             app.MapSimulator();
