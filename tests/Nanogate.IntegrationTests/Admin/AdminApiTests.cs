@@ -183,8 +183,16 @@ public class OperationsTests(ServerFixture fixture) : IClassFixture<ServerFixtur
         var account = await fixture.Server.CreateAccountAsync(1_000);
         using var client = account.Client();
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/v1beta/models/nano-banana-2-lite:generateContent", Gemini.GeminiDialectTests.Body("x"))).StatusCode);
-        var text = await fixture.Server.Client.GetStringAsync("/metrics");
-        Assert.Contains("nanogate_http_request_duration_seconds_count{route=\"/v1beta/models/{modelAction}\",method=\"POST\",status=\"200\"}", text, StringComparison.Ordinal);
+        // A request is recorded as its pipeline unwinds, just after the client has its answer: poll briefly.
+        const string line = "nanogate_http_request_duration_seconds_count{route=\"/v1beta/models/{modelAction}\",method=\"POST\",status=\"200\"} 1";
+        var text = "";
+        for (var i = 0; i < 50 && !text.Contains(line, StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(i == 0 ? 0 : 100);
+            text = await fixture.Server.Client.GetStringAsync("/metrics");
+        }
+
+        Assert.Contains(line, text, StringComparison.Ordinal);
         Assert.Contains("nanogate_credits_charged_total{dialect=\"gemini\",model=\"gemini-3.1-flash-lite-image\"} 45", text, StringComparison.Ordinal);
         Assert.DoesNotContain(account.Key, text, StringComparison.Ordinal);
     }
