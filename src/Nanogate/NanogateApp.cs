@@ -10,7 +10,9 @@ using Nanogate.Storage;
 using Nanogate.Storage.Accounts;
 using Nanogate.Storage.Ledger;
 using Nanogate.Storage.Sqlite;
+using Nanogate.Security;
 using Nanogate.Upstreams.Simulator;
+using Nanogate.Webhooks;
 
 namespace Nanogate;
 
@@ -33,6 +35,7 @@ public static class NanogateApp
         AddOptions<LimitsOptions>(builder, "Limits");
         AddOptions<SimulatorOptions>(builder, "Simulator");
         AddOptions<SecurityOptions>(builder, "Security");
+        AddOptions<WebhookOptions>(builder, "Webhooks");
         builder.Services.AddOptions<StorageOptions>().Validate(
             o => string.Equals(o.Provider, "sqlite", StringComparison.OrdinalIgnoreCase),
             "Storage:Provider 'postgres' is not available in this build yet; use 'sqlite' (the default).");
@@ -52,9 +55,11 @@ public static class NanogateApp
         services.AddSingleton<ServerAddress>();
         services.AddSingleton(ChannelSetup.CreateRouter);
         services.AddSingleton<Nanogate.Generation.ImageGenerator>();
-        services.AddSingleton<Nanogate.Webhooks.WebhookSignal>();
+        services.AddSingleton<WebhookSignal>();
+        services.AddSingleton<SafeHttp>();
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService(sp => sp.GetRequiredService<Bootstrapper>());
+        services.AddHostedService<WebhookDispatcher>();
 
         configure?.Invoke(builder);
         var app = builder.Build();
@@ -84,6 +89,7 @@ public static class NanogateApp
         app.MapAccountApi();
         app.MapGeminiApi();
         app.MapAdminApi();
+        app.MapWebhooksApi();
         if (ChannelSetup.SimulatorEnabled(app.Configuration))
         {
             app.MapSimulator();
