@@ -192,9 +192,10 @@ internal sealed partial class SafeHttp : IDisposable
         var host = context.DnsEndPoint.Host.Trim('[', ']');
         var port = context.DnsEndPoint.Port;
         IPAddress[] addresses;
-        if (IPAddress.TryParse(host, out var literal))
+        var isLiteral = IPAddress.TryParse(host, out var literal);
+        if (isLiteral)
         {
-            addresses = [literal];
+            addresses = [literal!];
         }
         else
         {
@@ -216,7 +217,7 @@ internal sealed partial class SafeHttp : IDisposable
         // Every answer is checked, not just the one we would use: an attacker controls the order.
         foreach (var address in addresses)
         {
-            Check(address, IPAddress.TryParse(host, out _) ? null : host);
+            Check(address, isLiteral ? null : host);
         }
 
         SocketException? last = null;

@@ -116,7 +116,10 @@ internal sealed partial class WebhookDispatcher(
 
         foreach (var row in claimed)
         {
-            _inFlight[row.Id] = RunAsync(row, stoppingToken);
+            // Registered before it may run, so its own removal can never precede its registration.
+            var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _inFlight[row.Id] = RunAsync(row, registered.Task, stoppingToken);
+            registered.SetResult();
         }
 
         if (claimed.Count == free)
@@ -134,9 +137,9 @@ internal sealed partial class WebhookDispatcher(
         return PollInterval;
     }
 
-    private async Task RunAsync(WebhookDelivery row, CancellationToken stoppingToken)
+    private async Task RunAsync(WebhookDelivery row, Task registered, CancellationToken stoppingToken)
     {
-        await Task.Yield();
+        await registered.ConfigureAwait(false);
         try
         {
             var outcome = await AttemptAsync(row, stoppingToken).ConfigureAwait(false);
@@ -235,7 +238,9 @@ internal sealed partial class WebhookDispatcher(
             var delay = WebhookRetrySchedule.Delay((int)Math.Min(attempts, int.MaxValue), _options.RetryBaseSeconds, Random.Shared.NextDouble());
             if (outcome.RetryAfter is { } retryAfter && retryAfter > delay)
             {
-                delay = retryAfter;
+                // Later, never earlier; capped at the longest step so a wild header cannot end the delivery.
+                var longest = WebhookRetrySchedule.BaseDelay(int.MaxValue, _options.RetryBaseSeconds);
+                delay = retryAfter < longest ? retryAfter : longest;
             }
 
             next = (now + delay).ToUnixTimeMilliseconds();

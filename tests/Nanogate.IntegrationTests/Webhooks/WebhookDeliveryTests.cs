@@ -50,6 +50,28 @@ public sealed class WebhookDeliveryTests(WebhookServerFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Rotating_the_secret_signs_later_attempts_with_the_new_one()
+    {
+        var account = await Server.CreateAccountAsync(0);
+        var old = await SecretAsync(account);
+        using var client = account.Client();
+        using var rotated = await client.PostAsync("/v1/webhook-secret/rotate", null);
+        rotated.EnsureSuccessStatusCode();
+        var fresh = (await rotated.Content.ReadFromJsonAsync<JsonObject>())!["secret"]!.GetValue<string>();
+        Assert.NotEqual(old, fresh);
+        Assert.Equal(fresh, await SecretAsync(account));
+        await using var receiver = await ReceiverAsync((_, _) => Results.Ok());
+
+        var id = await WebhookOutbox.EnqueueAsync(Server, account.Id, receiver.Url("/hook"), Payload);
+        await WebhookOutbox.WaitForAsync(Server, id, r => r.Status == "delivered");
+
+        var request = Assert.Single(receiver.Requests);
+        AssertSigned(fresh, request);
+        Assert.Equal("no signature matches", StandardWebhookVerifier.Verify(
+            old, request.Headers["webhook-id"], request.Headers["webhook-timestamp"], request.Headers["webhook-signature"], request.Body, DateTimeOffset.UtcNow));
+    }
+
+    [Fact]
     public async Task Delivers_the_exact_payload_signed_with_the_account_secret()
     {
         var account = await Server.CreateAccountAsync(0);
