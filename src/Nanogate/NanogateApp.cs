@@ -6,11 +6,11 @@ using Nanogate.Catalog;
 using Nanogate.Core.Catalog;
 using Nanogate.Gemini;
 using Nanogate.Hosting;
+using Nanogate.Security;
 using Nanogate.Storage;
 using Nanogate.Storage.Accounts;
 using Nanogate.Storage.Ledger;
 using Nanogate.Storage.Sqlite;
-using Nanogate.Security;
 using Nanogate.Upstreams.Simulator;
 using Nanogate.Webhooks;
 

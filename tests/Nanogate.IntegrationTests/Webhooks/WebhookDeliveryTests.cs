@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
