@@ -77,15 +77,27 @@ internal sealed partial class WebhookDispatcher(
         }
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+
+        // A read first: the idle poll must not take the write lock that task commits queue on.
+        var firstDue = await db.ReadAsync(
+            c => c.ExecuteScalarAsync<long?>("SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE status = 'pending'"),
+            stoppingToken).ConfigureAwait(false);
+        if (firstDue is null || firstDue > now)
+        {
+            return WaitUntil(firstDue);
+        }
+
         var lease = now + ((_options.AttemptTimeoutSeconds + 30) * 1000L);
         var (claimed, nextDue) = await db.WriteAsync(async (c, tx) =>
         {
+            // Only due rows need the expiry check: a retry is never scheduled past expiry (it fails
+            // instead), so a pending row outlives its expiry only while due or leased.
             var expired = await c.ExecuteAsync(
                 """
                 UPDATE webhook_deliveries
                 SET status = 'failed',
                     last_error = 'Gave up: the delivery expired after ' || attempts || ' attempt(s).' || COALESCE(' Last error: ' || last_error, '')
-                WHERE status = 'pending' AND expires_at <= @now
+                WHERE status = 'pending' AND next_attempt_at <= @now AND expires_at <= @now
                 """,
                 new { now }, tx).ConfigureAwait(false);
             if (expired > 0)
@@ -128,13 +140,19 @@ internal sealed partial class WebhookDispatcher(
             return PollInterval;
         }
 
-        if (nextDue is { } due)
+        return WaitUntil(nextDue);
+    }
+
+    /// <summary>How long to sleep: until the next row is due, at least briefly and at most one poll interval.</summary>
+    private TimeSpan WaitUntil(long? due)
+    {
+        if (due is null)
         {
-            var untilDue = TimeSpan.FromMilliseconds(due - time.GetUtcNow().ToUnixTimeMilliseconds());
-            return untilDue < MinWait ? MinWait : untilDue < PollInterval ? untilDue : PollInterval;
+            return PollInterval;
         }
 
-        return PollInterval;
+        var untilDue = TimeSpan.FromMilliseconds(due.Value - time.GetUtcNow().ToUnixTimeMilliseconds());
+        return untilDue < MinWait ? MinWait : untilDue < PollInterval ? untilDue : PollInterval;
     }
 
     private async Task RunAsync(WebhookDelivery row, Task registered, CancellationToken stoppingToken)
