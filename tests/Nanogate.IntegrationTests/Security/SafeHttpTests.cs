@@ -180,6 +180,27 @@ public sealed class SafeHttpTests
         Assert.Equal(4, cdn.Requests.Count);
     }
 
+    [Fact]
+    public async Task The_connection_goes_to_the_one_answer_that_was_checked()
+    {
+        // A rebinding resolver: public on the first lookup, loopback on any later one.
+        await using var cdn = await ImageSiteAsync("127.0.0.2");
+        await using var inside = await ImageSiteAsync("127.0.0.1");
+        var lookups = 0;
+        using var http = Create(
+            allowPrivate: false,
+            (_, _) => Task.FromResult(new[] { Interlocked.Increment(ref lookups) == 1 ? PretendPublic : IPAddress.Loopback }),
+            isAllowedPort: p => p == cdn.Port || p == inside.Port,
+            pretendPublic: true);
+
+        var (bytes, _) = await http.GetBytesAsync(new Uri($"http://rebind.example.com:{cdn.Port}/image"), 1000, CancellationToken.None);
+
+        Assert.Equal(Image, bytes);
+        Assert.Equal(1, lookups);
+        Assert.Single(cdn.Requests);
+        Assert.Empty(inside.Requests);
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:{port}/image")]
     [InlineData("http://internal.example.com:{port}/image")]

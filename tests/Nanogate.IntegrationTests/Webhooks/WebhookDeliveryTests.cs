@@ -96,6 +96,19 @@ public sealed class WebhookDeliveryTests(WebhookServerFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_row_committed_without_a_wake_up_is_still_delivered_by_polling()
+    {
+        var account = await Server.CreateAccountAsync(0);
+        await using var receiver = await ReceiverAsync((_, _) => Results.Ok());
+
+        var id = await WebhookOutbox.EnqueueAsync(Server, account.Id, receiver.Url("/hook"), Payload, notify: false);
+        var row = await WebhookOutbox.WaitForAsync(Server, id, r => r.Status != "pending", TimeSpan.FromSeconds(5));
+
+        Assert.Equal("delivered", row.Status);
+        Assert.Single(receiver.Requests);
+    }
+
+    [Fact]
     public async Task Another_account_secret_does_not_verify()
     {
         var account = await Server.CreateAccountAsync(0);

@@ -9,7 +9,7 @@ namespace Nanogate.IntegrationTests.Webhooks;
 /// <summary>Writes outbox rows the way the task API does (INSERT, then a wake-up) and reads them back.</summary>
 public static class WebhookOutbox
 {
-    public static async Task<string> EnqueueAsync(NanogateServer server, string accountId, Uri url, string payload, TimeSpan? expiresIn = null)
+    public static async Task<string> EnqueueAsync(NanogateServer server, string accountId, Uri url, string payload, TimeSpan? expiresIn = null, bool notify = true)
     {
         var id = "msg_" + Guid.NewGuid().ToString("N");
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -21,7 +21,11 @@ public static class WebhookOutbox
             """,
             new { id, accountId, taskId = "task_" + id[4..], url = url.ToString(), payload, now, expires },
             tx));
-        server.Services.GetRequiredService<WebhookSignal>().Notify();
+        if (notify)
+        {
+            server.Services.GetRequiredService<WebhookSignal>().Notify();
+        }
+
         return id;
     }
 
