@@ -7,8 +7,9 @@ using Nanogate.Catalog;
 using Nanogate.Core.Catalog;
 using Nanogate.Gemini;
 using Nanogate.Hosting;
-using Nanogate.Operations;
 using Nanogate.Media;
+using Nanogate.Operations;
+using Nanogate.Security;
 using Nanogate.Storage;
 using Nanogate.Storage.Accounts;
 using Nanogate.Storage.Ledger;
@@ -16,6 +17,7 @@ using Nanogate.Storage.Sqlite;
 using Nanogate.Storage.Tasks;
 using Nanogate.Tasks;
 using Nanogate.Upstreams.Simulator;
+using Nanogate.Webhooks;
 
 namespace Nanogate;
 
@@ -43,6 +45,7 @@ public static class NanogateApp
         builder.Services.AddOptions<TasksOptions>().Validate(
             o => o.HeartbeatSeconds < o.LeaseSeconds,
             "Tasks:HeartbeatSeconds must be less than Tasks:LeaseSeconds, or leases expire while images are still being made.");
+        AddOptions<WebhookOptions>(builder, "Webhooks");
         builder.Services.AddOptions<StorageOptions>().Validate(
             o => string.Equals(o.Provider, "sqlite", StringComparison.OrdinalIgnoreCase),
             "Storage:Provider 'postgres' is not available in this build yet; use 'sqlite' (the default).");
@@ -70,13 +73,15 @@ public static class NanogateApp
         services.AddSingleton<IMediaStore, FileMediaStore>();
         services.AddSingleton<MediaLinks>();
         services.AddHostedService<MediaSweeper>();
-        services.TryAddSingleton<IImageFetcher, PlainImageFetcher>();
+        services.AddSingleton<IImageFetcher, SafeImageFetcher>();
         services.AddSingleton<TaskRequestParser>();
         services.AddSingleton<ITaskEventRenderer, TaskEventRenderer>();
         services.AddSingleton<SqliteTaskStore>();
         services.AddSingleton<TaskSignals>();
         services.AddHostedService<TaskWorkerPool>();
         services.AddHostedService<IdempotencyPruner>();
+        services.AddSingleton<SafeHttp>();
+        services.AddHostedService<WebhookDispatcher>();
 
         configure?.Invoke(builder);
         var app = builder.Build();
@@ -111,6 +116,7 @@ public static class NanogateApp
         app.MapAdminApi();
         app.MapMediaApi();
         app.MapTasksApi();
+        app.MapWebhooksApi();
         if (ChannelSetup.SimulatorEnabled(app.Configuration))
         {
             app.MapSimulator();
