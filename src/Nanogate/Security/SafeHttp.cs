@@ -107,7 +107,7 @@ internal sealed partial class SafeHttp : IDisposable
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new FetchFailedException($"The image URL did not answer within {_settings.TotalTimeout.TotalSeconds:0} seconds.");
+            throw new FetchFailedException($"The image URL did not answer within {_settings.TotalTimeout.TotalSeconds:0.#} seconds.");
         }
         catch (IOException e)
         {
@@ -129,6 +129,11 @@ internal sealed partial class SafeHttp : IDisposable
         try
         {
             return await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            // Not the caller's token: the handler's connect timeout.
+            throw new FetchFailedException($"Could not connect to '{uri.IdnHost}' within {_settings.ConnectTimeout.TotalSeconds:0.#} seconds.", e);
         }
         catch (HttpRequestException e)
         {

@@ -317,6 +317,25 @@ public sealed class SafeHttpTests
     }
 
     [Fact]
+    public async Task A_resolver_that_hangs_hits_the_connect_timeout()
+    {
+        using var http = new SafeHttp(
+            new SafeHttpSettings
+            {
+                AllowPrivateNetworkTargets = true,
+                Resolve = async (_, ct) =>
+                {
+                    await Task.Delay(Timeout.Infinite, ct);
+                    return [];
+                },
+                ConnectTimeout = TimeSpan.FromMilliseconds(300),
+            },
+            NullLogger<SafeHttp>.Instance);
+        var e = await Assert.ThrowsAsync<FetchFailedException>(() => http.GetBytesAsync(new Uri("http://slow-dns.example/"), 1000, CancellationToken.None));
+        Assert.Equal("Could not connect to 'slow-dns.example' within 0.3 seconds.", e.Message);
+    }
+
+    [Fact]
     public async Task Unreachable_and_unresolvable_hosts_are_fetch_failures()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
