@@ -26,3 +26,29 @@ public class SimulatorMarkersTests
         Assert.Equal(extraMs, markers.ExtraLatencyMs);
     }
 }
+
+public class CountedSimulatorMarkerTests
+{
+    [Fact]
+    public void A_counted_marker_faults_only_the_first_n_calls_of_its_prompt()
+    {
+        var prompt = $"counted {Guid.NewGuid()} [sim:503:2]";
+        var markers = Nanogate.Upstreams.Simulator.SimulatorMarkers.Parse(prompt);
+        Assert.Equal(2, markers.FaultCalls);
+        Assert.Equal(Nanogate.Upstreams.Simulator.SimulatorFault.Unavailable, markers.FaultForThisCall(prompt));
+        Assert.Equal(Nanogate.Upstreams.Simulator.SimulatorFault.Unavailable, markers.FaultForThisCall(prompt));
+        Assert.Equal(Nanogate.Upstreams.Simulator.SimulatorFault.None, markers.FaultForThisCall(prompt));
+    }
+
+    [Fact]
+    public void An_uncounted_marker_faults_every_call()
+    {
+        var prompt = $"always {Guid.NewGuid()} [sim:blocked]";
+        var markers = Nanogate.Upstreams.Simulator.SimulatorMarkers.Parse(prompt);
+        Assert.Null(markers.FaultCalls);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(Nanogate.Upstreams.Simulator.SimulatorFault.Blocked, markers.FaultForThisCall(prompt));
+        }
+    }
+}
