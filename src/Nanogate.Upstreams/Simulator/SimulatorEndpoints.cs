@@ -1,15 +1,324 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Nanogate.Core.Catalog;
 
 namespace Nanogate.Upstreams.Simulator;
 
-/// <summary>Mounts the simulator under <c>/simulator</c>.</summary>
+/// <summary>
+/// Mounts the Gemini simulator under <c>/simulator</c>: Google's generateContent and
+/// streamGenerateContent wire format, deterministic images from <see cref="SimulatedImageRenderer"/>,
+/// and injectable faults for tests and benchmarks.
+/// </summary>
+/// <remarks>
+/// <para>Fault markers, anywhere in the prompt text, any case:</para>
+/// <list type="bullet">
+/// <item><c>[sim:429]</c>: 429 RESOURCE_EXHAUSTED with <c>google.rpc.QuotaFailure</c> (violations[].quotaId) and
+/// <c>google.rpc.RetryInfo</c> (<c>"retryDelay":"1s"</c>) details; answered at once, as quota checks precede generation.</item>
+/// <item><c>[sim:500]</c>: 500 INTERNAL after the latency.</item>
+/// <item><c>[sim:503]</c>: 503 UNAVAILABLE "The model is overloaded. Please try again later." after the latency.</item>
+/// <item><c>[sim:timeout]</c>: no answer until the client gives up; after 10 minutes 504 DEADLINE_EXCEEDED.</item>
+/// <item><c>[sim:malformed]</c>: 200 with a truncated, invalid JSON body (an unterminated SSE event when streaming).</item>
+/// <item><c>[sim:blocked]</c>: 200, one candidate with finishReason IMAGE_SAFETY, a finishMessage and no content.</item>
+/// <item><c>[sim:noimage]</c>: 200, finishReason NO_IMAGE and only a text part.</item>
+/// <item><c>[sim:slow:MS]</c>: MS more milliseconds of latency; combines with the others.</item>
+/// </list>
+/// <para>Every answer carries <c>x-nanogate-simulator: true</c>: the simulator never passes itself off as Google.</para>
+/// </remarks>
 public static class SimulatorEndpoints
 {
-    /// <summary>Maps <c>/simulator/v1beta/models/{model}:generateContent</c> and <c>:streamGenerateContent</c>.</summary>
+    /// <summary>The header on every simulator answer.</summary>
+    public const string SimulatorHeader = "x-nanogate-simulator";
+
+    private const int PromptTokensPerImage = 258;
+    private const int ThoughtTokens = 120;
+    private const string ImageText = "Here is your image (simulated).";
+    private const string ThoughtText = "**Planning the image (simulated)**\n\nLaying out the composition, colours and the simulator mark.";
+    private const string NoImageText = "I could not generate an image for this request (simulated NO_IMAGE).";
+    private static readonly TimeSpan TimeoutCap = TimeSpan.FromMinutes(10);
+    private static readonly SimulatorOptions DefaultOptions = new();
+
+    /// <summary>
+    /// Maps <c>POST /simulator/v1beta/models/{model}:generateContent</c> and <c>:streamGenerateContent</c>
+    /// (and the same under <c>/simulator/v1</c>). Options come from <see cref="IOptionsMonitor{TOptions}"/>
+    /// of <see cref="SimulatorOptions"/> when registered, else the defaults.
+    /// </summary>
     public static IEndpointRouteBuilder MapSimulator(this IEndpointRouteBuilder routes)
     {
-        // Placeholder until the simulator lands.
+        // A route template cannot split "{model}:{method}" inside one segment, so the segment is taken whole.
+        routes.MapPost("/simulator/v1beta/models/{modelAction}", context => HandleAsync(context, "v1beta"));
+        routes.MapPost("/simulator/v1/models/{modelAction}", context => HandleAsync(context, "v1"));
         return routes;
     }
+
+    private static async Task HandleAsync(HttpContext context, string apiVersion)
+    {
+        var response = context.Response;
+        response.Headers[SimulatorHeader] = "true";
+        var cancellationToken = context.RequestAborted;
+        var options = context.RequestServices.GetService<IOptionsMonitor<SimulatorOptions>>()?.CurrentValue ?? DefaultOptions;
+        try
+        {
+            await HandleCoreAsync(context, apiVersion, options, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client gave up; there is nobody left to answer.
+        }
+    }
+
+    private static async Task HandleCoreAsync(HttpContext context, string apiVersion, SimulatorOptions options, CancellationToken cancellationToken)
+    {
+        var response = context.Response;
+        var modelAction = context.Request.RouteValues["modelAction"] as string ?? string.Empty;
+        var colon = modelAction.LastIndexOf(':');
+        var modelName = colon < 0 ? modelAction : modelAction[..colon];
+        var method = colon < 0 ? string.Empty : modelAction[(colon + 1)..];
+
+        if (!options.Enabled)
+        {
+            await SimulatorResponseWriter.WriteErrorAsync(response, 404, "NOT_FOUND", "The Nanogate simulator is disabled (Simulator:Enabled is false).", null, cancellationToken);
+            return;
+        }
+
+        var model = method is "generateContent" or "streamGenerateContent" ? ModelCatalog.Default.Find(modelName) : null;
+        if (model is null)
+        {
+            var message = $"models/{modelName} is not found for API version {apiVersion}, or is not supported for {(method.Length > 0 ? method : "generateContent")}. Call ListModels to see the list of available models and their supported methods.";
+            await SimulatorResponseWriter.WriteErrorAsync(response, 404, "NOT_FOUND", message, null, cancellationToken);
+            return;
+        }
+
+        SimulatorRequest? request;
+        string? error;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(context.Request.Body, default, cancellationToken);
+            if (!SimulatorRequest.TryParse(document.RootElement, out request, out error))
+            {
+                request = null;
+            }
+        }
+        catch (JsonException exception)
+        {
+            (request, error) = (null, $"Invalid JSON payload received. {exception.Message}");
+        }
+
+        if (request is null)
+        {
+            await InvalidArgumentAsync(response, error ?? "Invalid request.", cancellationToken);
+            return;
+        }
+
+        var ratio = model.DefaultAspectRatio;
+        if (request.AspectRatio is not null)
+        {
+            if (!AspectRatio.TryParse(request.AspectRatio, out ratio) || !model.Supports(ratio))
+            {
+                await InvalidArgumentAsync(response, $"Unsupported aspect ratio \"{request.AspectRatio}\" for {model.Id}. Supported: {string.Join(", ", model.AspectRatios)}.", cancellationToken);
+                return;
+            }
+        }
+        else if (request.FirstImage is { } input)
+        {
+            // Without an explicit ratio Google follows the (first) input image.
+            ratio = model.NearestRatio(input.Width, input.Height);
+        }
+
+        var size = model.DefaultSize;
+        if (request.ImageSize is not null && !ImageSizes.TryParseWire(request.ImageSize, out size))
+        {
+            await InvalidArgumentAsync(response, $"Invalid image size \"{request.ImageSize}\". Supported values are \"512\", \"1K\", \"2K\" and \"4K\".", cancellationToken);
+            return;
+        }
+
+        var markers = SimulatorMarkers.Parse(request.Prompt);
+        var latency = TimeSpan.FromMilliseconds(options.LatencyMs + (long)markers.ExtraLatencyMs);
+        var streaming = method == "streamGenerateContent";
+        var sse = streaming && string.Equals(context.Request.Query["alt"], "sse", StringComparison.OrdinalIgnoreCase);
+
+        switch (markers.Fault)
+        {
+            case SimulatorFault.RateLimited:
+                await DelayAsync(TimeSpan.FromMilliseconds(markers.ExtraLatencyMs), cancellationToken);
+                await SimulatorResponseWriter.WriteErrorAsync(
+                    response, 429, "RESOURCE_EXHAUSTED",
+                    "You exceeded your current quota, please check your plan and billing details. (simulated)",
+                    json => WriteQuotaDetails(json, model.Id),
+                    cancellationToken);
+                return;
+            case SimulatorFault.Internal:
+                await DelayAsync(latency, cancellationToken);
+                await SimulatorResponseWriter.WriteErrorAsync(response, 500, "INTERNAL", "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting (simulated)", null, cancellationToken);
+                return;
+            case SimulatorFault.Unavailable:
+                await DelayAsync(latency, cancellationToken);
+                await SimulatorResponseWriter.WriteErrorAsync(response, 503, "UNAVAILABLE", "The model is overloaded. Please try again later.", null, cancellationToken);
+                return;
+            case SimulatorFault.Timeout:
+                await DelayAsync(TimeoutCap, cancellationToken);
+                await SimulatorResponseWriter.WriteErrorAsync(response, 504, "DEADLINE_EXCEEDED", "Deadline expired before operation could complete. (simulated)", null, cancellationToken);
+                return;
+            case SimulatorFault.Malformed:
+                await DelayAsync(latency, cancellationToken);
+                await WriteMalformedAsync(response, sse, cancellationToken);
+                return;
+        }
+
+        var plan = Plan(request, model, ratio, size, markers.Fault);
+        var responseId = NewResponseId();
+        if (!streaming)
+        {
+            await DelayAsync(latency, cancellationToken);
+            response.ContentType = SimulatorResponseWriter.JsonContentType;
+            await SimulatorResponseWriter.WriteChunkAsync(response.BodyWriter, Merge(plan), model.Id, responseId, cancellationToken);
+            await response.BodyWriter.FlushAsync(cancellationToken);
+            return;
+        }
+
+        response.ContentType = sse ? "text/event-stream" : SimulatorResponseWriter.JsonContentType;
+        var output = response.BodyWriter;
+        var waited = false;
+        for (var i = 0; i < plan.Count; i++)
+        {
+            // Thoughts and text stream at once; the image (or the end of an image-less answer) takes the generation time.
+            var early = plan[i].Parts is { Count: > 0 } parts && !parts.Any(p => p.Image is not null && !p.Thought);
+            if (!early && !waited)
+            {
+                await DelayAsync(latency, cancellationToken);
+                waited = true;
+            }
+
+            output.Write(sse ? "data: "u8 : i == 0 ? "["u8 : ",\n"u8);
+            await SimulatorResponseWriter.WriteChunkAsync(output, plan[i], model.Id, responseId, cancellationToken);
+            if (sse)
+            {
+                output.Write("\r\n\r\n"u8);
+            }
+            else if (i == plan.Count - 1)
+            {
+                output.Write("]"u8);
+            }
+
+            await output.FlushAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The answer as stream events: thoughts, text, the final image, then the finish. Usage is cumulative,
+    /// as Google reports it on every event. A non-streaming answer is these events merged.
+    /// </summary>
+    private static List<SimulatedChunk> Plan(SimulatorRequest request, ModelInfo model, AspectRatio ratio, ImageSize size, SimulatorFault fault)
+    {
+        var promptText = SimulatedUsage.TextTokens(request.Prompt);
+        var promptImages = request.InputImages * PromptTokensPerImage;
+        var thinks = model.Thinking switch
+        {
+            ThinkingSupport.AlwaysOn => true,
+            ThinkingSupport.Levels => request.IncludeThoughts || string.Equals(request.ThinkingLevel, "high", StringComparison.OrdinalIgnoreCase),
+            _ => false,
+        };
+        var includeThoughts = request.IncludeThoughts && model.Thinking != ThinkingSupport.None;
+        var usage = new SimulatedUsage(promptText, promptImages, 0, 0, thinks ? ThoughtTokens : 0);
+        var plan = new List<SimulatedChunk>();
+
+        if (fault == SimulatorFault.Blocked)
+        {
+            plan.Add(new SimulatedChunk(null, "IMAGE_SAFETY", "Unable to show the generated image. The image was filtered out because it violated Google's Generative AI Prohibited Use policy. (simulated)", usage));
+            return plan;
+        }
+
+        var signature = Signature(request.Prompt);
+        var renderer = SimulatedImageRenderer.Shared;
+        if (includeThoughts)
+        {
+            plan.Add(new SimulatedChunk(
+                [new SimulatedPart(Text: ThoughtText, Thought: true), new SimulatedPart(Image: renderer.GetOrRender(request.Prompt, model, ratio, size, draft: true), Thought: true)],
+                null, null, usage));
+        }
+
+        var image = fault != SimulatorFault.NoImage && request.WantsImage;
+        var text = fault == SimulatorFault.NoImage ? NoImageText : request.WantsText || !image ? ImageText : null;
+        if (text is not null)
+        {
+            usage = usage with { CandidateTextTokens = SimulatedUsage.TextTokens(text) };
+            plan.Add(new SimulatedChunk([new SimulatedPart(Text: text, ThoughtSignature: signature)], null, null, usage));
+        }
+
+        if (image)
+        {
+            usage = usage with { CandidateImageTokens = model.TokensPerImage[model.EffectiveSize(size)] };
+            plan.Add(new SimulatedChunk([new SimulatedPart(Image: renderer.GetOrRender(request.Prompt, model, ratio, size), ThoughtSignature: signature)], null, null, usage));
+        }
+
+        plan.Add(new SimulatedChunk([], fault == SimulatorFault.NoImage ? "NO_IMAGE" : "STOP", null, usage));
+        return plan;
+    }
+
+    private static SimulatedChunk Merge(List<SimulatedChunk> plan)
+    {
+        var last = plan[^1];
+        var parts = plan.Where(c => c.Parts is not null).SelectMany(c => c.Parts!).ToList();
+        return last with { Parts = last.Parts is null ? null : parts };
+    }
+
+    private static Task InvalidArgumentAsync(HttpResponse response, string message, CancellationToken cancellationToken) =>
+        SimulatorResponseWriter.WriteErrorAsync(response, 400, "INVALID_ARGUMENT", message, null, cancellationToken);
+
+    private static void WriteQuotaDetails(Utf8JsonWriter json, string modelId)
+    {
+        json.WriteStartObject();
+        json.WriteString("@type"u8, "type.googleapis.com/google.rpc.QuotaFailure"u8);
+        json.WriteStartArray("violations"u8);
+        json.WriteStartObject();
+        json.WriteString("quotaMetric"u8, "generativelanguage.googleapis.com/generate_requests_per_model"u8);
+        json.WriteString("quotaId"u8, "GenerateRequestsPerMinutePerProjectPerModel"u8);
+        json.WriteStartObject("quotaDimensions"u8);
+        json.WriteString("location"u8, "global"u8);
+        json.WriteString("model"u8, modelId);
+        json.WriteEndObject();
+        json.WriteString("quotaValue"u8, "10"u8);
+        json.WriteEndObject();
+        json.WriteEndArray();
+        json.WriteEndObject();
+
+        json.WriteStartObject();
+        json.WriteString("@type"u8, "type.googleapis.com/google.rpc.RetryInfo"u8);
+        json.WriteString("retryDelay"u8, "1s"u8);
+        json.WriteEndObject();
+    }
+
+    private static async Task WriteMalformedAsync(HttpResponse response, bool sse, CancellationToken cancellationToken)
+    {
+        // Cut inside the image data: what a dropped connection or a broken proxy leaves behind.
+        response.ContentType = sse ? "text/event-stream" : SimulatorResponseWriter.JsonContentType;
+        var body = "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"iVBORw0KGgoAAAANSUhEUgAA"u8;
+        if (sse)
+        {
+            response.BodyWriter.Write("data: "u8);
+        }
+
+        response.BodyWriter.Write(body);
+        await response.BodyWriter.FlushAsync(cancellationToken);
+    }
+
+    private static Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) =>
+        delay <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(delay, cancellationToken);
+
+    private static string NewResponseId()
+    {
+        Span<byte> bytes = stackalloc byte[17];
+        RandomNumberGenerator.Fill(bytes);
+        return Convert.ToBase64String(bytes).Replace('+', '-').Replace('/', '_');
+    }
+
+    /// <summary>A stable stand-in for Google's opaque thought signature: same prompt, same signature.</summary>
+    private static string Signature(string prompt) =>
+        Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes("nanogate-simulator-signature\n" + prompt)));
 }

@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Nanogate.Upstreams.Simulator;
+
+/// <summary>
+/// The fault markers found in a prompt. <c>[sim:slow:MS]</c> adds MS milliseconds of latency and
+/// combines with any fault; of several faults the first in the prompt wins. Matching ignores case.
+/// </summary>
+/// <param name="Fault">The injected fault, or <see cref="SimulatorFault.None"/>.</param>
+/// <param name="ExtraLatencyMs">Milliseconds added by <c>[sim:slow:MS]</c> markers (summed, capped at 10 minutes).</param>
+internal sealed partial record SimulatorMarkers(SimulatorFault Fault, int ExtraLatencyMs)
+{
+    private const int MaxExtraLatencyMs = 600_000;
+
+    /// <summary>Finds the markers in <paramref name="prompt"/>.</summary>
+    public static SimulatorMarkers Parse(string prompt)
+    {
+        var fault = SimulatorFault.None;
+        var extra = 0L;
+        if (!prompt.Contains("[sim:", StringComparison.OrdinalIgnoreCase))
+        {
+            return new SimulatorMarkers(fault, 0);
+        }
+
+        foreach (Match match in MarkerPattern().Matches(prompt))
+        {
+            var kind = match.Groups["kind"].Value.ToLowerInvariant();
+            var argument = match.Groups["arg"];
+            if (kind == "slow")
+            {
+                if (argument.Success && long.TryParse(argument.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
+                {
+                    extra = Math.Min(MaxExtraLatencyMs, extra + ms);
+                }
+
+                continue;
+            }
+
+            if (fault == SimulatorFault.None && !argument.Success)
+            {
+                fault = kind switch
+                {
+                    "429" => SimulatorFault.RateLimited,
+                    "500" => SimulatorFault.Internal,
+                    "503" => SimulatorFault.Unavailable,
+                    "timeout" => SimulatorFault.Timeout,
+                    "malformed" => SimulatorFault.Malformed,
+                    "blocked" => SimulatorFault.Blocked,
+                    "noimage" => SimulatorFault.NoImage,
+                    _ => SimulatorFault.None,
+                };
+            }
+        }
+
+        return new SimulatorMarkers(fault, (int)extra);
+    }
+
+    [GeneratedRegex(@"\[sim:(?<kind>[a-z0-9]+)(?::(?<arg>\d{1,12}))?\]", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex MarkerPattern();
+}
