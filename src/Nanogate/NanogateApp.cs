@@ -6,6 +6,7 @@ using Nanogate.Catalog;
 using Nanogate.Core.Catalog;
 using Nanogate.Gemini;
 using Nanogate.Hosting;
+using Nanogate.OpenAi;
 using Nanogate.Storage;
 using Nanogate.Storage.Accounts;
 using Nanogate.Storage.Ledger;
@@ -52,6 +53,7 @@ public static class NanogateApp
         services.AddSingleton<ServerAddress>();
         services.AddSingleton(ChannelSetup.CreateRouter);
         services.AddSingleton<Nanogate.Generation.ImageGenerator>();
+        services.AddSingleton<OpenAiImageRunner>();
         services.AddSingleton<Nanogate.Webhooks.WebhookSignal>();
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService(sp => sp.GetRequiredService<Bootstrapper>());
@@ -83,6 +85,7 @@ public static class NanogateApp
         app.MapCatalogApi();
         app.MapAccountApi();
         app.MapGeminiApi();
+        app.MapOpenAiApi();
         app.MapAdminApi();
         if (ChannelSetup.SimulatorEnabled(app.Configuration))
         {
