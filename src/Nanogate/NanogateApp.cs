@@ -6,6 +6,7 @@ using Nanogate.Catalog;
 using Nanogate.Core.Catalog;
 using Nanogate.Gemini;
 using Nanogate.Hosting;
+using Nanogate.Media;
 using Nanogate.OpenAi;
 using Nanogate.Storage;
 using Nanogate.Storage.Accounts;
@@ -34,6 +35,7 @@ public static class NanogateApp
         AddOptions<LimitsOptions>(builder, "Limits");
         AddOptions<SimulatorOptions>(builder, "Simulator");
         AddOptions<SecurityOptions>(builder, "Security");
+        AddOptions<MediaOptions>(builder, "Media");
         builder.Services.AddOptions<StorageOptions>().Validate(
             o => string.Equals(o.Provider, "sqlite", StringComparison.OrdinalIgnoreCase),
             "Storage:Provider 'postgres' is not available in this build yet; use 'sqlite' (the default).");
@@ -57,6 +59,9 @@ public static class NanogateApp
         services.AddSingleton<Nanogate.Webhooks.WebhookSignal>();
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService(sp => sp.GetRequiredService<Bootstrapper>());
+        services.AddSingleton<IMediaStore, FileMediaStore>();
+        services.AddSingleton<MediaLinks>();
+        services.AddHostedService<MediaSweeper>();
 
         configure?.Invoke(builder);
         var app = builder.Build();
@@ -87,6 +92,7 @@ public static class NanogateApp
         app.MapGeminiApi();
         app.MapOpenAiApi();
         app.MapAdminApi();
+        app.MapMediaApi();
         if (ChannelSetup.SimulatorEnabled(app.Configuration))
         {
             app.MapSimulator();
