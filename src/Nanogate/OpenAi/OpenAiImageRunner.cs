@@ -2,6 +2,7 @@ using System.Globalization;
 using Nanogate.Auth;
 using Nanogate.Core.Catalog;
 using Nanogate.Generation;
+using Nanogate.Media;
 using Nanogate.Storage.Ledger;
 
 namespace Nanogate.OpenAi;
@@ -10,16 +11,11 @@ namespace Nanogate.OpenAi;
 /// Runs an OpenAI images job: holds n × the price per image, makes the n images concurrently
 /// (each its own upstream call), charges only the images made, and answers in OpenAI's shape.
 /// </summary>
-internal sealed partial class OpenAiImageRunner(ILedger ledger, ImageGenerator generator, TimeProvider time, ILogger<OpenAiImageRunner> logger)
+internal sealed partial class OpenAiImageRunner(ILedger ledger, ImageGenerator generator, IMediaStore media, MediaLinks links, TimeProvider time, ILogger<OpenAiImageRunner> logger)
 {
     /// <summary>The answer for one job.</summary>
     public async Task<IResult> RunAsync(HttpContext context, Caller caller, OpenAiImageJob job)
     {
-        if (job.AsUrl)
-        {
-            return OpenAiError.Invalid("response_format url is not available in this build yet; use b64_json.", "response_format", "unsupported_value");
-        }
-
         var request = job.Request;
         var price = (long)request.PricePerImage;
         var hold = price * request.N;
@@ -79,7 +75,22 @@ internal sealed partial class OpenAiImageRunner(ILedger ledger, ImageGenerator g
             output += usage.CandidatesTokens + usage.ThoughtsTokens;
         }
 
-        var entries = images.Select(image => ((byte[]?)image.Data, (string?)null, string.IsNullOrWhiteSpace(image.Text) ? request.Prompt : image.Text)).ToList();
+        var entries = new List<(byte[]? Bytes, string? Url, string RevisedPrompt)>(images.Count);
+        foreach (var image in images)
+        {
+            var revised = string.IsNullOrWhiteSpace(image.Text) ? request.Prompt : image.Text;
+            if (job.AsUrl)
+            {
+                // The same signed media links as the task API (valid Media:LinkTtlHours, 24 h by default).
+                var stored = await media.SaveAsync(caller.AccountId, image.Data, image.MimeType, image.Width, image.Height, CancellationToken.None).ConfigureAwait(false);
+                entries.Add((null, links.Url(context.Request, stored.Id, stored.ExpiresAt), revised));
+            }
+            else
+            {
+                entries.Add((image.Data, null, revised));
+            }
+        }
+
         var first = images[0];
         var result = new OpenAiImagesResult(
             time.GetUtcNow().ToUnixTimeSeconds(),
