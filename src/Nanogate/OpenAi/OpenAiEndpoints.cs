@@ -38,25 +38,19 @@ public static class OpenAiEndpoints
         return routes;
     }
 
-    private static async Task<Caller?> AuthenticateAsync(HttpContext context, ApiKeyAuthenticator auth)
+    /// <summary>The caller, or the 401 to answer (this dialect takes Bearer keys only, as OpenAI).</summary>
+    private static async Task<(Caller? Caller, IResult? Denied)> AuthenticateAsync(HttpContext context, ApiKeyAuthenticator auth)
     {
         var key = ApiKeyAuthenticator.ExtractKey(context.Request, geminiStyle: false);
         var caller = await auth.AuthenticateAsync(key, context.RequestAborted).ConfigureAwait(false);
-        if (caller is null)
-        {
-            context.Items[typeof(OpenAiEndpoints)] = key is not null;
-        }
-
-        return caller;
+        return caller is null ? (null, OpenAiError.InvalidApiKey(key is not null)) : (caller, null);
     }
-
-    private static IResult Denied(HttpContext context) => OpenAiError.InvalidApiKey(context.Items[typeof(OpenAiEndpoints)] is true);
 
     private static async Task<IResult> ListModelsAsync(HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog)
     {
-        if (await AuthenticateAsync(context, auth).ConfigureAwait(false) is null)
+        if ((await AuthenticateAsync(context, auth).ConfigureAwait(false)).Denied is { } denied)
         {
-            return Denied(context);
+            return denied;
         }
 
         var list = new OpenAiModelList("list", catalog.Models.Select(Describe).ToList());
@@ -65,9 +59,9 @@ public static class OpenAiEndpoints
 
     private static async Task<IResult> GetModelAsync(HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, string model)
     {
-        if (await AuthenticateAsync(context, auth).ConfigureAwait(false) is null)
+        if ((await AuthenticateAsync(context, auth).ConfigureAwait(false)).Denied is { } denied)
         {
-            return Denied(context);
+            return denied;
         }
 
         return catalog.Find(model) is { } found
@@ -79,9 +73,10 @@ public static class OpenAiEndpoints
 
     private static async Task<IResult> GenerationsAsync(HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, OpenAiImageRunner runner)
     {
-        if (await AuthenticateAsync(context, auth).ConfigureAwait(false) is not { } caller)
+        var (caller, denied) = await AuthenticateAsync(context, auth).ConfigureAwait(false);
+        if (caller is null)
         {
-            return Denied(context);
+            return denied!;
         }
 
         JsonNode? node;
@@ -128,9 +123,10 @@ public static class OpenAiEndpoints
 
     private static async Task<IResult> EditsAsync(HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, OpenAiImageRunner runner)
     {
-        if (await AuthenticateAsync(context, auth).ConfigureAwait(false) is not { } caller)
+        var (caller, denied) = await AuthenticateAsync(context, auth).ConfigureAwait(false);
+        if (caller is null)
         {
-            return Denied(context);
+            return denied!;
         }
 
         if (!context.Request.HasFormContentType)

@@ -4,6 +4,7 @@ using Nanogate.Core.Catalog;
 using Nanogate.Generation;
 using Nanogate.Media;
 using Nanogate.Storage.Ledger;
+using Nanogate.Upstreams.Channels;
 
 namespace Nanogate.OpenAi;
 
@@ -11,7 +12,8 @@ namespace Nanogate.OpenAi;
 /// Runs an OpenAI images job: holds n × the price per image, makes the n images concurrently
 /// (each its own upstream call), charges only the images made, and answers in OpenAI's shape.
 /// </summary>
-internal sealed partial class OpenAiImageRunner(ILedger ledger, ImageGenerator generator, IMediaStore media, MediaLinks links, TimeProvider time, ILogger<OpenAiImageRunner> logger)
+internal sealed partial class OpenAiImageRunner(
+    ILedger ledger, ImageGenerator generator, ChannelRouter router, IMediaStore media, MediaLinks links, TimeProvider time, ILogger<OpenAiImageRunner> logger)
 {
     /// <summary>The answer for one job.</summary>
     public async Task<IResult> RunAsync(HttpContext context, Caller caller, OpenAiImageJob job)
@@ -67,7 +69,7 @@ internal sealed partial class OpenAiImageRunner(ILedger ledger, ImageGenerator g
             headers["x-nanogate-images-failed"] = string.Join("; ", failures.Select(f => f.Code));
         }
 
-        headers["x-nanogate-upstream"] = images[0].Channel;
+        headers["x-nanogate-upstream"] = router.Channels.FirstOrDefault(c => c.Channel.Name == images[0].Channel)?.Channel.Kind ?? images[0].Channel;
         long input = 0, output = 0;
         foreach (var usage in images.Select(i => i.Usage).OfType<Upstreams.Gemini.GeminiUsage>())
         {
