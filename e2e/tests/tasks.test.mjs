@@ -1,6 +1,6 @@
 // Task API (Dialect 1) driven with plain fetch, as the seeds' curl examples do, and its webhooks
 // verified with the standardwebhooks library. Skipped, with the reason printed, while this build
-// has no task API (POST /v1/images/generations answers 404).
+// has no task API (POST /v1/images/generations answers 404) or no webhooks (GET /v1/webhook-secret 404).
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { test } from "node:test";
@@ -13,6 +13,9 @@ const headers = { Authorization: `Bearer ${key}`, "Content-Type": "application/j
 const probe = await fetch(`${BASE_URL}/v1/images/generations`, { method: "POST", headers, body: "{}" });
 const skip = probe.status === 404 ? "the task API is not in this build (POST /v1/images/generations answers 404)" : false;
 if (skip) console.log(`# task API tests skipped: ${skip}`);
+const secretProbe = skip ? null : await fetch(`${BASE_URL}/v1/webhook-secret`, { headers });
+const webhookSkip = skip || (secretProbe.status === 404 ? "webhooks are not in this build (GET /v1/webhook-secret answers 404)" : false);
+if (webhookSkip && !skip) console.log(`# webhook tests skipped: ${webhookSkip}`);
 
 async function submit(body, extra = {}) {
   const response = await fetch(`${BASE_URL}/v1/images/generations`, { method: "POST", headers: { ...headers, ...extra }, body: JSON.stringify(body) });
@@ -88,7 +91,7 @@ test("n as a JSON string is a 400", { skip }, async () => {
   assert.equal(response.status, 400);
 });
 
-test("callback_url gets a Standard Webhooks delivery that verifies with the account's secret", { skip }, async () => {
+test("callback_url gets a Standard Webhooks delivery that verifies with the account's secret", { skip: webhookSkip }, async () => {
   const hook = await receiver();
   try {
     const secretBody = await (await fetch(`${BASE_URL}/v1/webhook-secret`, { headers })).json();
@@ -115,7 +118,7 @@ test("callback_url gets a Standard Webhooks delivery that verifies with the acco
   }
 });
 
-test("webhook (a base URL) is notified at {webhook}/callback", { skip }, async () => {
+test("webhook (a base URL) is notified at {webhook}/callback", { skip: webhookSkip }, async () => {
   const hook = await receiver();
   try {
     const { json } = await submit({ model: "nano-banana-2-lite", prompt: "a blocked one [sim:blocked]", webhook: hook.url });
