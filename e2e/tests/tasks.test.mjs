@@ -2,10 +2,12 @@
 // verified with the standardwebhooks library. Skipped, with the reason printed, while this build
 // has no task API (POST /v1/images/generations answers 404) or no webhooks (GET /v1/webhook-secret 404).
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { createServer } from "node:http";
+import { join } from "node:path";
 import { test } from "node:test";
 import { Webhook } from "standardwebhooks";
-import { BASE_URL, newKey, pngSize, runExample, shellToolsMissing } from "./helpers.mjs";
+import { BASE_URL, E2E_DIR, newKey, pngSize, runExample, shellToolsMissing } from "./helpers.mjs";
 
 const { key } = await newKey(5000, "e2e-tasks");
 const headers = { Authorization: `Bearer ${key}`, "Content-Type": "application/json" };
@@ -137,4 +139,42 @@ test("docs example: curl-tasks.sh submits and polls to succeeded", { skip: skip 
   const [status, url] = run.stdout.trim().split("\n");
   assert.equal(status, "succeeded");
   assert.equal(pngSize(await (await fetch(url)).arrayBuffer()), "1024x1024");
+});
+
+test("docs example: tasks-fetch.mjs waits for two 4:3 images and saves them", { skip }, async () => {
+  const run = await runExample("tasks-fetch.mjs", key);
+  assert.match(run.stdout, /^succeeded /);
+  assert.equal(pngSize(run.read("router-0.png")), "1200x896");
+  assert.equal(pngSize(run.read("router-1.png")), "1200x896");
+});
+
+test("docs example: webhook-receiver.mjs verifies the delivery of a task", { skip: webhookSkip }, async () => {
+  const child = spawn(process.execPath, [join(E2E_DIR, "examples", "webhook-receiver.mjs")], {
+    env: { ...process.env, NANOGATE_URL: BASE_URL, NANOGATE_API_KEY: key, PORT: "0" },
+  });
+  try {
+    let output = "";
+    const seen = (pattern, seconds) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const match = output.match(pattern);
+          if (match) resolve(match);
+        };
+        const timer = setTimeout(() => reject(new Error(`receiver printed no ${pattern} within ${seconds} s:\n${output}`)), seconds * 1000);
+        child.stdout.on("data", (d) => {
+          output += d;
+          check();
+        });
+        child.stderr.on("data", (d) => (output += d));
+        check();
+        timer.unref();
+      });
+    const [, port] = await seen(/listening on (\d+)/, 15);
+    const { json } = await submit({ model: "nano-banana-2-lite", prompt: "a webhook postcard", callback_url: `http://127.0.0.1:${port}/` });
+    const [, taskId, url] = await seen(/task\.succeeded (\S+) (\S+)/, 30);
+    assert.equal(taskId, json.task_id);
+    assert.equal(pngSize(await (await fetch(url)).arrayBuffer()), "1024x1024");
+  } finally {
+    child.kill();
+  }
 });
