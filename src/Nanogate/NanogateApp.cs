@@ -66,6 +66,7 @@ public static class NanogateApp
         services.AddHostedService(sp => sp.GetRequiredService<Bootstrapper>());
         services.AddSingleton<IMediaStore, FileMediaStore>();
         services.AddSingleton<MediaLinks>();
+        services.AddHostedService<MediaLinksInitializer>();
         services.AddHostedService<MediaSweeper>();
         services.TryAddSingleton<IImageFetcher, PlainImageFetcher>();
         services.AddSingleton<TaskRequestParser>();
