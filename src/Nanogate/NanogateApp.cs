@@ -74,6 +74,7 @@ public static class NanogateApp
         services.AddHostedService(sp => sp.GetRequiredService<Bootstrapper>());
         services.AddSingleton<IMediaStore, FileMediaStore>();
         services.AddSingleton<MediaLinks>();
+        services.AddHostedService<MediaLinksInitializer>();
         services.AddHostedService<MediaSweeper>();
         services.AddSingleton<IImageFetcher, SafeImageFetcher>();
         services.AddSingleton<TaskRequestParser>();
