@@ -1,4 +1,5 @@
 using System.Buffers;
+using Nanogate.Upstreams.Gemini;
 
 namespace Nanogate.Upstreams.Channels;
 
@@ -12,13 +13,21 @@ public sealed class UpstreamResponse : IDisposable
 {
     private byte[]? _rented;
 
-    private UpstreamResponse(string channel, ReadOnlyMemory<byte> body, UpstreamFailure? failure, byte[]? rented)
+    private UpstreamResponse(string channel, ReadOnlyMemory<byte> body, UpstreamFailure? failure, byte[]? rented, GeminiResponseSummary? summary)
     {
         Channel = channel;
         Body = body;
         Failure = failure;
         _rented = rented;
+        Summary = summary;
     }
+
+    /// <summary>
+    /// What the body says (usage, finish reason, where the final image is; the image itself not
+    /// decoded), read in the same pass that validated it, so the passthrough path scans a
+    /// multi-megabyte answer once. Null on failure.
+    /// </summary>
+    public GeminiResponseSummary? Summary { get; }
 
     /// <summary>Name of the channel that answered (or failed).</summary>
     public string Channel { get; }
@@ -33,10 +42,11 @@ public sealed class UpstreamResponse : IDisposable
     public bool IsSuccess => Failure is null;
 
     /// <summary>A successful response; <paramref name="rented"/> (if any) goes back to the shared pool on dispose.</summary>
-    public static UpstreamResponse Success(string channel, ReadOnlyMemory<byte> body, byte[]? rented = null) => new(channel, body, null, rented);
+    public static UpstreamResponse Success(string channel, ReadOnlyMemory<byte> body, byte[]? rented = null, GeminiResponseSummary? summary = null) =>
+        new(channel, body, null, rented, summary ?? GeminiResponseReader.Read(body.Span, decodeImage: false));
 
     /// <summary>A failed call.</summary>
-    public static UpstreamResponse Failed(string channel, UpstreamFailure failure) => new(channel, ReadOnlyMemory<byte>.Empty, failure, null);
+    public static UpstreamResponse Failed(string channel, UpstreamFailure failure) => new(channel, ReadOnlyMemory<byte>.Empty, failure, null, null);
 
     /// <summary>Returns the pooled body, if any. <see cref="Body"/> must not be used afterwards.</summary>
     public void Dispose()

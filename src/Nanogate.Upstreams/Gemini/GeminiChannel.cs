@@ -120,7 +120,8 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
                 {
                     failure = new UpstreamFailure(UpstreamFailureKind.Malformed, $"The upstream response exceeds {_maxResponseBytes} bytes.", null, 200);
                 }
-                else if (!GeminiResponseReader.IsSingleJsonObject(read.Body.Span))
+                // One pass validates the body and summarises it (usage for billing, the image's place).
+                else if (GeminiResponseReader.Read(read.Body.Span, decodeImage: false) is not { } summary)
                 {
                     ArrayPool<byte>.Shared.Return(read.Rented);
                     failure = new UpstreamFailure(UpstreamFailureKind.Malformed, "The upstream answered 200 with a body that is not one complete JSON object.", null, 200);
@@ -129,7 +130,7 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
                 {
                     var elapsed = ElapsedMs(started);
                     GeminiChannelLog.Answered(_logger, Name, request.Model, request.RequestId, read.Body.Length, elapsed);
-                    return UpstreamResponse.Success(Name, read.Body, read.Rented);
+                    return UpstreamResponse.Success(Name, read.Body, read.Rented, summary);
                 }
             }
         }

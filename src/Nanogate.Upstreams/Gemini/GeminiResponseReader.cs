@@ -99,26 +99,6 @@ public static class GeminiResponseReader
         };
     }
 
-    /// <summary>Quick structural check: is <paramref name="json"/> exactly one complete JSON object?</summary>
-    internal static bool IsSingleJsonObject(ReadOnlySpan<byte> json)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return false;
-            }
-
-            reader.Skip();
-            return !reader.Read();
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
-
     private static bool Is(ref Utf8JsonReader reader, ReadOnlySpan<byte> camel, ReadOnlySpan<byte> snake) =>
         reader.ValueTextEquals(camel) || reader.ValueTextEquals(snake);
 

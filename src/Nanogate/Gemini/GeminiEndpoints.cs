@@ -171,8 +171,7 @@ public static partial class GeminiEndpoints
             return GeminiFailures.ToResult(response.Failure!);
         }
 
-        var summary = GeminiResponseReader.Read(response.Body.Span, decodeImage: false);
-        var charge = Charge(model, prepared, summary);
+        var charge = Charge(model, prepared, response.Summary);
         var settled = await ledger.SettleAsync(reservation.Id, charge, CancellationToken.None).ConfigureAwait(false);
         RecordCharge(context, model, settled.Captured);
         SetUpstreamHeaders(context, router, response.Channel, settled);
