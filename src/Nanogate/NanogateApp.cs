@@ -6,6 +6,7 @@ using Nanogate.Catalog;
 using Nanogate.Core.Catalog;
 using Nanogate.Gemini;
 using Nanogate.Hosting;
+using Nanogate.Media;
 using Nanogate.Storage;
 using Nanogate.Storage.Accounts;
 using Nanogate.Storage.Ledger;
@@ -33,6 +34,7 @@ public static class NanogateApp
         AddOptions<LimitsOptions>(builder, "Limits");
         AddOptions<SimulatorOptions>(builder, "Simulator");
         AddOptions<SecurityOptions>(builder, "Security");
+        AddOptions<MediaOptions>(builder, "Media");
         builder.Services.AddOptions<StorageOptions>().Validate(
             o => string.Equals(o.Provider, "sqlite", StringComparison.OrdinalIgnoreCase),
             "Storage:Provider 'postgres' is not available in this build yet; use 'sqlite' (the default).");
@@ -55,6 +57,9 @@ public static class NanogateApp
         services.AddSingleton<Nanogate.Webhooks.WebhookSignal>();
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService(sp => sp.GetRequiredService<Bootstrapper>());
+        services.AddSingleton<IMediaStore, FileMediaStore>();
+        services.AddSingleton<MediaLinks>();
+        services.AddHostedService<MediaSweeper>();
 
         configure?.Invoke(builder);
         var app = builder.Build();
@@ -84,6 +89,7 @@ public static class NanogateApp
         app.MapAccountApi();
         app.MapGeminiApi();
         app.MapAdminApi();
+        app.MapMediaApi();
         if (ChannelSetup.SimulatorEnabled(app.Configuration))
         {
             app.MapSimulator();

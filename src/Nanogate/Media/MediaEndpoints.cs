@@ -1,0 +1,79 @@
+using System.Globalization;
+using Microsoft.Net.Http.Headers;
+using Nanogate.Hosting;
+
+namespace Nanogate.Media;
+
+/// <summary>Serves signed media links: <c>GET /v1/media/{id}?exp=…&amp;sig=…</c>.</summary>
+internal static class MediaEndpoints
+{
+    /// <summary>Maps the media route. The link itself is the credential (no API key needed).</summary>
+    public static IEndpointRouteBuilder MapMediaApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/v1/media/{id}", ServeAsync);
+        return routes;
+    }
+
+    private static async Task<IResult> ServeAsync(HttpContext context, string id, string? exp, string? sig, MediaLinks links, IMediaStore store, TimeProvider time)
+    {
+        switch (links.Check(id, exp, sig))
+        {
+            case MediaLinkCheck.BadSignature:
+                return ApiError.Result(403, "invalid_signature", "This media link's signature is missing or invalid. Use the exact url from the task object.");
+            case MediaLinkCheck.Expired:
+                return Gone();
+        }
+
+        var media = await store.FindAsync(id, context.RequestAborted).ConfigureAwait(false);
+        if (media is null)
+        {
+            return ApiError.Result(404, "not_found", $"No media {id}.");
+        }
+
+        var now = time.GetUtcNow();
+        if (media.PurgedAt is not null || media.ExpiresAt <= now)
+        {
+            return Gone();
+        }
+
+        var etag = $"\"{media.Sha256}\"";
+        var secondsLeft = Math.Max(0, (long)(DateTimeOffset.FromUnixTimeSeconds(long.Parse(exp!, CultureInfo.InvariantCulture)) - now).TotalSeconds);
+        var headers = context.Response.Headers;
+        headers.ETag = etag;
+        headers.CacheControl = string.Create(CultureInfo.InvariantCulture, $"private, max-age={secondsLeft}, immutable");
+        headers.Expires = DateTimeOffset.FromUnixTimeSeconds(long.Parse(exp!, CultureInfo.InvariantCulture)).ToString("R", CultureInfo.InvariantCulture);
+
+        if (IfNoneMatch(context.Request, etag))
+        {
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        var stream = store.OpenRead(media);
+        if (stream is null)
+        {
+            return Gone();
+        }
+
+        headers.ContentLength = media.Bytes;
+        return Results.Stream(stream, media.MimeType, enableRangeProcessing: false);
+    }
+
+    private static IResult Gone() =>
+        ApiError.Result(410, "link_expired", "This media link has expired and the image was deleted. Generate the image again.");
+
+    private static bool IfNoneMatch(HttpRequest request, string etag)
+    {
+        var values = request.Headers.IfNoneMatch;
+        if (values.Count == 0)
+        {
+            return false;
+        }
+
+        if (!EntityTagHeaderValue.TryParseList(values, out var tags))
+        {
+            return false;
+        }
+
+        return tags.Any(t => t.Tag == "*" || string.Equals(t.Tag.Value, etag, StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Nanogate.Storage.Sqlite;
+
+namespace Nanogate.Media;
+
+/// <summary>
+/// Signed, expiring media URLs: <c>{base}/v1/media/{id}?exp={unix seconds}&amp;sig={base64url HMAC-SHA256 of "{id}.{exp}"}</c>.
+/// The key is 32 random bytes kept in the <c>settings</c> table (<c>media_signing_key</c>), created on
+/// first use, so links survive restarts and are valid on every process sharing the database.
+/// </summary>
+internal sealed class MediaLinks(SqliteDatabase db, IOptions<MediaOptions> options, TimeProvider time)
+{
+    private const string KeySetting = "media_signing_key";
+    private readonly Lazy<byte[]> _key = new(() => LoadOrCreateKey(db), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>How long new media and links live (<c>Media:LinkTtlHours</c>).</summary>
+    public TimeSpan Ttl => options.Value.LinkTtl;
+
+    /// <summary>The absolute URL of a media item for a request's scheme and host.</summary>
+    public string Url(HttpRequest request, string mediaId, DateTimeOffset expiresAt) => Url(BaseUrl(request), mediaId, expiresAt);
+
+    /// <summary>The absolute URL of a media item under <paramref name="baseUrl"/> (scheme://host[:port], no trailing slash).</summary>
+    public string Url(string baseUrl, string mediaId, DateTimeOffset expiresAt)
+    {
+        var exp = expiresAt.ToUnixTimeSeconds();
+        return string.Create(CultureInfo.InvariantCulture, $"{baseUrl.TrimEnd('/')}/v1/media/{Uri.EscapeDataString(mediaId)}?exp={exp}&sig={Sign(mediaId, exp)}");
+    }
+
+    /// <summary>scheme://host of a request (as the client addressed us).</summary>
+    public static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host.Value}";
+
+    /// <summary>The signature of <c>{id}.{exp}</c>, base64url without padding.</summary>
+    public string Sign(string mediaId, long exp)
+    {
+        var mac = HMACSHA256.HashData(_key.Value, Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{mediaId}.{exp}")));
+        return Base64Url(mac);
+    }
+
+    /// <summary>Checks a link's query values in constant time; the signature is checked before the expiry.</summary>
+    public MediaLinkCheck Check(string mediaId, string? exp, string? sig)
+    {
+        if (string.IsNullOrEmpty(sig) || string.IsNullOrEmpty(exp)
+            || !long.TryParse(exp, NumberStyles.None, CultureInfo.InvariantCulture, out var expiry))
+        {
+            return MediaLinkCheck.BadSignature;
+        }
+
+        var expected = Encoding.ASCII.GetBytes(Sign(mediaId, expiry));
+        var given = Encoding.UTF8.GetBytes(sig);
+        if (!CryptographicOperations.FixedTimeEquals(expected, given))
+        {
+            return MediaLinkCheck.BadSignature;
+        }
+
+        return time.GetUtcNow().ToUnixTimeSeconds() >= expiry ? MediaLinkCheck.Expired : MediaLinkCheck.Valid;
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static byte[] LoadOrCreateKey(SqliteDatabase db)
+    {
+        // INSERT OR IGNORE then read back: two processes starting together agree on one key.
+        var candidate = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var stored = db.WriteAsync(async (c, tx) =>
+        {
+            await c.ExecuteAsync("INSERT OR IGNORE INTO settings (key, value) VALUES (@KeySetting, @candidate)", new { KeySetting, candidate }, tx).ConfigureAwait(false);
+            return await c.ExecuteScalarAsync<string>("SELECT value FROM settings WHERE key = @KeySetting", new { KeySetting }, tx).ConfigureAwait(false);
+        }).GetAwaiter().GetResult();
+        return Convert.FromBase64String(stored!);
+    }
+}

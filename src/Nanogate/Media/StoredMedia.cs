@@ -1,0 +1,24 @@
+namespace Nanogate.Media;
+
+/// <summary>One stored image: its metadata row (the bytes live in the <see cref="IMediaStore"/>).</summary>
+/// <param name="Id"><c>med_…</c>.</param>
+/// <param name="AccountId">The owner.</param>
+/// <param name="MimeType">image/png, image/jpeg or image/webp.</param>
+/// <param name="Bytes">Length of the data.</param>
+/// <param name="Width">Pixels (0 when unknown).</param>
+/// <param name="Height">Pixels (0 when unknown).</param>
+/// <param name="Sha256">Lowercase hex SHA-256 of the data (the ETag, quoted).</param>
+/// <param name="CreatedAt">When stored.</param>
+/// <param name="ExpiresAt">When links stop working and the bytes are purged.</param>
+/// <param name="PurgedAt">When the bytes were deleted, or null.</param>
+internal sealed record StoredMedia(
+    string Id,
+    string AccountId,
+    string MimeType,
+    long Bytes,
+    int Width,
+    int Height,
+    string Sha256,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt,
+    DateTimeOffset? PurgedAt);
