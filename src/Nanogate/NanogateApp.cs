@@ -7,6 +7,7 @@ using Nanogate.Core.Catalog;
 using Nanogate.Gemini;
 using Nanogate.Hosting;
 using Nanogate.Media;
+using Nanogate.Playground;
 using Nanogate.Storage;
 using Nanogate.Storage.Accounts;
 using Nanogate.Storage.Ledger;
@@ -89,6 +90,7 @@ public static class NanogateApp
         app.MapAccountApi();
         app.MapGeminiApi();
         app.MapAdminApi();
+        app.MapPlayground();
         app.MapMediaApi();
         if (ChannelSetup.SimulatorEnabled(app.Configuration))
         {
