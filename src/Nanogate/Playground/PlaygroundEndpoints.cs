@@ -23,7 +23,11 @@ public static class PlaygroundEndpoints
     /// <summary>Serves the playground, the admin console, the API reference and their assets.</summary>
     public static WebApplication MapPlayground(this WebApplication app)
     {
-        var files = new EmbeddedFileProvider(typeof(PlaygroundEndpoints).Assembly, ResourceRoot);
+        // Playground:Directory serves the files from disk instead, for editing them without a rebuild.
+        var directory = app.Configuration["Playground:Directory"];
+        IFileProvider files = string.IsNullOrEmpty(directory)
+            ? new EmbeddedFileProvider(typeof(PlaygroundEndpoints).Assembly, ResourceRoot)
+            : new PhysicalFileProvider(Path.GetFullPath(directory));
         var types = new FileExtensionContentTypeProvider();
         types.Mappings[".js"] = "text/javascript; charset=utf-8";
         types.Mappings[".svg"] = "image/svg+xml";
@@ -48,7 +52,8 @@ public static class PlaygroundEndpoints
         return app;
     }
 
-    private static void MapPage(WebApplication app, EmbeddedFileProvider files, string route, string file) =>
+#pragma warning disable CA1859 // either provider, chosen by configuration
+    private static void MapPage(WebApplication app, IFileProvider files, string route, string file) =>
         app.MapGet(route, (HttpContext context) =>
         {
             var info = files.GetFileInfo(file);
@@ -64,4 +69,5 @@ public static class PlaygroundEndpoints
             headers["Referrer-Policy"] = "no-referrer";
             return Results.Stream(info.CreateReadStream(), "text/html; charset=utf-8");
         }).ExcludeFromDescription();
+#pragma warning restore CA1859
 }

@@ -23,6 +23,7 @@ const state = {
   history: loadHistory(),
   polls: new Map(), // entry id -> AbortController
   imgNodes: new Map(), // src -> <img>, so re-rendering a run never reloads a finished image
+  sessionUrls: new Set(), // blob: URLs made by this page (they die with it)
 };
 
 const keyUi = setupKey({ onChange: () => renderNotice() });
@@ -44,7 +45,7 @@ async function loadCatalog() {
     return;
   }
   const select = $('#model');
-  select.replaceChildren(...state.catalog.data.map((m) => h('option', { value: m.id }, `${m.display_name} · ${m.id}`)));
+  select.replaceChildren(...state.catalog.data.map((m) => h('option', { value: m.id }, m.display_name)));
   if (!state.catalog.data.some((m) => m.id === state.settings.model)) state.settings.model = state.catalog.data[0].id;
   select.value = state.settings.model;
   renderModelControls();
@@ -53,7 +54,7 @@ async function loadCatalog() {
 function renderModelControls() {
   const m = model();
   if (!m) return;
-  $('#model-desc').textContent = m.description;
+  $('#model-desc').replaceChildren(h('code', m.id), ' ', m.description);
   const s = state.settings;
 
   // Aspect ratio: auto plus what the model supports.
@@ -386,7 +387,7 @@ function renderRun(entry) {
     h('div.run-body',
       entry.error ? h('div.alert.error', { role: 'alert' }, h('span.alert-body', h('strong', 'Failed: '), entry.error.message, entry.error.code ? h('span.muted', ` (${entry.error.code})`) : null)) : null,
       entry.warnings?.length ? h('div.alert.warn', h('span.alert-body', h('strong', 'Adjusted: '), entry.warnings.map((w) => (typeof w === 'string' ? w : w.message || JSON.stringify(w))).join(' · '))) : null,
-      tiles.length ? h(`div.tiles${s.n === 1 ? '.n1' : ''}`, tiles) : null,
+      tiles.length ? h(`div.tiles.n${s.n}`, tiles) : null,
       h('div.run-foot',
         running ? h('span', `${done} of ${s.n} ready${entry.status === 'pending' ? ' · queued' : ''}`) : null,
         elapsed !== null ? h('span', `took ${fmtDuration(elapsed)}`) : null,
@@ -405,7 +406,7 @@ function renderTile(entry, img, i, px) {
   const w = img.width || px?.w || 1;
   const hgt = img.height || px?.h || 1;
   const isExpired = expired(img);
-  const sessionOnly = entry.via === 'gemini' && img.url?.startsWith('blob:') && !state.imgNodes.has(img.url);
+  const sessionOnly = entry.via === 'gemini' && img.url?.startsWith('blob:') && !state.sessionUrls.has(img.url);
   const usable = img.status === 'succeeded' && img.url && !isExpired && !sessionOnly;
   const alt = `Image ${i + 1} of ${entry.settings.n}: ${entry.prompt}`;
   let content;
@@ -655,6 +656,7 @@ async function generateViaGemini(entry, refs) {
       const inline = part.inlineData || part.inline_data;
       const bin = Uint8Array.from(atob(inline.data), (c) => c.charCodeAt(0));
       img.url = URL.createObjectURL(new Blob([bin], { type: inline.mimeType || 'image/png' }));
+      state.sessionUrls.add(img.url);
       img.mime_type = inline.mimeType || 'image/png';
       img.status = 'succeeded';
     } catch (err) {

@@ -234,8 +234,8 @@ export function setupKey({ onChange } = {}) {
       h('span.dot'),
       state === 'none'
         ? h('span', 'Add API key')
-        : [h('span.key-id.mono', maskKey(store.get(STORE.apiKey))),
-          h('span.balance', state === 'ok' ? [h('strong', fmtInt(account.credits.available)), ' credits'] : text)],
+        : h('span.key-id.mono', maskKey(store.get(STORE.apiKey))),
+      state === 'none' ? '' : h('span.balance', state === 'ok' ? [h('strong', fmtInt(account.credits.available)), ' credits'] : text),
     );
     pill.setAttribute('aria-label', state === 'none' ? 'Add your API key' : `API key ${maskKey(store.get(STORE.apiKey))}: ${state === 'ok' ? `${fmtInt(account.credits.available)} credits available` : text}. Change key`);
   };
