@@ -7,6 +7,9 @@ using Nanogate.Core.Catalog;
 using Nanogate.Gemini;
 using Nanogate.Hosting;
 using Nanogate.Media;
+using Nanogate.Tasks;
+using Nanogate.Storage.Tasks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Nanogate.Playground;
 using Nanogate.Storage;
 using Nanogate.Storage.Accounts;
@@ -36,6 +39,7 @@ public static class NanogateApp
         AddOptions<SimulatorOptions>(builder, "Simulator");
         AddOptions<SecurityOptions>(builder, "Security");
         AddOptions<MediaOptions>(builder, "Media");
+        AddOptions<TasksOptions>(builder, "Tasks");
         builder.Services.AddOptions<StorageOptions>().Validate(
             o => string.Equals(o.Provider, "sqlite", StringComparison.OrdinalIgnoreCase),
             "Storage:Provider 'postgres' is not available in this build yet; use 'sqlite' (the default).");
@@ -61,6 +65,12 @@ public static class NanogateApp
         services.AddSingleton<IMediaStore, FileMediaStore>();
         services.AddSingleton<MediaLinks>();
         services.AddHostedService<MediaSweeper>();
+        services.TryAddSingleton<IImageFetcher, PlainImageFetcher>();
+        services.AddSingleton<TaskRequestParser>();
+        services.AddSingleton<ITaskEventRenderer, TaskEventRenderer>();
+        services.AddSingleton<SqliteTaskStore>();
+        services.AddSingleton<TaskSignals>();
+        services.AddHostedService<TaskWorkerPool>();
 
         configure?.Invoke(builder);
         var app = builder.Build();
@@ -92,6 +102,7 @@ public static class NanogateApp
         app.MapAdminApi();
         app.MapPlayground();
         app.MapMediaApi();
+        app.MapTasksApi();
         if (ChannelSetup.SimulatorEnabled(app.Configuration))
         {
             app.MapSimulator();

@@ -34,6 +34,7 @@ CREATE TABLE tasks (
     error_message     TEXT,
     created_at        INTEGER NOT NULL,
     started_at        INTEGER,
+    canceled_at       INTEGER,                         -- cancel asked: queued images were canceled, retries stop
     completed_at      INTEGER
 );
 CREATE INDEX ix_tasks_account ON tasks(account_id, created_at DESC, id DESC);

@@ -1,0 +1,8 @@
+namespace Nanogate.Storage.Tasks;
+
+/// <summary>A stored answer to replay for an idempotency key.</summary>
+/// <param name="Key">The client's key.</param>
+/// <param name="Status">HTTP status.</param>
+/// <param name="Body">JSON body.</param>
+/// <param name="Location">Location header, if any.</param>
+public sealed record IdempotentResponse(string Key, int Status, string Body, string? Location);

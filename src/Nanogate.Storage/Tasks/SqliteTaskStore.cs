@@ -1,0 +1,415 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Nanogate.Storage.Sqlite;
+
+namespace Nanogate.Storage.Tasks;
+
+/// <summary>
+/// Durable tasks on SQLite: one row per image is the work queue. Workers claim due images with a
+/// lease and an attempt number; every later write of theirs names that attempt (a fencing token), so
+/// a worker whose lease expired and was re-claimed writes nothing. An image's success and its charge
+/// commit together; a task's terminal state, the settlement of its reservation and its webhook
+/// outbox rows commit together. Times are unix milliseconds from the caller's <see cref="TimeProvider"/>
+/// (SQLite is in-process, so the process clock is the database clock).
+/// </summary>
+public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events)
+{
+    private const string TaskColumns = """
+        id AS Id, account_id AS AccountId, model AS Model, request AS Request, request_id AS RequestId, base_url AS BaseUrl,
+        status AS Status, n AS N, price AS Price, reservation_id AS ReservationId, credits_reserved AS CreditsReserved,
+        credits_charged AS CreditsCharged, credits_refunded AS CreditsRefunded, callback_url AS CallbackUrl, webhook_url AS WebhookUrl,
+        error_code AS ErrorCode, error_message AS ErrorMessage, created_at AS CreatedAt, started_at AS StartedAt,
+        canceled_at AS CanceledAt, completed_at AS CompletedAt
+        """;
+
+    private const string ImageColumns = """
+        i.task_id AS TaskId, i.idx AS Idx, i.status AS Status, i.attempt AS Attempt, i.lease_until AS LeaseUntil,
+        i.next_attempt_at AS NextAttemptAt, i.media_id AS MediaId, i.mime_type AS MimeType, i.width AS Width, i.height AS Height,
+        i.text AS Text, i.input_tokens AS InputTokens, i.output_tokens AS OutputTokens, i.image_tokens AS ImageTokens,
+        i.charged AS Charged, i.error_code AS ErrorCode, i.error_message AS ErrorMessage, m.expires_at AS MediaExpiresAt
+        """;
+
+    /// <summary>
+    /// Reserves n × price and inserts the task and its queued images in one transaction (and completes the
+    /// idempotency key, if any). Returns null, writing nothing, when the account lacks the credits.
+    /// </summary>
+    public Task<TaskRow?> CreateAsync(NewTask task, long now, CancellationToken cancellationToken) =>
+        db.WriteAsync<TaskRow?>(async (c, tx) =>
+        {
+            var reserved = (long)task.N * task.Price;
+            var reservation = await SqliteLedgerCommands.TryReserveAsync(c, tx, task.AccountId, reserved, "task", task.Model, now).ConfigureAwait(false);
+            if (reservation is null)
+            {
+                return null;
+            }
+
+            await c.ExecuteAsync(
+                """
+                INSERT INTO tasks (id, account_id, model, request, request_id, base_url, status, n, price, reservation_id, credits_reserved, callback_url, webhook_url, created_at)
+                VALUES (@Id, @AccountId, @Model, @RequestJson, @RequestId, @BaseUrl, 'pending', @N, @Price, @reservationId, @reserved, @CallbackUrl, @WebhookUrl, @now)
+                """,
+                new { task.Id, task.AccountId, task.Model, task.RequestJson, task.RequestId, task.BaseUrl, task.N, task.Price, reservationId = reservation.Id, reserved, task.CallbackUrl, task.WebhookUrl, now },
+                tx).ConfigureAwait(false);
+            for (var i = 0; i < task.N; i++)
+            {
+                await c.ExecuteAsync(
+                    "INSERT INTO task_images (task_id, idx, status, next_attempt_at) VALUES (@Id, @i, 'queued', @now)",
+                    new { task.Id, i, now }, tx).ConfigureAwait(false);
+            }
+
+            if (task.Idempotency is { } idem)
+            {
+                await c.ExecuteAsync(
+                    "UPDATE idempotency_keys SET status = 'done', response_status = @Status, response_body = @Body, response_location = @Location WHERE account_id = @AccountId AND key = @Key",
+                    new { idem.Status, idem.Body, idem.Location, task.AccountId, idem.Key }, tx).ConfigureAwait(false);
+            }
+
+            return await c.QuerySingleAsync<TaskRow>($"SELECT {TaskColumns} FROM tasks WHERE id = @Id", new { task.Id }, tx).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Claims up to <paramref name="max"/> due images: queued ones whose time has come, and running ones whose
+    /// lease expired (their worker died). Each gets attempt + 1 and a lease until <paramref name="leaseUntil"/>.
+    /// Expired ones that already used <paramref name="maxAttempts"/> attempts fail instead (timeout).
+    /// </summary>
+    public Task<IReadOnlyList<ImageClaim>> ClaimAsync(int max, long now, long leaseUntil, int maxAttempts, CancellationToken cancellationToken) =>
+        db.WriteAsync<IReadOnlyList<ImageClaim>>(async (c, tx) =>
+        {
+            var due = (await c.QueryAsync<DueRow>(
+                """
+                SELECT task_id AS TaskId, idx AS Idx, status AS Status, attempt AS Attempt FROM (
+                    SELECT task_id, idx, status, attempt, next_attempt_at AS due FROM task_images WHERE status = 'queued' AND next_attempt_at <= @now
+                    UNION ALL
+                    SELECT task_id, idx, status, attempt, lease_until AS due FROM task_images WHERE status = 'running' AND lease_until < @now)
+                ORDER BY due LIMIT @max
+                """,
+                new { now, max }, tx).ConfigureAwait(false)).ToList();
+
+            var claims = new List<ImageClaim>(due.Count);
+            foreach (var row in due)
+            {
+                if (row.Status == TaskStatuses.Running && row.Attempt >= maxAttempts)
+                {
+                    // The worker of the last allowed attempt vanished mid-image: give up on it.
+                    var failed = await c.ExecuteAsync(
+                        """
+                        UPDATE task_images SET status = 'failed', lease_until = NULL, completed_at = @now,
+                            error_code = 'timeout', error_message = @message
+                        WHERE task_id = @TaskId AND idx = @Idx AND attempt = @Attempt AND status = 'running'
+                        """,
+                        new { now, row.TaskId, row.Idx, row.Attempt, message = $"The image was not finished after {row.Attempt} attempts." }, tx).ConfigureAwait(false);
+                    if (failed == 1)
+                    {
+                        await EndTaskIfDoneAsync(c, tx, row.TaskId, now).ConfigureAwait(false);
+                    }
+
+                    continue;
+                }
+
+                var attempt = await c.ExecuteScalarAsync<long?>(
+                    """
+                    UPDATE task_images SET status = 'running', attempt = attempt + 1, lease_until = @leaseUntil, started_at = COALESCE(started_at, @now)
+                    WHERE task_id = @TaskId AND idx = @Idx AND attempt = @Attempt AND status = @Status
+                    RETURNING attempt
+                    """,
+                    new { leaseUntil, now, row.TaskId, row.Idx, row.Attempt, row.Status }, tx).ConfigureAwait(false);
+                if (attempt is not { } a)
+                {
+                    continue;
+                }
+
+                var task = await c.QuerySingleAsync<ClaimTaskRow>(
+                    "UPDATE tasks SET status = CASE WHEN status = 'pending' THEN 'running' ELSE status END, started_at = COALESCE(started_at, @now) WHERE id = @TaskId RETURNING account_id AS AccountId, model AS Model, request AS Request, request_id AS RequestId",
+                    new { now, row.TaskId }, tx).ConfigureAwait(false);
+                claims.Add(new ImageClaim(row.TaskId, (int)row.Idx, a, task.AccountId, task.Model, task.Request, task.RequestId));
+            }
+
+            return claims;
+        }, cancellationToken);
+
+    /// <summary>Extends a lease; false when the claim is stale (the worker should stop).</summary>
+    public Task<bool> HeartbeatAsync(string taskId, int index, long attempt, long leaseUntil, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (c, tx) => await c.ExecuteAsync(
+            "UPDATE task_images SET lease_until = @leaseUntil WHERE task_id = @taskId AND idx = @index AND attempt = @attempt AND status = 'running'",
+            new { leaseUntil, taskId, index, attempt }, tx).ConfigureAwait(false) == 1, cancellationToken);
+
+    /// <summary>Records a made image and captures its price, fenced by the attempt; ends the task if it was the last image.</summary>
+    public Task<ImageWrite> SucceedAsync(string taskId, int index, long attempt, ImageSuccess image, long now, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            var task = await c.QuerySingleAsync<(string ReservationId, long Price)>(
+                "SELECT reservation_id, price FROM tasks WHERE id = @taskId", new { taskId }, tx).ConfigureAwait(false);
+            var updated = await c.ExecuteAsync(
+                """
+                UPDATE task_images SET status = 'succeeded', lease_until = NULL, completed_at = @now, media_id = @MediaId, mime_type = @MimeType,
+                    width = @Width, height = @Height, text = @Text, input_tokens = @InputTokens, output_tokens = @OutputTokens,
+                    image_tokens = @ImageTokens, charged = @Price, error_code = NULL, error_message = NULL
+                WHERE task_id = @taskId AND idx = @index AND attempt = @attempt AND status = 'running'
+                """,
+                new { now, image.MediaId, image.MimeType, image.Width, image.Height, image.Text, image.InputTokens, image.OutputTokens, image.ImageTokens, task.Price, taskId, index, attempt },
+                tx).ConfigureAwait(false);
+            if (updated == 0)
+            {
+                return new ImageWrite(false, false);
+            }
+
+            var captured = await SqliteLedgerCommands.CaptureAsync(c, tx, task.ReservationId, task.Price, now).ConfigureAwait(false);
+            await c.ExecuteAsync("UPDATE tasks SET credits_charged = credits_charged + @captured WHERE id = @taskId", new { captured, taskId }, tx).ConfigureAwait(false);
+            return new ImageWrite(true, await EndTaskIfDoneAsync(c, tx, taskId, now).ConfigureAwait(false));
+        }, cancellationToken);
+
+    /// <summary>
+    /// Puts an image back in the queue after a retryable failure (fenced), not before <paramref name="nextAttemptAt"/>;
+    /// if the task was canceled meanwhile the image is canceled instead.
+    /// </summary>
+    public Task<ImageWrite> RetryAsync(string taskId, int index, long attempt, long nextAttemptAt, string code, string message, long now, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            var updated = await c.ExecuteAsync(
+                """
+                UPDATE task_images SET
+                    status = CASE WHEN (SELECT canceled_at FROM tasks WHERE id = @taskId) IS NULL THEN 'queued' ELSE 'canceled' END,
+                    completed_at = CASE WHEN (SELECT canceled_at FROM tasks WHERE id = @taskId) IS NULL THEN NULL ELSE @now END,
+                    lease_until = NULL, next_attempt_at = @nextAttemptAt, error_code = @code, error_message = @message
+                WHERE task_id = @taskId AND idx = @index AND attempt = @attempt AND status = 'running'
+                """,
+                new { taskId, index, attempt, nextAttemptAt, code, message, now }, tx).ConfigureAwait(false);
+            return updated == 0
+                ? new ImageWrite(false, false)
+                : new ImageWrite(true, await EndTaskIfDoneAsync(c, tx, taskId, now).ConfigureAwait(false));
+        }, cancellationToken);
+
+    /// <summary>Fails an image for good (fenced); ends the task if it was the last image.</summary>
+    public Task<ImageWrite> FailAsync(string taskId, int index, long attempt, string code, string message, long now, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            var updated = await c.ExecuteAsync(
+                """
+                UPDATE task_images SET status = 'failed', lease_until = NULL, completed_at = @now, error_code = @code, error_message = @message
+                WHERE task_id = @taskId AND idx = @index AND attempt = @attempt AND status = 'running'
+                """,
+                new { taskId, index, attempt, code, message, now }, tx).ConfigureAwait(false);
+            return updated == 0
+                ? new ImageWrite(false, false)
+                : new ImageWrite(true, await EndTaskIfDoneAsync(c, tx, taskId, now).ConfigureAwait(false));
+        }, cancellationToken);
+
+    /// <summary>
+    /// Cancels a task of <paramref name="accountId"/>: queued images are canceled (running ones finish). Returns the
+    /// task after the change and whether it ended now, or null when there is no such task for this account.
+    /// </summary>
+    public Task<(TaskSnapshot? Task, bool Ended)> CancelAsync(string accountId, string taskId, long now, CancellationToken cancellationToken) =>
+        db.WriteAsync<(TaskSnapshot?, bool)>(async (c, tx) =>
+        {
+            var status = await c.ExecuteScalarAsync<string?>(
+                "SELECT status FROM tasks WHERE id = @taskId AND account_id = @accountId", new { taskId, accountId }, tx).ConfigureAwait(false);
+            if (status is null)
+            {
+                return (null, false);
+            }
+
+            var ended = false;
+            if (!TaskStatuses.IsTerminal(status))
+            {
+                await c.ExecuteAsync("UPDATE tasks SET canceled_at = COALESCE(canceled_at, @now) WHERE id = @taskId", new { now, taskId }, tx).ConfigureAwait(false);
+                await c.ExecuteAsync(
+                    "UPDATE task_images SET status = 'canceled', completed_at = @now, next_attempt_at = @now WHERE task_id = @taskId AND status = 'queued'",
+                    new { now, taskId }, tx).ConfigureAwait(false);
+                ended = await EndTaskIfDoneAsync(c, tx, taskId, now).ConfigureAwait(false);
+            }
+
+            return (await ReadSnapshotAsync(c, tx, taskId).ConfigureAwait(false), ended);
+        }, cancellationToken);
+
+    /// <summary>A task with its images, or null (also when it belongs to another account than <paramref name="accountId"/>, if given).</summary>
+    public Task<TaskSnapshot?> GetAsync(string taskId, string? accountId, CancellationToken cancellationToken) =>
+        db.ReadAsync(async c =>
+        {
+            await using var tx = c.BeginTransaction(deferred: true);
+            var snapshot = await ReadSnapshotAsync(c, tx, taskId).ConfigureAwait(false);
+            return snapshot is not null && (accountId is null || snapshot.Task.AccountId == accountId) ? snapshot : null;
+        }, cancellationToken);
+
+    /// <summary>The account's tasks, newest first, after the task <paramref name="after"/> (a cursor), at most <paramref name="limit"/> + 1.</summary>
+    public Task<IReadOnlyList<TaskSnapshot>> ListAsync(string accountId, string? status, int limit, string? after, CancellationToken cancellationToken) =>
+        db.ReadAsync<IReadOnlyList<TaskSnapshot>>(async c =>
+        {
+            await using var tx = c.BeginTransaction(deferred: true);
+            var tasks = (await c.QueryAsync<TaskRow>(
+                $"""
+                SELECT {TaskColumns} FROM tasks
+                WHERE account_id = @accountId
+                  AND (@status IS NULL OR status = @status)
+                  AND (@after IS NULL OR (created_at, id) < (SELECT created_at, id FROM tasks WHERE id = @after AND account_id = @accountId))
+                ORDER BY created_at DESC, id DESC
+                LIMIT @take
+                """,
+                new { accountId, status, after, take = limit + 1 }, tx).ConfigureAwait(false)).ToList();
+            if (tasks.Count == 0)
+            {
+                return [];
+            }
+
+            var ids = tasks.Select(t => t.Id).ToList();
+            var images = (await c.QueryAsync<TaskImageRow>(
+                $"SELECT {ImageColumns} FROM task_images i LEFT JOIN media m ON m.id = i.media_id WHERE i.task_id IN @ids ORDER BY i.task_id, i.idx",
+                new { ids }, tx).ConfigureAwait(false)).ToLookup(i => i.TaskId, StringComparer.Ordinal);
+            return tasks.Select(t => new TaskSnapshot(t, images[t.Id].ToList())).ToList();
+        }, cancellationToken);
+
+    /// <summary>Whether a task id exists with a cursor-able row for the account (for validating <c>after</c>).</summary>
+    public Task<bool> ExistsAsync(string accountId, string taskId, CancellationToken cancellationToken) =>
+        db.ReadAsync(async c => await c.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM tasks WHERE id = @taskId AND account_id = @accountId", new { taskId, accountId }).ConfigureAwait(false) > 0, cancellationToken);
+
+    /// <summary>
+    /// Claims an idempotency key for a request whose hash is <paramref name="requestHash"/>. Keys created before
+    /// <paramref name="expiredBefore"/> are forgotten; in-flight claims older than <paramref name="abandonedBefore"/>
+    /// (their process died) are taken over.
+    /// </summary>
+    public Task<IdempotencyOutcome> BeginIdempotentAsync(string accountId, string key, string requestHash, long now, long expiredBefore, long abandonedBefore, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            await c.ExecuteAsync(
+                "DELETE FROM idempotency_keys WHERE account_id = @accountId AND key = @key AND (created_at < @expiredBefore OR (status = 'in_flight' AND created_at < @abandonedBefore))",
+                new { accountId, key, expiredBefore, abandonedBefore }, tx).ConfigureAwait(false);
+            var row = await c.QuerySingleOrDefaultAsync<IdempotencyRow>(
+                "SELECT request_hash AS RequestHash, status AS Status, response_status AS ResponseStatus, response_body AS ResponseBody, response_location AS ResponseLocation FROM idempotency_keys WHERE account_id = @accountId AND key = @key",
+                new { accountId, key }, tx).ConfigureAwait(false);
+            if (row is null)
+            {
+                await c.ExecuteAsync(
+                    "INSERT INTO idempotency_keys (account_id, key, request_hash, status, created_at) VALUES (@accountId, @key, @requestHash, 'in_flight', @now)",
+                    new { accountId, key, requestHash, now }, tx).ConfigureAwait(false);
+                return new IdempotencyOutcome(IdempotencyState.Started, null);
+            }
+
+            if (!string.Equals(row.RequestHash, requestHash, StringComparison.Ordinal))
+            {
+                return new IdempotencyOutcome(IdempotencyState.Mismatch, null);
+            }
+
+            return row.Status == "in_flight"
+                ? new IdempotencyOutcome(IdempotencyState.InFlight, null)
+                : new IdempotencyOutcome(IdempotencyState.Replay, new IdempotentResponse(key, (int)row.ResponseStatus.GetValueOrDefault(200), row.ResponseBody ?? "{}", row.ResponseLocation));
+        }, cancellationToken);
+
+    /// <summary>Forgets an in-flight key whose request ended without creating anything (so the client may retry with it).</summary>
+    public Task AbandonIdempotentAsync(string accountId, string key, CancellationToken cancellationToken) =>
+        db.WriteAsync(
+            (c, tx) => c.ExecuteAsync("DELETE FROM idempotency_keys WHERE account_id = @accountId AND key = @key AND status = 'in_flight'", new { accountId, key }, tx),
+            cancellationToken);
+
+    /// <summary>Deletes idempotency keys created before <paramref name="before"/>; returns how many.</summary>
+    public Task<int> PruneIdempotencyAsync(long before, CancellationToken cancellationToken) =>
+        db.WriteAsync((c, tx) => c.ExecuteAsync("DELETE FROM idempotency_keys WHERE created_at < @before", new { before }, tx), cancellationToken);
+
+    /// <summary>
+    /// If no image of the task is queued or running any more: sets the terminal status, settles the reservation
+    /// (what was not captured is released), records charged/refunded and writes the webhook outbox rows.
+    /// </summary>
+    private async Task<bool> EndTaskIfDoneAsync(SqliteConnection c, SqliteTransaction tx, string taskId, long now)
+    {
+        var counts = await c.QuerySingleAsync<(long Open, long Succeeded, long Canceled)>(
+            """
+            SELECT COALESCE(SUM(CASE WHEN status IN ('queued', 'running') THEN 1 ELSE 0 END), 0),
+                   COALESCE(SUM(CASE WHEN status = 'succeeded' THEN 1 ELSE 0 END), 0),
+                   COALESCE(SUM(CASE WHEN status = 'canceled' THEN 1 ELSE 0 END), 0)
+            FROM task_images WHERE task_id = @taskId
+            """,
+            new { taskId }, tx).ConfigureAwait(false);
+        if (counts.Open > 0)
+        {
+            return false;
+        }
+
+        var task = await c.QuerySingleAsync<TaskRow>($"SELECT {TaskColumns} FROM tasks WHERE id = @taskId", new { taskId }, tx).ConfigureAwait(false);
+        if (task.IsTerminal)
+        {
+            return false;
+        }
+
+        string status;
+        string? errorCode = null, errorMessage = null;
+        if (counts.Succeeded == task.N)
+        {
+            status = TaskStatuses.Succeeded;
+        }
+        else if (counts.Succeeded > 0)
+        {
+            status = TaskStatuses.PartiallySucceeded;
+        }
+        else if (task.CanceledAt is not null && counts.Canceled > 0)
+        {
+            status = TaskStatuses.Canceled;
+            (errorCode, errorMessage) = ("canceled", "The task was canceled before any image was made.");
+        }
+        else
+        {
+            status = TaskStatuses.Failed;
+            var first = await c.QueryFirstOrDefaultAsync<(string? Code, string? Message)>(
+                "SELECT error_code, error_message FROM task_images WHERE task_id = @taskId AND status = 'failed' ORDER BY idx LIMIT 1",
+                new { taskId }, tx).ConfigureAwait(false);
+            (errorCode, errorMessage) = (first.Code ?? "upstream_error", first.Message ?? "No image could be made.");
+        }
+
+        var released = await SqliteLedgerCommands.ReleaseRemainingAsync(c, tx, task.ReservationId, now).ConfigureAwait(false);
+        await c.ExecuteAsync(
+            "UPDATE tasks SET status = @status, credits_refunded = credits_refunded + @released, error_code = @errorCode, error_message = @errorMessage, completed_at = @now WHERE id = @taskId",
+            new { status, released, errorCode, errorMessage, now, taskId }, tx).ConfigureAwait(false);
+
+        var targets = new[] { task.CallbackUrl, task.WebhookUrl }.Where(u => !string.IsNullOrEmpty(u)).Distinct(StringComparer.Ordinal).ToList();
+        if (targets.Count > 0)
+        {
+            var snapshot = (await ReadSnapshotAsync(c, tx, taskId).ConfigureAwait(false))!;
+            var (payload, expiresAt) = events.Render(snapshot, now);
+            foreach (var url in targets)
+            {
+                await c.ExecuteAsync(
+                    "INSERT INTO webhook_deliveries (id, account_id, task_id, url, payload, next_attempt_at, expires_at, created_at) VALUES (@id, @AccountId, @taskId, @url, @payload, @now, @expiresAt, @now)",
+                    new { id = Ids.New("msg_", 24), task.AccountId, taskId, url, payload, now, expiresAt }, tx).ConfigureAwait(false);
+            }
+        }
+
+        return true;
+    }
+
+    private static async Task<TaskSnapshot?> ReadSnapshotAsync(SqliteConnection c, SqliteTransaction tx, string taskId)
+    {
+        var task = await c.QuerySingleOrDefaultAsync<TaskRow>($"SELECT {TaskColumns} FROM tasks WHERE id = @taskId", new { taskId }, tx).ConfigureAwait(false);
+        if (task is null)
+        {
+            return null;
+        }
+
+        var images = (await c.QueryAsync<TaskImageRow>(
+            $"SELECT {ImageColumns} FROM task_images i LEFT JOIN media m ON m.id = i.media_id WHERE i.task_id = @taskId ORDER BY i.idx",
+            new { taskId }, tx).ConfigureAwait(false)).ToList();
+        return new TaskSnapshot(task, images);
+    }
+
+    private sealed class DueRow
+    {
+        public string TaskId { get; set; } = "";
+        public long Idx { get; set; }
+        public string Status { get; set; } = "";
+        public long Attempt { get; set; }
+    }
+
+    private sealed class ClaimTaskRow
+    {
+        public string AccountId { get; set; } = "";
+        public string Model { get; set; } = "";
+        public string Request { get; set; } = "";
+        public string RequestId { get; set; } = "";
+    }
+
+    private sealed class IdempotencyRow
+    {
+        public string RequestHash { get; set; } = "";
+        public string Status { get; set; } = "";
+        public long? ResponseStatus { get; set; }
+        public string? ResponseBody { get; set; }
+        public string? ResponseLocation { get; set; }
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+using Nanogate.Core.Catalog;
+
+namespace Nanogate.Tasks;
+
+/// <summary>
+/// The normalised request as kept in <c>tasks.request</c>: enough to rebuild the <see cref="Core.Requests.ImageRequest"/>
+/// in any process after a restart (reference images are kept in the media store and named by id).
+/// </summary>
+internal sealed record StoredTaskRequest(
+    string Prompt,
+    string? AspectRatio,
+    string EffectiveAspectRatio,
+    string Resolution,
+    int N,
+    string? ThinkingLevel,
+    bool Search,
+    IReadOnlyList<string> ReferenceMediaIds,
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>As JSON.</summary>
+    public string ToJson() => new JsonObject
+    {
+        ["prompt"] = Prompt,
+        ["aspect_ratio"] = AspectRatio,
+        ["effective_aspect_ratio"] = EffectiveAspectRatio,
+        ["resolution"] = Resolution,
+        ["n"] = N,
+        ["thinking_level"] = ThinkingLevel,
+        ["search"] = Search,
+        ["reference_media_ids"] = new JsonArray([.. ReferenceMediaIds.Select(i => (JsonNode?)JsonValue.Create(i))]),
+        ["warnings"] = new JsonArray([.. Warnings.Select(w => (JsonNode?)JsonValue.Create(w))]),
+    }.ToJsonString();
+
+    /// <summary>From JSON written by <see cref="ToJson"/>.</summary>
+    public static StoredTaskRequest FromJson(string json)
+    {
+        var o = JsonNode.Parse(json)!.AsObject();
+        return new StoredTaskRequest(
+            o["prompt"]!.GetValue<string>(),
+            o["aspect_ratio"]?.GetValue<string>(),
+            o["effective_aspect_ratio"]?.GetValue<string>() ?? "1:1",
+            o["resolution"]?.GetValue<string>() ?? "1K",
+            o["n"]?.GetValue<int>() ?? 1,
+            o["thinking_level"]?.GetValue<string>(),
+            o["search"]?.GetValue<bool>() ?? false,
+            o["reference_media_ids"]?.AsArray().Select(n => n!.GetValue<string>()).ToList() ?? [],
+            o["warnings"]?.AsArray().Select(n => n!.GetValue<string>()).ToList() ?? []);
+    }
+
+    /// <summary>The requested ratio, if one was given.</summary>
+    public AspectRatio? Ratio => Core.Catalog.AspectRatio.TryParse(AspectRatio, out var r) ? r : null;
+}

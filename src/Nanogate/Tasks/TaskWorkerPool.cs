@@ -1,0 +1,271 @@
+using Microsoft.Extensions.Options;
+using Nanogate.Core.Catalog;
+using Nanogate.Core.Requests;
+using Nanogate.Generation;
+using Nanogate.Media;
+using Nanogate.Storage.Tasks;
+using Nanogate.Webhooks;
+
+namespace Nanogate.Tasks;
+
+/// <summary>
+/// Runs the task queue: one loop claims due images (leases on the database) as workers free up, and
+/// each image is generated with its lease heartbeated, stored, and recorded with a write fenced by its
+/// attempt. Work survives a crash: an unfinished image's lease runs out and it is claimed again.
+/// </summary>
+internal sealed partial class TaskWorkerPool(
+    SqliteTaskStore store,
+    ImageGenerator generator,
+    IMediaStore media,
+    ModelCatalog catalog,
+    TaskSignals signals,
+    WebhookSignal webhooks,
+    IOptions<TasksOptions> options,
+    TimeProvider time,
+    ILogger<TaskWorkerPool> logger) : BackgroundService
+{
+    private readonly TasksOptions _options = options.Value;
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var slots = new SemaphoreSlim(_options.Workers, _options.Workers);
+        var running = new HashSet<Task>();
+        var poll = TimeSpan.FromMilliseconds(_options.PollIntervalMs);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+                var free = 1;
+                while (free < 64 && slots.Wait(0, CancellationToken.None))
+                {
+                    free++;
+                }
+
+                IReadOnlyList<ImageClaim> claims;
+                try
+                {
+                    var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                    claims = await store.ClaimAsync(free, now, now + _options.LeaseSeconds * 1000L, _options.MaxAttempts, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogClaimFailed(logger, e);
+                    claims = [];
+                }
+
+                if (claims.Count < free)
+                {
+                    slots.Release(free - claims.Count);
+                }
+
+                foreach (var claim in claims)
+                {
+                    var work = Task.Run(() => RunAsync(claim, stoppingToken), CancellationToken.None);
+                    lock (running)
+                    {
+                        running.Add(work);
+                    }
+
+                    _ = work.ContinueWith(
+                        t =>
+                        {
+                            lock (running)
+                            {
+                                running.Remove(t);
+                            }
+
+                            slots.Release();
+                        },
+                        CancellationToken.None,
+                        TaskContinuationOptions.ExecuteSynchronously,
+                        TaskScheduler.Default);
+                }
+
+                if (claims.Count == 0)
+                {
+                    await signals.WaitForWorkAsync(poll, stoppingToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        // Let images in progress record their results (their leases cover a crash if this takes too long).
+        Task[] pending;
+        lock (running)
+        {
+            pending = [.. running];
+        }
+
+        await Task.WhenAll(pending).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <summary>Generates, stores and records one claimed image.</summary>
+    internal async Task RunAsync(ImageClaim claim, CancellationToken stoppingToken)
+    {
+        using var lost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        using var heartbeat = new CancellationTokenSource();
+        var heartbeating = HeartbeatAsync(claim, lost, heartbeat.Token);
+        try
+        {
+            var request = await RebuildAsync(claim, lost.Token).ConfigureAwait(false);
+            ImageOutcome outcome;
+            try
+            {
+                outcome = await generator.GenerateAsync(request, claim.RequestId, lost.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogGenerateCrashed(logger, claim.TaskId, claim.Index, e);
+                outcome = ImageOutcome.Failed(new ImageFailure("upstream_error", "The image could not be made because of an internal error.", Retryable: true));
+            }
+
+            ImageWrite write;
+            if (outcome.Image is { } image)
+            {
+                var stored = await media.SaveAsync(claim.AccountId, image.Data, image.MimeType, image.Width, image.Height, lost.Token).ConfigureAwait(false);
+                var usage = image.Usage;
+                var success = new ImageSuccess(stored.Id, stored.MimeType, image.Width, image.Height, string.IsNullOrWhiteSpace(image.Text) ? null : image.Text,
+                    usage?.PromptTokens ?? 0, (usage?.CandidatesTokens ?? 0) + (usage?.ThoughtsTokens ?? 0), usage?.ImageOutputTokens ?? 0);
+                write = await store.SucceedAsync(claim.TaskId, claim.Index, claim.Attempt, success, Now(), CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                var failure = outcome.Failure!;
+                if (failure.Retryable && claim.Attempt < _options.MaxAttempts)
+                {
+                    var delay = Backoff(claim.Attempt, failure.RetryAfter);
+                    LogRetrying(logger, claim.TaskId, claim.Index, claim.Attempt, failure.Code, delay.TotalMilliseconds);
+                    var now = Now();
+                    write = await store.RetryAsync(claim.TaskId, claim.Index, claim.Attempt, now + (long)delay.TotalMilliseconds, failure.Code, failure.Message, now, CancellationToken.None).ConfigureAwait(false);
+                }
+                else
+                {
+                    write = await store.FailAsync(claim.TaskId, claim.Index, claim.Attempt, failure.Code, failure.Message, Now(), CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+
+            if (!write.Applied)
+            {
+                LogStale(logger, claim.TaskId, claim.Index, claim.Attempt);
+            }
+
+            AfterWrite(claim.TaskId, write);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping or lease lost: the lease runs out and the image is claimed again (fenced).
+        }
+        catch (Exception e)
+        {
+            LogWorkFailed(logger, claim.TaskId, claim.Index, e);
+        }
+        finally
+        {
+            await heartbeat.CancelAsync().ConfigureAwait(false);
+            await heartbeating.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private void AfterWrite(string taskId, ImageWrite write)
+    {
+        if (write.TaskEnded)
+        {
+            webhooks.Notify();
+            signals.TaskEnded(taskId);
+        }
+    }
+
+    private async Task HeartbeatAsync(ImageClaim claim, CancellationTokenSource lost, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(_options.HeartbeatSeconds), time);
+        while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+        {
+            try
+            {
+                var leaseUntil = Now() + _options.LeaseSeconds * 1000L;
+                if (!await store.HeartbeatAsync(claim.TaskId, claim.Index, claim.Attempt, leaseUntil, stop).ConfigureAwait(false))
+                {
+                    LogLeaseLost(logger, claim.TaskId, claim.Index, claim.Attempt);
+                    await lost.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogHeartbeatFailed(logger, claim.TaskId, claim.Index, e);
+            }
+        }
+    }
+
+    private async Task<ImageRequest> RebuildAsync(ImageClaim claim, CancellationToken cancellationToken)
+    {
+        var stored = StoredTaskRequest.FromJson(claim.RequestJson);
+        var model = catalog.Find(claim.Model) ?? throw new InvalidOperationException($"Task {claim.TaskId} names a model not in the catalog.");
+        var references = new List<ReferenceImage>();
+        foreach (var id in stored.ReferenceMediaIds)
+        {
+            var item = await media.FindAsync(id, cancellationToken).ConfigureAwait(false);
+            var stream = item is null ? null : media.OpenRead(item);
+            if (stream is null)
+            {
+                throw new InvalidOperationException($"Reference image {id} of task {claim.TaskId} is gone.");
+            }
+
+            await using (stream.ConfigureAwait(false))
+            {
+                var data = new byte[item!.Bytes];
+                await stream.ReadExactlyAsync(data, cancellationToken).ConfigureAwait(false);
+                references.Add(new ReferenceImage(data, item.MimeType, item.Width, item.Height));
+            }
+        }
+
+        var size = ImageSizes.TryParseWire(stored.Resolution, out var wire) ? wire : model.DefaultSize;
+        return new ImageRequest
+        {
+            Model = model,
+            Prompt = stored.Prompt,
+            AspectRatio = stored.Ratio,
+            Size = size,
+            ThinkingLevel = stored.ThinkingLevel,
+            Search = stored.Search,
+            ReferenceImages = references,
+            N = stored.N,
+            Warnings = stored.Warnings,
+        };
+    }
+
+    private TimeSpan Backoff(long attempt, TimeSpan? retryAfter)
+    {
+        var exponential = TimeSpan.FromMilliseconds(_options.RetryBaseDelayMs * Math.Pow(2, Math.Max(0, attempt - 1)));
+        var jitter = TimeSpan.FromMilliseconds(Random.Shared.Next(0, Math.Max(1, _options.RetryBaseDelayMs / 4)));
+        var delay = exponential + jitter;
+        return retryAfter is { } after && after > delay ? after : delay;
+    }
+
+    private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Claiming task images failed; retrying")]
+    private static partial void LogClaimFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Generating image {Index} of {TaskId} threw")]
+    private static partial void LogGenerateCrashed(ILogger logger, string taskId, int index, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Image {Index} of {TaskId} attempt {Attempt} failed with {Code}; retrying in {DelayMs} ms")]
+    private static partial void LogRetrying(ILogger logger, string taskId, int index, long attempt, string code, double delayMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Image {Index} of {TaskId}: attempt {Attempt} is stale (re-claimed elsewhere); its result was dropped")]
+    private static partial void LogStale(ILogger logger, string taskId, int index, long attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Image {Index} of {TaskId}: lease of attempt {Attempt} lost; stopping")]
+    private static partial void LogLeaseLost(ILogger logger, string taskId, int index, long attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Heartbeat for image {Index} of {TaskId} failed")]
+    private static partial void LogHeartbeatFailed(ILogger logger, string taskId, int index, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Work on image {Index} of {TaskId} failed; the lease will expire and it will be retried")]
+    private static partial void LogWorkFailed(ILogger logger, string taskId, int index, Exception exception);
+}

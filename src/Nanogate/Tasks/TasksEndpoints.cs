@@ -1,0 +1,324 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Nanogate.Auth;
+using Nanogate.Core.Catalog;
+using Nanogate.Hosting;
+using Nanogate.Media;
+using Nanogate.Storage;
+using Nanogate.Storage.Ledger;
+using Nanogate.Storage.Tasks;
+using Nanogate.Webhooks;
+
+namespace Nanogate.Tasks;
+
+/// <summary>The task dialect: submit, poll, list, cancel (API.md, Dialect 1).</summary>
+internal static partial class TasksEndpoints
+{
+    private const int MaxWaitSeconds = 60;
+    private static readonly TimeSpan IdempotencyLifetime = TimeSpan.FromHours(24);
+
+    // An in-flight key older than this belongs to a request whose process died; it is taken over.
+    private static readonly TimeSpan IdempotencyAbandonedAfter = TimeSpan.FromMinutes(5);
+
+    /// <summary>Maps the task routes.</summary>
+    public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/v1/images/generations", SubmitAsync);
+        routes.MapGet("/v1/tasks", ListAsync);
+        routes.MapGet("/v1/tasks/{taskId}", GetAsync);
+        routes.MapPost("/v1/tasks/{taskId}/cancel", CancelAsync);
+        return routes;
+    }
+
+    private static async Task<IResult> SubmitAsync(
+        HttpContext context,
+        ApiKeyAuthenticator auth,
+        TaskRequestParser parser,
+        SqliteTaskStore store,
+        IMediaStore media,
+        MediaLinks links,
+        ILedger ledger,
+        TaskSignals signals,
+        TimeProvider time)
+    {
+        var caller = await auth.AuthenticateAsync(ApiKeyAuthenticator.ExtractKey(context.Request, geminiStyle: false), context.RequestAborted).ConfigureAwait(false);
+        if (caller is null)
+        {
+            return ApiError.Unauthenticated(context.Request.Headers.Authorization.Count > 0);
+        }
+
+        var (raw, readError) = await ReadBodyAsync(context).ConfigureAwait(false);
+        if (readError is not null)
+        {
+            return readError;
+        }
+
+        JsonObject body;
+        try
+        {
+            if (JsonNode.Parse(raw) is not JsonObject obj)
+            {
+                return ApiError.Invalid("The request body must be a JSON object.");
+            }
+
+            body = obj;
+        }
+        catch (JsonException e)
+        {
+            return ApiError.Invalid($"The request body is not valid JSON: {e.Message}");
+        }
+
+        var idempotencyKey = context.Request.Headers["Idempotency-Key"].ToString();
+        var keyed = !string.IsNullOrEmpty(idempotencyKey);
+        if (keyed)
+        {
+            if (idempotencyKey.Length > 255)
+            {
+                return ApiError.Invalid("Idempotency-Key must be at most 255 characters.", "Idempotency-Key");
+            }
+
+            var now = time.GetUtcNow();
+            var hash = Convert.ToHexStringLower(SHA256.HashData([.. Encoding.UTF8.GetBytes(context.Request.Path.Value + "\n"), .. raw]));
+            var begun = await store.BeginIdempotentAsync(caller.AccountId, idempotencyKey, hash, now.ToUnixTimeMilliseconds(),
+                (now - IdempotencyLifetime).ToUnixTimeMilliseconds(), (now - IdempotencyAbandonedAfter).ToUnixTimeMilliseconds(), context.RequestAborted).ConfigureAwait(false);
+            switch (begun.State)
+            {
+                case IdempotencyState.Replay:
+                    context.Response.Headers["Idempotent-Replayed"] = "true";
+                    if (begun.Response!.Location is { } location)
+                    {
+                        context.Response.Headers.Location = location;
+                    }
+
+                    return Results.Text(begun.Response.Body, "application/json", Encoding.UTF8, begun.Response.Status);
+                case IdempotencyState.Mismatch:
+                    return ApiError.Result(422, "idempotency_key_reused", "This Idempotency-Key was already used with a different request body. Use a new key for a new request.");
+                case IdempotencyState.InFlight:
+                    return ApiError.Result(409, "idempotency_key_in_use", "A request with this Idempotency-Key is still being processed. Retry after it finishes to get its answer.");
+            }
+        }
+
+        var created = false;
+        try
+        {
+            var (parsed, error) = await parser.ParseAsync(body, context.RequestAborted).ConfigureAwait(false);
+            if (error is not null)
+            {
+                return ApiError.Result(error.Status, error.Code, error.Message, error.Param);
+            }
+
+            var request = parsed!.Request;
+            var referenceIds = new List<string>(request.ReferenceImages.Count);
+            foreach (var image in request.ReferenceImages)
+            {
+                var saved = await media.SaveAsync(caller.AccountId, image.Data, image.MimeType, image.Width, image.Height, context.RequestAborted).ConfigureAwait(false);
+                referenceIds.Add(saved.Id);
+            }
+
+            var stored = new StoredTaskRequest(request.Prompt, request.AspectRatio?.ToString(), request.EffectiveRatio.ToString(),
+                request.Size.ToWire(), request.N, request.ThinkingLevel, request.Search, referenceIds, request.Warnings);
+            var taskId = Ids.New("task_", 24);
+            var price = request.PricePerImage;
+            var location = "/v1/tasks/" + taskId;
+            var accepted = new JsonObject
+            {
+                ["task_id"] = taskId,
+                ["status"] = TaskStatuses.Pending,
+                ["poll_url"] = location,
+                ["request_id"] = context.TraceIdentifier,
+                ["model"] = request.Model.Id,
+                ["n"] = request.N,
+                ["credits"] = new JsonObject { ["reserved"] = (long)request.N * price },
+                ["warnings"] = new JsonArray([.. request.Warnings.Select(w => (JsonNode?)JsonValue.Create(w))]),
+            }.ToJsonString();
+
+            var task = await store.CreateAsync(
+                new NewTask(taskId, caller.AccountId, request.Model.Id, stored.ToJson(), context.TraceIdentifier, MediaLinks.BaseUrl(context.Request),
+                    request.N, price, parsed.CallbackUrl, parsed.WebhookUrl, keyed ? new IdempotentResponse(idempotencyKey, 202, accepted, location) : null),
+                time.GetUtcNow().ToUnixTimeMilliseconds(),
+                context.RequestAborted).ConfigureAwait(false);
+            if (task is null)
+            {
+                var balance = await ledger.GetBalanceAsync(caller.AccountId, context.RequestAborted).ConfigureAwait(false);
+                return ApiError.Result(402, "insufficient_credits",
+                    $"Not enough credits: this task needs {(long)request.N * price} ({request.N} × {price} for {request.Model.Id} at {request.Size.ToWire()}), the account has {balance.Available} available. Top up or lower n.");
+            }
+
+            created = true;
+            signals.WorkAvailable();
+            context.Response.Headers.Location = location;
+
+            if (PreferredWait(context.Request) is { } wait)
+            {
+                context.Response.Headers["Preference-Applied"] = string.Create(CultureInfo.InvariantCulture, $"wait={(int)wait.TotalSeconds}");
+                var ended = await WaitForEndAsync(taskId, caller.AccountId, wait, store, signals, context.RequestAborted).ConfigureAwait(false);
+                if (ended is not null)
+                {
+                    return Results.Json(TaskJson.Render(ended, MediaLinks.BaseUrl(context.Request), links), JsonDefaults.Snake, statusCode: 200);
+                }
+            }
+
+            return Results.Text(accepted, "application/json", Encoding.UTF8, 202);
+        }
+        finally
+        {
+            if (keyed && !created)
+            {
+                await store.AbandonIdempotentAsync(caller.AccountId, idempotencyKey, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext context, string taskId, ApiKeyAuthenticator auth, SqliteTaskStore store, MediaLinks links)
+    {
+        var caller = await auth.AuthenticateAsync(ApiKeyAuthenticator.ExtractKey(context.Request, geminiStyle: false), context.RequestAborted).ConfigureAwait(false);
+        if (caller is null)
+        {
+            return ApiError.Unauthenticated(context.Request.Headers.Authorization.Count > 0);
+        }
+
+        var snapshot = await store.GetAsync(taskId, caller.AccountId, context.RequestAborted).ConfigureAwait(false);
+        return snapshot is null
+            ? ApiError.NotFound($"No task {taskId}.")
+            : Results.Json(TaskJson.Render(snapshot, MediaLinks.BaseUrl(context.Request), links), JsonDefaults.Snake);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, ApiKeyAuthenticator auth, SqliteTaskStore store, MediaLinks links, string? status, string? limit, string? after)
+    {
+        var caller = await auth.AuthenticateAsync(ApiKeyAuthenticator.ExtractKey(context.Request, geminiStyle: false), context.RequestAborted).ConfigureAwait(false);
+        if (caller is null)
+        {
+            return ApiError.Unauthenticated(context.Request.Headers.Authorization.Count > 0);
+        }
+
+        if (!string.IsNullOrEmpty(status) && !TaskStatuses.All.Contains(status))
+        {
+            return ApiError.Invalid($"status must be one of {string.Join(", ", TaskStatuses.All)}.", "status");
+        }
+
+        var take = 20;
+        if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > 100))
+        {
+            return ApiError.Invalid("limit must be a whole number from 1 to 100.", "limit");
+        }
+
+        if (!string.IsNullOrEmpty(after) && !await store.ExistsAsync(caller.AccountId, after, context.RequestAborted).ConfigureAwait(false))
+        {
+            return ApiError.Invalid("after must be a task id from a previous page (next_cursor).", "after");
+        }
+
+        var page = await store.ListAsync(caller.AccountId, string.IsNullOrEmpty(status) ? null : status, take, string.IsNullOrEmpty(after) ? null : after, context.RequestAborted).ConfigureAwait(false);
+        var hasMore = page.Count > take;
+        var items = page.Take(take).ToList();
+        var baseUrl = MediaLinks.BaseUrl(context.Request);
+        var list = new JsonObject
+        {
+            ["object"] = "list",
+            ["data"] = new JsonArray([.. items.Select(s => (JsonNode?)TaskJson.Render(s, baseUrl, links))]),
+            ["has_more"] = hasMore,
+            ["next_cursor"] = hasMore ? items[^1].Task.Id : null,
+        };
+        return Results.Json(list, JsonDefaults.Snake);
+    }
+
+    private static async Task<IResult> CancelAsync(HttpContext context, string taskId, ApiKeyAuthenticator auth, SqliteTaskStore store, MediaLinks links, TaskSignals signals, WebhookSignal webhooks, TimeProvider time)
+    {
+        var caller = await auth.AuthenticateAsync(ApiKeyAuthenticator.ExtractKey(context.Request, geminiStyle: false), context.RequestAborted).ConfigureAwait(false);
+        if (caller is null)
+        {
+            return ApiError.Unauthenticated(context.Request.Headers.Authorization.Count > 0);
+        }
+
+        var (snapshot, ended) = await store.CancelAsync(caller.AccountId, taskId, time.GetUtcNow().ToUnixTimeMilliseconds(), context.RequestAborted).ConfigureAwait(false);
+        if (snapshot is null)
+        {
+            return ApiError.NotFound($"No task {taskId}.");
+        }
+
+        if (ended)
+        {
+            webhooks.Notify();
+            signals.TaskEnded(taskId);
+        }
+
+        return Results.Json(TaskJson.Render(snapshot, MediaLinks.BaseUrl(context.Request), links), JsonDefaults.Snake);
+    }
+
+    /// <summary>Holds until the task ends (200 with it) or the wait runs out (null).</summary>
+    private static async Task<TaskSnapshot?> WaitForEndAsync(string taskId, string accountId, TimeSpan wait, SqliteTaskStore store, TaskSignals signals, CancellationToken cancellationToken)
+    {
+        var ended = signals.WhenEnded(taskId);
+        var deadline = DateTime.UtcNow + wait;
+        try
+        {
+            while (true)
+            {
+                var snapshot = await store.GetAsync(taskId, accountId, cancellationToken).ConfigureAwait(false);
+                if (snapshot is not null && snapshot.Task.IsTerminal)
+                {
+                    return snapshot;
+                }
+
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero)
+                {
+                    return null;
+                }
+
+                // The signal is in-process only; polling covers a task finished by another process.
+                await Task.WhenAny(ended, Task.Delay(left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1), cancellationToken)).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+        finally
+        {
+            signals.Forget(taskId);
+        }
+    }
+
+    /// <summary><c>Prefer: wait</c> (60 s) or <c>wait=N</c> (N ≤ 60), or null.</summary>
+    internal static TimeSpan? PreferredWait(HttpRequest request)
+    {
+        foreach (var header in request.Headers["Prefer"])
+        {
+            foreach (var part in (header ?? "").Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (string.Equals(part, "wait", StringComparison.OrdinalIgnoreCase))
+                {
+                    return TimeSpan.FromSeconds(MaxWaitSeconds);
+                }
+
+                if (part.StartsWith("wait=", StringComparison.OrdinalIgnoreCase)
+                    && int.TryParse(part.AsSpan(5).Trim().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
+                {
+                    return TimeSpan.FromSeconds(Math.Min(seconds, MaxWaitSeconds));
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<(byte[] Body, IResult? Error)> ReadBodyAsync(HttpContext context)
+    {
+        try
+        {
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+            if (buffer.Length == 0)
+            {
+                return ([], ApiError.Invalid("The request body is empty; send a JSON object such as {\"model\":\"nano-banana-2-lite\",\"prompt\":\"…\"}."));
+            }
+
+            return (buffer.ToArray(), null);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return ([], RequestLimits.TooLarge(context, (_, message) => ApiError.Result(413, "request_too_large", message)));
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Nanogate.Tasks;
+
+/// <summary>The <c>Tasks</c> configuration section: the worker pool of the task queue.</summary>
+internal sealed class TasksOptions
+{
+    /// <summary>Images generated at once by this process (<c>Tasks:Workers</c>).</summary>
+    [Range(1, 1024, ErrorMessage = "Tasks:Workers must be between 1 and 1024.")]
+    public int Workers { get; set; } = 16;
+
+    /// <summary>Upstream calls per image before it fails (<c>Tasks:MaxAttempts</c>).</summary>
+    [Range(1, 20, ErrorMessage = "Tasks:MaxAttempts must be between 1 and 20.")]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>How often idle workers look for due images, in ms (<c>Tasks:PollIntervalMs</c>); submits also wake them at once.</summary>
+    [Range(10, 60_000, ErrorMessage = "Tasks:PollIntervalMs must be between 10 and 60000.")]
+    public int PollIntervalMs { get; set; } = 250;
+
+    /// <summary>A claim's lease, in seconds (<c>Tasks:LeaseSeconds</c>); an image whose worker stops heartbeating is re-claimed after it.</summary>
+    [Range(2, 3600, ErrorMessage = "Tasks:LeaseSeconds must be between 2 and 3600.")]
+    public int LeaseSeconds { get; set; } = 30;
+
+    /// <summary>How often a working worker extends its lease, in seconds (<c>Tasks:HeartbeatSeconds</c>).</summary>
+    [Range(1, 3600, ErrorMessage = "Tasks:HeartbeatSeconds must be between 1 and 3600.")]
+    public int HeartbeatSeconds { get; set; } = 10;
+
+    /// <summary>First retry delay in ms, doubled per attempt (<c>Tasks:RetryBaseDelayMs</c>).</summary>
+    [Range(0, 600_000, ErrorMessage = "Tasks:RetryBaseDelayMs must be between 0 and 600000.")]
+    public int RetryBaseDelayMs { get; set; } = 1000;
+}
