@@ -100,6 +100,7 @@ public static class NanogateApp
         app.MapAccountApi();
         app.MapGeminiApi();
         app.MapAdminApi();
+        app.MapAdminTasksApi();
         app.MapPlayground();
         app.MapMediaApi();
         app.MapTasksApi();
