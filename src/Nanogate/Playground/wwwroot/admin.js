@@ -107,9 +107,9 @@ function renderAccounts() {
     const tr = h(`tr.clickable${a.id === state.selected ? '.selected' : ''}`, { dataset: { id: a.id } },
       h('td', h('button.linklike', { type: 'button', 'aria-pressed': String(a.id === state.selected), onclick: () => select(a.id) }, h('strong', a.name)), h('div.faint.mono', a.id)),
       h('td.num', h('strong', fmtInt(a.credits.available))),
-      h('td.num', fmtInt(a.credits.reserved)),
+      h('td.num.hide-sm', fmtInt(a.credits.reserved)),
       h('td.num', fmtInt(a.credits.charged)),
-      h('td.num', fmtInt(a.credits.topped_up)));
+      h('td.num.hide-sm', fmtInt(a.credits.topped_up)));
     tr.addEventListener('click', (e) => { if (!e.target.closest('button')) select(a.id); });
     return tr;
   }));
@@ -319,14 +319,14 @@ async function loadTasks() {
     return;
   }
   host.replaceChildren(h('table',
-    h('thead', h('tr', h('th', 'Task'), h('th', 'Account'), h('th', 'Status'), h('th.num', 'Images'), h('th.num', 'Cost'), h('th', 'Prompt'))),
+    h('thead', h('tr', h('th', 'Task'), h('th.hide-sm', 'Account'), h('th', 'Status'), h('th.num.hide-sm', 'Images'), h('th.num', 'Cost'), h('th.hide-sm', 'Prompt'))),
     h('tbody', tasks.map((t) => h('tr',
       h('td', h('div.mono', t.task_id.slice(0, 14) + '…'), h('div.faint', fmtRelative(t.created_at))),
-      h('td', t.account_name),
+      h('td.hide-sm', t.account_name),
       h('td', h(`span.badge.${t.status}`, t.status.replace('_', ' ')), t.error ? h('div.faint', t.error.code) : null),
-      h('td.num', `${t.images.succeeded}/${t.n}`),
+      h('td.num.hide-sm', `${t.images.succeeded}/${t.n}`),
       h('td.num', h('strong', fmtInt(t.credits.charged)), t.credits.refunded ? h('div.faint', `${fmtInt(t.credits.refunded)} refunded`) : h('div.faint', `of ${fmtInt(t.credits.reserved)}`)),
-      h('td.prompt-cell', { title: t.prompt_preview }, t.prompt_preview, h('div.faint', [t.model, t.aspect_ratio, t.resolution].filter(Boolean).join(' · ')))))))); 
+      h('td.prompt-cell.hide-sm', { title: t.prompt_preview }, t.prompt_preview, h('div.faint', [t.model, t.aspect_ratio, t.resolution].filter(Boolean).join(' · ')))))))); 
 }
 
 async function loadUsage() {
@@ -345,14 +345,14 @@ async function loadUsage() {
   }
   const names = Object.fromEntries((state.catalog?.data ?? []).map((m) => [m.id, m.display_name]));
   host.replaceChildren(h('table',
-    h('thead', h('tr', h('th', 'Account'), h('th', 'Model'), h('th.num', 'Requests'), h('th.num', 'Images'), h('th.num', 'Charged'), h('th.num', 'Refunded'))),
+    h('thead', h('tr', h('th', 'Account'), h('th', 'Model'), h('th.num.hide-sm', 'Requests'), h('th.num', 'Images'), h('th.num', 'Charged'), h('th.num.hide-sm', 'Refunded'))),
     h('tbody', rows.map((u) => h('tr',
       h('td', h('strong', u.account_name)),
       h('td', names[u.model] || u.model),
-      h('td.num', fmtInt(u.requests)),
+      h('td.num.hide-sm', fmtInt(u.requests)),
       h('td.num', fmtInt(u.task_images_succeeded), u.task_images_failed ? h('div.faint', `${fmtInt(u.task_images_failed)} failed`) : null),
       h('td.num', h('strong', fmtInt(u.credits_charged))),
-      h('td.num', fmtInt(u.credits_refunded)))))));
+      h('td.num.hide-sm', fmtInt(u.credits_refunded)))))));
 }
 
 // ---------- start ----------
