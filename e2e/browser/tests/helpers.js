@@ -24,19 +24,23 @@ export async function openWithKey(context, { key = DEMO_KEY, viewport } = {}) {
 export async function generate(page, { prompt, ratio = '16:9', n = 1, model } = {}) {
   if (model) await page.selectOption('#model', model);
   await page.fill('#prompt', prompt);
+  if (await page.inputValue('#prompt') !== prompt) throw new Error('the prompt did not take the text');
   await page.getByRole('radio', { name: ratio === 'auto' ? 'Auto aspect ratio' : `Aspect ratio ${ratio}` }).check();
   await page.getByRole('radio', { name: `${n} image${n > 1 ? 's' : ''}`, exact: true }).check();
   const before = await page.locator('.run').count();
   await page.click('#generate');
   await page.waitForFunction((c) => document.querySelectorAll('.run').length > c, before);
-  return page.locator('.run').first();
+  // Runs are re-rendered as they progress: address this one by its id, not by an element handle.
+  const id = await page.locator('.run').first().getAttribute('id');
+  return page.locator(`[id="${id}"]`);
 }
 
 /** Waits until the run has a task id and a final status. */
 export async function waitFinished(run, timeout = 30000) {
   await run.locator('[data-testid="run-status"]').waitFor();
-  await run.page().waitForFunction((el) => ['succeeded', 'partially_succeeded', 'failed', 'canceled'].includes(el.dataset.status),
-    await run.elementHandle(), { timeout });
+  const id = await run.getAttribute('id');
+  await run.page().waitForFunction((i) => ['succeeded', 'partially_succeeded', 'failed', 'canceled'].includes(document.getElementById(i)?.dataset.status),
+    id, { timeout });
   return run.getAttribute('data-status');
 }
 

@@ -522,6 +522,7 @@ async function generate() {
     toast('Write a prompt first.', 'error');
     return;
   }
+  state.settings.prompt = prompt.value;
   const entry = newEntry();
   const refs = state.settings.useRefs ? state.refs.map((r) => r.dataUrl) : [];
   state.history.unshift(entry);
