@@ -17,6 +17,7 @@ export async function openWithKey(context, { key = DEMO_KEY, viewport } = {}) {
   await page.fill('#key-input', key);
   await page.click('#key-save');
   await page.waitForSelector('#key-pill[data-state="ok"]');
+  await page.waitForSelector('#key-dialog', { state: 'hidden' });
   return page;
 }
 
