@@ -319,14 +319,15 @@ async function loadTasks() {
     return;
   }
   host.replaceChildren(h('table',
-    h('thead', h('tr', h('th', 'Task'), h('th.hide-sm', 'Account'), h('th', 'Status'), h('th.num.hide-sm', 'Images'), h('th.num', 'Cost'), h('th.hide-sm', 'Prompt'))),
-    h('tbody', tasks.map((t) => h('tr',
-      h('td', h('div.mono', t.task_id.slice(0, 14) + '…'), h('div.faint', fmtRelative(t.created_at))),
-      h('td.hide-sm', t.account_name),
-      h('td', h(`span.badge.${t.status}`, t.status.replace('_', ' ')), t.error ? h('div.faint', t.error.code) : null),
+    h('thead', h('tr', h('th', 'Task'), h('th.hide-sm', 'Account'), h('th', 'Status'), h('th.num.hide-sm', 'Images'), h('th.num', 'Credits'))),
+    h('tbody', tasks.map((t) => h('tr', { dataset: { taskId: t.task_id } },
+      h('td.prompt-cell', { title: `${t.prompt_preview}\n${t.task_id}` },
+        h('div.ellipsis', t.prompt_preview || h('span.faint', '(no prompt)')),
+        h('div.faint.ellipsis', [fmtRelative(t.created_at), t.model.replace(/^gemini-/, ''), t.aspect_ratio, t.resolution].filter(Boolean).join(' · '))),
+      h('td.hide-sm.nowrap', t.account_name),
+      h('td.nowrap', h(`span.badge.${t.status}`, t.status.replace('_', ' ')), t.error ? h('div.faint', t.error.code) : null),
       h('td.num.hide-sm', `${t.images.succeeded}/${t.n}`),
-      h('td.num', h('strong', fmtInt(t.credits.charged)), t.credits.refunded ? h('div.faint', `${fmtInt(t.credits.refunded)} refunded`) : h('div.faint', `of ${fmtInt(t.credits.reserved)}`)),
-      h('td.prompt-cell.hide-sm', { title: t.prompt_preview }, t.prompt_preview, h('div.faint', [t.model, t.aspect_ratio, t.resolution].filter(Boolean).join(' · ')))))))); 
+      h('td.num.nowrap', h('strong', fmtInt(t.credits.charged)), t.credits.refunded ? h('div.faint', `${fmtInt(t.credits.refunded)} refunded`) : h('div.faint', `of ${fmtInt(t.credits.reserved)}`)))))));
 }
 
 async function loadUsage() {

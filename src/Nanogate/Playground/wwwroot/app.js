@@ -396,6 +396,12 @@ function renderRun(entry) {
         entry.via === 'gemini' ? h('span', 'via the Gemini dialect (task API unavailable)') : null)));
 }
 
+function fmtExpiry(iso) {
+  const ms = new Date(iso).getTime() - Date.now();
+  if (ms < 3600000) return `expires in ${Math.max(1, Math.round(ms / 60000))} min`;
+  return `valid ${Math.round(ms / 3600000)} h`;
+}
+
 function creditsText(c) {
   if (c.charged !== undefined && c.charged !== null) return `${fmtInt(c.charged)} credits charged${c.refunded ? ` · ${fmtInt(c.refunded)} refunded` : ''}`;
   if (c.reserved) return `${fmtInt(c.reserved)} credits reserved`;
@@ -428,7 +434,7 @@ function renderTile(entry, img, i, px) {
   return h(`figure.tile.${tileState}`, { dataset: { index: String(i), status: tileState, testid: 'tile' } },
     h('div.frame', { style: { aspectRatio: `${w} / ${hgt}` } }, content),
     h('figcaption.tile-bar',
-      h('span.dims', img.width ? `${img.width} × ${img.height}` : px ? `${px.w} × ${px.h}` : '', isExpired ? ' · expired' : img.expires_at ? ` · link until ${new Date(img.expires_at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}` : ''),
+      h('span.dims', img.width ? `${img.width} × ${img.height}` : px ? `${px.w} × ${px.h}` : '', isExpired ? ' · link expired' : img.expires_at ? ` · link ${fmtExpiry(img.expires_at)}` : ''),
       usable ? h('span.tools',
         h('a.icon-btn', { href: img.url, download: `nanogate-${entry.task_id || entry.id}-${i + 1}.${(img.mime_type || 'image/png').split('/')[1]}`, 'aria-label': `Download image ${i + 1}`, title: 'Download' }, icon('download')),
         h('button.icon-btn', { type: 'button', 'aria-label': `Use image ${i + 1} as reference`, title: 'Use as reference', onclick: () => useAsReference(img) }, icon('reuse')),
