@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Nanogate.Accounts;
 using Nanogate.Admin;
@@ -7,14 +8,13 @@ using Nanogate.Core.Catalog;
 using Nanogate.Gemini;
 using Nanogate.Hosting;
 using Nanogate.Media;
-using Nanogate.Tasks;
-using Nanogate.Storage.Tasks;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Nanogate.Playground;
 using Nanogate.Storage;
 using Nanogate.Storage.Accounts;
 using Nanogate.Storage.Ledger;
 using Nanogate.Storage.Sqlite;
+using Nanogate.Storage.Tasks;
+using Nanogate.Tasks;
 using Nanogate.Upstreams.Simulator;
 
 namespace Nanogate;
@@ -40,6 +40,9 @@ public static class NanogateApp
         AddOptions<SecurityOptions>(builder, "Security");
         AddOptions<MediaOptions>(builder, "Media");
         AddOptions<TasksOptions>(builder, "Tasks");
+        builder.Services.AddOptions<TasksOptions>().Validate(
+            o => o.HeartbeatSeconds < o.LeaseSeconds,
+            "Tasks:HeartbeatSeconds must be less than Tasks:LeaseSeconds, or leases expire while images are still being made.");
         builder.Services.AddOptions<StorageOptions>().Validate(
             o => string.Equals(o.Provider, "sqlite", StringComparison.OrdinalIgnoreCase),
             "Storage:Provider 'postgres' is not available in this build yet; use 'sqlite' (the default).");
@@ -64,6 +67,7 @@ public static class NanogateApp
         services.AddHostedService(sp => sp.GetRequiredService<Bootstrapper>());
         services.AddSingleton<IMediaStore, FileMediaStore>();
         services.AddSingleton<MediaLinks>();
+        services.AddHostedService<MediaLinksInitializer>();
         services.AddHostedService<MediaSweeper>();
         services.TryAddSingleton<IImageFetcher, PlainImageFetcher>();
         services.AddSingleton<TaskRequestParser>();
@@ -71,6 +75,7 @@ public static class NanogateApp
         services.AddSingleton<SqliteTaskStore>();
         services.AddSingleton<TaskSignals>();
         services.AddHostedService<TaskWorkerPool>();
+        services.AddHostedService<IdempotencyPruner>();
 
         configure?.Invoke(builder);
         var app = builder.Build();

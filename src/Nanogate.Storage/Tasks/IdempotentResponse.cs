@@ -5,4 +5,5 @@ namespace Nanogate.Storage.Tasks;
 /// <param name="Status">HTTP status.</param>
 /// <param name="Body">JSON body.</param>
 /// <param name="Location">Location header, if any.</param>
-public sealed record IdempotentResponse(string Key, int Status, string Body, string? Location);
+/// <param name="Held">The request is still holding (Prefer: wait): keep the key in flight; the final answer follows.</param>
+public sealed record IdempotentResponse(string Key, int Status, string Body, string? Location, bool Held = false);

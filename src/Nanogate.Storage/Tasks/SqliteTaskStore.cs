@@ -59,9 +59,11 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
 
             if (task.Idempotency is { } idem)
             {
+                // Held (Prefer: wait) keys stay in flight with this answer stored until the final answer is known;
+                // if the process dies meanwhile, the stored answer is replayed (never a second task).
                 await c.ExecuteAsync(
-                    "UPDATE idempotency_keys SET status = 'done', response_status = @Status, response_body = @Body, response_location = @Location WHERE account_id = @AccountId AND key = @Key",
-                    new { idem.Status, idem.Body, idem.Location, task.AccountId, idem.Key }, tx).ConfigureAwait(false);
+                    "UPDATE idempotency_keys SET status = CASE WHEN @Held THEN 'in_flight' ELSE 'done' END, response_status = @Status, response_body = @Body, response_location = @Location WHERE account_id = @AccountId AND key = @Key",
+                    new { idem.Held, idem.Status, idem.Body, idem.Location, task.AccountId, idem.Key }, tx).ConfigureAwait(false);
             }
 
             return await c.QuerySingleAsync<TaskRow>($"SELECT {TaskColumns} FROM tasks WHERE id = @Id", new { task.Id }, tx).ConfigureAwait(false);
@@ -271,10 +273,10 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
         db.WriteAsync(async (c, tx) =>
         {
             await c.ExecuteAsync(
-                "DELETE FROM idempotency_keys WHERE account_id = @accountId AND key = @key AND (created_at < @expiredBefore OR (status = 'in_flight' AND created_at < @abandonedBefore))",
+                "DELETE FROM idempotency_keys WHERE account_id = @accountId AND key = @key AND (created_at < @expiredBefore OR (status = 'in_flight' AND response_body IS NULL AND created_at < @abandonedBefore))",
                 new { accountId, key, expiredBefore, abandonedBefore }, tx).ConfigureAwait(false);
             var row = await c.QuerySingleOrDefaultAsync<IdempotencyRow>(
-                "SELECT request_hash AS RequestHash, status AS Status, response_status AS ResponseStatus, response_body AS ResponseBody, response_location AS ResponseLocation FROM idempotency_keys WHERE account_id = @accountId AND key = @key",
+                "SELECT request_hash AS RequestHash, status AS Status, created_at AS CreatedAt, response_status AS ResponseStatus, response_body AS ResponseBody, response_location AS ResponseLocation FROM idempotency_keys WHERE account_id = @accountId AND key = @key",
                 new { accountId, key }, tx).ConfigureAwait(false);
             if (row is null)
             {
@@ -289,10 +291,19 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
                 return new IdempotencyOutcome(IdempotencyState.Mismatch, null);
             }
 
-            return row.Status == "in_flight"
+            var abandoned = row.CreatedAt < abandonedBefore;
+            return row.Status == "in_flight" && !abandoned
                 ? new IdempotencyOutcome(IdempotencyState.InFlight, null)
                 : new IdempotencyOutcome(IdempotencyState.Replay, new IdempotentResponse(key, (int)row.ResponseStatus.GetValueOrDefault(200), row.ResponseBody ?? "{}", row.ResponseLocation));
         }, cancellationToken);
+
+    /// <summary>Records the final answer of a held key (Prefer: wait) and marks it done.</summary>
+    public Task CompleteIdempotentAsync(string accountId, string key, int status, string body, string? location, CancellationToken cancellationToken) =>
+        db.WriteAsync(
+            (c, tx) => c.ExecuteAsync(
+                "UPDATE idempotency_keys SET status = 'done', response_status = @status, response_body = @body, response_location = @location WHERE account_id = @accountId AND key = @key",
+                new { status, body, location, accountId, key }, tx),
+            cancellationToken);
 
     /// <summary>Forgets an in-flight key whose request ended without creating anything (so the client may retry with it).</summary>
     public Task AbandonIdempotentAsync(string accountId, string key, CancellationToken cancellationToken) =>
@@ -408,6 +419,7 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
     {
         public string RequestHash { get; set; } = "";
         public string Status { get; set; } = "";
+        public long CreatedAt { get; set; }
         public long? ResponseStatus { get; set; }
         public string? ResponseBody { get; set; }
         public string? ResponseLocation { get; set; }

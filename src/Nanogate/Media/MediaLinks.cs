@@ -10,12 +10,26 @@ namespace Nanogate.Media;
 /// <summary>
 /// Signed, expiring media URLs: <c>{base}/v1/media/{id}?exp={unix seconds}&amp;sig={base64url HMAC-SHA256 of "{id}.{exp}"}</c>.
 /// The key is 32 random bytes kept in the <c>settings</c> table (<c>media_signing_key</c>), created on
-/// first use, so links survive restarts and are valid on every process sharing the database.
+/// first start (<see cref="InitializeAsync"/>, run by <see cref="MediaLinksInitializer"/>), so links survive
+/// restarts and are valid on every process sharing the database.
 /// </summary>
 internal sealed class MediaLinks(SqliteDatabase db, IOptions<MediaOptions> options, TimeProvider time)
 {
     private const string KeySetting = "media_signing_key";
-    private readonly Lazy<byte[]> _key = new(() => LoadOrCreateKey(db), LazyThreadSafetyMode.ExecutionAndPublication);
+    private volatile byte[]? _key;
+
+    /// <summary>Loads the key, creating it if this is the first start. Runs before requests are served.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        // INSERT OR IGNORE then read back: two processes starting together agree on one key.
+        var candidate = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var stored = await db.WriteAsync(async (c, tx) =>
+        {
+            await c.ExecuteAsync("INSERT OR IGNORE INTO settings (key, value) VALUES (@KeySetting, @candidate)", new { KeySetting, candidate }, tx).ConfigureAwait(false);
+            return await c.ExecuteScalarAsync<string>("SELECT value FROM settings WHERE key = @KeySetting", new { KeySetting }, tx).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        _key = Convert.FromBase64String(stored!);
+    }
 
     /// <summary>How long new media and links live (<c>Media:LinkTtlHours</c>).</summary>
     public TimeSpan Ttl => options.Value.LinkTtl;
@@ -36,7 +50,7 @@ internal sealed class MediaLinks(SqliteDatabase db, IOptions<MediaOptions> optio
     /// <summary>The signature of <c>{id}.{exp}</c>, base64url without padding.</summary>
     public string Sign(string mediaId, long exp)
     {
-        var mac = HMACSHA256.HashData(_key.Value, Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{mediaId}.{exp}")));
+        var mac = HMACSHA256.HashData(Key, Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{mediaId}.{exp}")));
         return Base64Url(mac);
     }
 
@@ -61,15 +75,15 @@ internal sealed class MediaLinks(SqliteDatabase db, IOptions<MediaOptions> optio
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static byte[] LoadOrCreateKey(SqliteDatabase db)
+    // Signing can happen inside a write transaction (webhook payloads), so it must never take the write
+    // gate: after start the key is in memory; before (tools, tests) it is read on its own connection.
+    private byte[] Key => _key ??= ReadKey();
+
+    private byte[] ReadKey()
     {
-        // INSERT OR IGNORE then read back: two processes starting together agree on one key.
-        var candidate = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        var stored = db.WriteAsync(async (c, tx) =>
-        {
-            await c.ExecuteAsync("INSERT OR IGNORE INTO settings (key, value) VALUES (@KeySetting, @candidate)", new { KeySetting, candidate }, tx).ConfigureAwait(false);
-            return await c.ExecuteScalarAsync<string>("SELECT value FROM settings WHERE key = @KeySetting", new { KeySetting }, tx).ConfigureAwait(false);
-        }).GetAwaiter().GetResult();
-        return Convert.FromBase64String(stored!);
+        using var connection = db.OpenAsync().GetAwaiter().GetResult();
+        var stored = connection.ExecuteScalar<string>("SELECT value FROM settings WHERE key = @KeySetting", new { KeySetting })
+            ?? throw new InvalidOperationException("The media signing key does not exist yet: call MediaLinks.InitializeAsync at start (MediaLinksInitializer does).");
+        return Convert.FromBase64String(stored);
     }
 }

@@ -30,7 +30,7 @@ internal sealed record StoredTaskRequest(
         ["search"] = Search,
         ["reference_media_ids"] = new JsonArray([.. ReferenceMediaIds.Select(i => (JsonNode?)JsonValue.Create(i))]),
         ["warnings"] = new JsonArray([.. Warnings.Select(w => (JsonNode?)JsonValue.Create(w))]),
-    }.ToJsonString();
+    }.ToJsonString(Hosting.JsonDefaults.Snake);
 
     /// <summary>From JSON written by <see cref="ToJson"/>.</summary>
     public static StoredTaskRequest FromJson(string json)

@@ -19,6 +19,6 @@ internal sealed class TaskEventRenderer(MediaLinks links) : ITaskEventRenderer
 
         // Delivery is pointless once the links in it are dead; with no image, give it the same lifetime.
         var expiresAt = ended.Images.Select(i => i.MediaExpiresAt).Max() ?? now + (long)links.Ttl.TotalMilliseconds;
-        return (payload.ToJsonString(), expiresAt);
+        return (payload.ToJsonString(Hosting.JsonDefaults.Snake), expiresAt);
     }
 }

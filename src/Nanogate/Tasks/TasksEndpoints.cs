@@ -134,11 +134,12 @@ internal static partial class TasksEndpoints
                 ["n"] = request.N,
                 ["credits"] = new JsonObject { ["reserved"] = (long)request.N * price },
                 ["warnings"] = new JsonArray([.. request.Warnings.Select(w => (JsonNode?)JsonValue.Create(w))]),
-            }.ToJsonString();
+            }.ToJsonString(Hosting.JsonDefaults.Snake);
 
+            var wait = PreferredWait(context.Request);
             var task = await store.CreateAsync(
                 new NewTask(taskId, caller.AccountId, request.Model.Id, stored.ToJson(), context.TraceIdentifier, MediaLinks.BaseUrl(context.Request),
-                    request.N, price, parsed.CallbackUrl, parsed.WebhookUrl, keyed ? new IdempotentResponse(idempotencyKey, 202, accepted, location) : null),
+                    request.N, price, parsed.CallbackUrl, parsed.WebhookUrl, keyed ? new IdempotentResponse(idempotencyKey, 202, accepted, location, Held: wait is not null) : null),
                 time.GetUtcNow().ToUnixTimeMilliseconds(),
                 context.RequestAborted).ConfigureAwait(false);
             if (task is null)
@@ -152,14 +153,27 @@ internal static partial class TasksEndpoints
             signals.WorkAvailable();
             context.Response.Headers.Location = location;
 
-            if (PreferredWait(context.Request) is { } wait)
+            if (wait is { } holdFor)
             {
-                context.Response.Headers["Preference-Applied"] = string.Create(CultureInfo.InvariantCulture, $"wait={(int)wait.TotalSeconds}");
-                var ended = await WaitForEndAsync(taskId, caller.AccountId, wait, store, signals, context.RequestAborted).ConfigureAwait(false);
-                if (ended is not null)
+                context.Response.Headers["Preference-Applied"] = string.Create(CultureInfo.InvariantCulture, $"wait={(int)holdFor.TotalSeconds}");
+                var (status, answer) = (202, accepted);
+                try
                 {
-                    return Results.Json(TaskJson.Render(ended, MediaLinks.BaseUrl(context.Request), links), JsonDefaults.Snake, statusCode: 200);
+                    var ended = await WaitForEndAsync(taskId, caller.AccountId, holdFor, store, signals, context.RequestAborted).ConfigureAwait(false);
+                    if (ended is not null)
+                    {
+                        (status, answer) = (200, TaskJson.Render(ended, MediaLinks.BaseUrl(context.Request), links).ToJsonString(Hosting.JsonDefaults.Snake));
+                    }
                 }
+                finally
+                {
+                    if (keyed)
+                    {
+                        await store.CompleteIdempotentAsync(caller.AccountId, idempotencyKey, status, answer, location, CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+
+                return Results.Text(answer, "application/json", Encoding.UTF8, status);
             }
 
             return Results.Text(accepted, "application/json", Encoding.UTF8, 202);

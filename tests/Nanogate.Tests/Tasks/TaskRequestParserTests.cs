@@ -1,5 +1,5 @@
-using System.IO.Compression;
 using System.Buffers.Binary;
+using System.IO.Compression;
 using System.Text.Json.Nodes;
 using Nanogate.Core.Catalog;
 using Nanogate.Tasks;
