@@ -54,6 +54,13 @@ for suite in e2e/run.sh; do
   fi
 done
 
+note "bench smoke"
+if bench/run.sh --smoke --no-build > "$results_dir/bench-smoke.log" 2>&1 && grep -q '^bench smoke: ok' "$results_dir/bench-smoke.log"; then
+  tail -n 12 "$results_dir/bench-smoke.log"; passed=$((passed + 1))
+else
+  tail -n 30 "$results_dir/bench-smoke.log"; echo "bench smoke failed"; failed=$((failed + 1))
+fi
+
 note "summary"
 echo "Passed: $passed, Failed: $failed, Skipped: $skipped"
 echo "Summary: $passed passed, $failed failed, $skipped skipped"

@@ -8,7 +8,9 @@ using Nanogate.Core.Catalog;
 using Nanogate.Gemini;
 using Nanogate.Hosting;
 using Nanogate.Media;
+using Nanogate.Operations;
 using Nanogate.Playground;
+using Nanogate.Security;
 using Nanogate.Storage;
 using Nanogate.Storage.Accounts;
 using Nanogate.Storage.Ledger;
@@ -16,6 +18,7 @@ using Nanogate.Storage.Sqlite;
 using Nanogate.Storage.Tasks;
 using Nanogate.Tasks;
 using Nanogate.Upstreams.Simulator;
+using Nanogate.Webhooks;
 
 namespace Nanogate;
 
@@ -43,6 +46,7 @@ public static class NanogateApp
         builder.Services.AddOptions<TasksOptions>().Validate(
             o => o.HeartbeatSeconds < o.LeaseSeconds,
             "Tasks:HeartbeatSeconds must be less than Tasks:LeaseSeconds, or leases expire while images are still being made.");
+        AddOptions<WebhookOptions>(builder, "Webhooks");
         builder.Services.AddOptions<StorageOptions>().Validate(
             o => string.Equals(o.Provider, "sqlite", StringComparison.OrdinalIgnoreCase),
             "Storage:Provider 'postgres' is not available in this build yet; use 'sqlite' (the default).");
@@ -63,25 +67,30 @@ public static class NanogateApp
         services.AddSingleton(ChannelSetup.CreateRouter);
         services.AddSingleton<Nanogate.Generation.ImageGenerator>();
         services.AddSingleton<Nanogate.Webhooks.WebhookSignal>();
+        services.AddSingleton<Nanogate.Operations.NanogateMetrics>();
+        services.AddOpenApi();
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService(sp => sp.GetRequiredService<Bootstrapper>());
         services.AddSingleton<IMediaStore, FileMediaStore>();
         services.AddSingleton<MediaLinks>();
         services.AddHostedService<MediaLinksInitializer>();
         services.AddHostedService<MediaSweeper>();
-        services.TryAddSingleton<IImageFetcher, PlainImageFetcher>();
+        services.AddSingleton<IImageFetcher, SafeImageFetcher>();
         services.AddSingleton<TaskRequestParser>();
         services.AddSingleton<ITaskEventRenderer, TaskEventRenderer>();
         services.AddSingleton<SqliteTaskStore>();
         services.AddSingleton<TaskSignals>();
         services.AddHostedService<TaskWorkerPool>();
         services.AddHostedService<IdempotencyPruner>();
+        services.AddSingleton<SafeHttp>();
+        services.AddHostedService<WebhookDispatcher>();
 
         configure?.Invoke(builder);
         var app = builder.Build();
 
         app.UseNanogateErrors();
         app.UseRequestIds();
+        app.UseRequestMetrics();
         app.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
         app.MapGet("/readyz", async (SqliteDatabase db, CancellationToken ct) =>
         {
@@ -101,6 +110,8 @@ public static class NanogateApp
             }
         });
 
+        app.MapMetrics();
+        app.MapOpenApi();
         app.MapCatalogApi();
         app.MapAccountApi();
         app.MapGeminiApi();
@@ -109,6 +120,7 @@ public static class NanogateApp
         app.MapPlayground();
         app.MapMediaApi();
         app.MapTasksApi();
+        app.MapWebhooksApi();
         if (ChannelSetup.SimulatorEnabled(app.Configuration))
         {
             app.MapSimulator();

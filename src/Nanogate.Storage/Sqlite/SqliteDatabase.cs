@@ -12,6 +12,7 @@ public sealed class SqliteDatabase : IDisposable
 {
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private SqliteConnection? _writer;
 
     /// <summary>Opens (creating if needed) <c>nanogate.db</c> in <paramref name="dataDirectory"/>.</summary>
     public SqliteDatabase(string dataDirectory)
@@ -43,18 +44,29 @@ public sealed class SqliteDatabase : IDisposable
 
     /// <summary>
     /// Runs <paramref name="work"/> in a write transaction (BEGIN IMMEDIATE) and commits it, holding
-    /// the in-process write gate throughout.
+    /// the in-process write gate throughout. All writes share one long-lived connection: there is
+    /// only ever one SQLite writer, so opening one (and setting its pragmas) per write is pure cost.
     /// </summary>
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken = default)
     {
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            var result = await work(connection, transaction).ConfigureAwait(false);
-            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-            return result;
+            _writer ??= await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                using var transaction = _writer.BeginTransaction(deferred: false);
+                var result = await work(_writer, transaction).ConfigureAwait(false);
+                transaction.Commit();
+                return result;
+            }
+            catch (SqliteException)
+            {
+                // A broken connection must not poison every later write: start afresh next time.
+                await _writer.DisposeAsync().ConfigureAwait(false);
+                _writer = null;
+                throw;
+            }
         }
         finally
         {
@@ -62,10 +74,11 @@ public sealed class SqliteDatabase : IDisposable
         }
     }
 
-    /// <summary>Runs a read on its own connection (WAL readers never block the writer).</summary>
+    /// <summary>Runs a read on its own pooled connection (WAL readers never block the writer).</summary>
     public async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await work(connection).ConfigureAwait(false);
     }
 
@@ -110,6 +123,8 @@ public sealed class SqliteDatabase : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        _writer?.Dispose();
+        _writer = null;
         _writeGate.Dispose();
         SqliteConnection.ClearAllPools();
     }

@@ -116,19 +116,20 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
             else
             {
                 var body = await ReadBodyAsync(response.Content, _maxResponseBytes, timeout.Token).ConfigureAwait(false);
-                if (body is null)
+                if (body is not { } read)
                 {
                     failure = new UpstreamFailure(UpstreamFailureKind.Malformed, $"The upstream response exceeds {_maxResponseBytes} bytes.", null, 200);
                 }
-                else if (!GeminiResponseReader.IsSingleJsonObject(body.Value.Span))
+                else if (!GeminiResponseReader.IsSingleJsonObject(read.Body.Span))
                 {
+                    ArrayPool<byte>.Shared.Return(read.Rented);
                     failure = new UpstreamFailure(UpstreamFailureKind.Malformed, "The upstream answered 200 with a body that is not one complete JSON object.", null, 200);
                 }
                 else
                 {
                     var elapsed = ElapsedMs(started);
-                    GeminiChannelLog.Answered(_logger, Name, request.Model, request.RequestId, body.Value.Length, elapsed);
-                    return UpstreamResponse.Success(Name, body.Value);
+                    GeminiChannelLog.Answered(_logger, Name, request.Model, request.RequestId, read.Body.Length, elapsed);
+                    return UpstreamResponse.Success(Name, read.Body, read.Rented);
                 }
             }
         }
@@ -259,7 +260,12 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
         ReadOnlyMemory<byte> body = ReadOnlyMemory<byte>.Empty;
         try
         {
-            body = await ReadBodyAsync(response.Content, MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false) ?? ReadOnlyMemory<byte>.Empty;
+            // Error bodies are small and rare: copy out of the pool at once.
+            if (await ReadBodyAsync(response.Content, MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false) is { } read)
+            {
+                body = read.Body.ToArray();
+                ArrayPool<byte>.Shared.Return(read.Rented);
+            }
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
@@ -275,8 +281,11 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
         return GeminiErrorMapper.Map(status, body.Span, retryAfter, _apiKey);
     }
 
-    /// <summary>Reads a whole body; null when it exceeds <paramref name="maxBytes"/>.</summary>
-    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a whole body into an array rented from the shared pool (the caller returns it); null
+    /// when it exceeds <paramref name="maxBytes"/>.
+    /// </summary>
+    private static async Task<(ReadOnlyMemory<byte> Body, byte[] Rented)?> ReadBodyAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
     {
         var declared = content.Headers.ContentLength;
         if (declared > maxBytes)
@@ -284,40 +293,57 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
             return null;
         }
 
+        var pool = ArrayPool<byte>.Shared;
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            if (declared is { } exact)
+            var buffer = pool.Rent(declared is { } exact ? (int)Math.Max(exact, 1) : 64 * 1024);
+            try
             {
-                var buffer = new byte[exact];
-                var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: true, cancellationToken).ConfigureAwait(false);
-                return buffer.AsMemory(0, read);
-            }
-
-            // No Content-Length (chunked): grow by doubling, which copies each byte a bounded number of times.
-            var growing = new byte[64 * 1024];
-            var length = 0;
-            while (true)
-            {
-                if (length == growing.Length)
+                if (declared is { } expected)
                 {
-                    if (growing.Length >= maxBytes)
+                    var read = await stream.ReadAtLeastAsync(buffer.AsMemory(0, (int)expected), (int)expected, throwOnEndOfStream: true, cancellationToken).ConfigureAwait(false);
+                    return (buffer.AsMemory(0, read), buffer);
+                }
+
+                // No Content-Length (chunked): grow by doubling, which copies each byte a bounded number of times.
+                var length = 0;
+                while (true)
+                {
+                    if (length == buffer.Length)
                     {
-                        // Full at the cap: one more byte would be too many.
-                        var probe = new byte[1];
-                        return await stream.ReadAsync(probe, cancellationToken).ConfigureAwait(false) == 0 ? growing.AsMemory(0, length) : null;
+                        if (buffer.Length >= maxBytes)
+                        {
+                            // Full at the cap: one more byte would be too many.
+                            var probe = new byte[1];
+                            if (await stream.ReadAsync(probe, cancellationToken).ConfigureAwait(false) == 0)
+                            {
+                                return (buffer.AsMemory(0, length), buffer);
+                            }
+
+                            pool.Return(buffer);
+                            return null;
+                        }
+
+                        var bigger = pool.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes));
+                        buffer.AsSpan(0, length).CopyTo(bigger);
+                        pool.Return(buffer);
+                        buffer = bigger;
                     }
 
-                    Array.Resize(ref growing, (int)Math.Min((long)growing.Length * 2, maxBytes));
-                }
+                    var n = await stream.ReadAsync(buffer.AsMemory(length, Math.Min(buffer.Length, maxBytes) - length), cancellationToken).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        return (buffer.AsMemory(0, length), buffer);
+                    }
 
-                var n = await stream.ReadAsync(growing.AsMemory(length), cancellationToken).ConfigureAwait(false);
-                if (n == 0)
-                {
-                    return growing.AsMemory(0, length);
+                    length += n;
                 }
-
-                length += n;
+            }
+            catch
+            {
+                pool.Return(buffer);
+                throw;
             }
         }
     }

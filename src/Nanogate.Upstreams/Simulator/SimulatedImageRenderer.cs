@@ -70,7 +70,7 @@ internal sealed class SimulatedImageRenderer
     public SimulatedImage GetOrRender(string prompt, ModelInfo model, AspectRatio ratio, ImageSize size, bool draft = false)
     {
         var effective = model.EffectiveSize(size);
-        var pixels = PixelsOf(model.PixelsFor(ratio, effective), draft);
+        var pixels = PixelsFor(model, ratio, effective, draft);
         CacheKey key = (prompt, model.Id, ratio, effective, draft);
         Lazy<SimulatedImage> image;
         lock (_lock)
@@ -145,8 +145,12 @@ internal sealed class SimulatedImageRenderer
         PaintNoise(rgb, new SplitMix64(BinaryPrimitives.ReadUInt64LittleEndian(hash[8..])));
     }
 
-    private static PixelSize PixelsOf(PixelSize full, bool draft) =>
-        draft ? new PixelSize(Math.Max(1, full.Width / 2), Math.Max(1, full.Height / 2)) : full;
+    /// <summary>The pixels rendered for a request: the catalog's exact size, or half of it for a draft.</summary>
+    public static PixelSize PixelsFor(ModelInfo model, AspectRatio ratio, ImageSize size, bool draft)
+    {
+        var full = model.PixelsFor(ratio, size);
+        return draft ? new PixelSize(Math.Max(1, full.Width / 2), Math.Max(1, full.Height / 2)) : full;
+    }
 
     private static void PaintGradient(Span<byte> rgb, int w, int h, (int R, int G, int B) from, (int R, int G, int B) to)
     {

@@ -138,7 +138,8 @@ public static class SimulatorEndpoints
             return;
         }
 
-        var markers = SimulatorMarkers.Parse(request.Prompt);
+        var parsed = SimulatorMarkers.Parse(request.Prompt);
+        var markers = parsed with { Fault = parsed.FaultForThisCall(request.Prompt) };
         var latency = TimeSpan.FromMilliseconds(options.LatencyMs + (long)markers.ExtraLatencyMs);
         var streaming = method == "streamGenerateContent";
         var sse = streaming && string.Equals(context.Request.Query["alt"], "sse", StringComparison.OrdinalIgnoreCase);

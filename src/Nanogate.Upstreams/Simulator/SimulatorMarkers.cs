@@ -5,18 +5,43 @@ namespace Nanogate.Upstreams.Simulator;
 
 /// <summary>
 /// The fault markers found in a prompt. <c>[sim:slow:MS]</c> adds MS milliseconds of latency and
-/// combines with any fault; of several faults the first in the prompt wins. Matching ignores case.
+/// combines with any fault; of several faults the first in the prompt wins. <c>[sim:KIND:N]</c>
+/// injects the fault only into the first N calls carrying that exact prompt (then answers normally),
+/// so a test can fail one image of a task, or make a retry succeed. Matching ignores case.
 /// </summary>
 /// <param name="Fault">The injected fault, or <see cref="SimulatorFault.None"/>.</param>
 /// <param name="ExtraLatencyMs">Milliseconds added by <c>[sim:slow:MS]</c> markers (summed, capped at 10 minutes).</param>
-internal sealed partial record SimulatorMarkers(SimulatorFault Fault, int ExtraLatencyMs)
+/// <param name="FaultCalls">For <c>[sim:KIND:N]</c>: N; null when the fault applies to every call.</param>
+internal sealed partial record SimulatorMarkers(SimulatorFault Fault, int ExtraLatencyMs, int? FaultCalls = null)
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> CallsByPrompt = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The fault for this call: for a counted marker, only while the prompt has been seen at most N
+    /// times (counted in this process; the count table is cleared if it ever grows large).
+    /// </summary>
+    public SimulatorFault FaultForThisCall(string prompt)
+    {
+        if (FaultCalls is not { } limit)
+        {
+            return Fault;
+        }
+
+        if (CallsByPrompt.Count > 10_000)
+        {
+            CallsByPrompt.Clear();
+        }
+
+        return CallsByPrompt.AddOrUpdate(prompt, 1, (_, n) => n + 1) <= limit ? Fault : SimulatorFault.None;
+    }
+
     private const int MaxExtraLatencyMs = 600_000;
 
     /// <summary>Finds the markers in <paramref name="prompt"/>.</summary>
     public static SimulatorMarkers Parse(string prompt)
     {
         var fault = SimulatorFault.None;
+        int? faultCalls = null;
         var extra = 0L;
         if (!prompt.Contains("[sim:", StringComparison.OrdinalIgnoreCase))
         {
@@ -37,8 +62,9 @@ internal sealed partial record SimulatorMarkers(SimulatorFault Fault, int ExtraL
                 continue;
             }
 
-            if (fault == SimulatorFault.None && !argument.Success)
+            if (fault == SimulatorFault.None)
             {
+                faultCalls = argument.Success && int.TryParse(argument.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var calls) ? calls : null;
                 fault = kind switch
                 {
                     "429" => SimulatorFault.RateLimited,
@@ -53,7 +79,7 @@ internal sealed partial record SimulatorMarkers(SimulatorFault Fault, int ExtraL
             }
         }
 
-        return new SimulatorMarkers(fault, (int)extra);
+        return new SimulatorMarkers(fault, (int)extra, fault == SimulatorFault.None ? null : faultCalls);
     }
 
     [GeneratedRegex(@"\[sim:(?<kind>[a-z0-9]+)(?::(?<arg>\d{1,12}))?\]", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -164,9 +164,10 @@ public static partial class GeminiEndpoints
         var summary = GeminiResponseReader.Read(response.Body.Span, decodeImage: false);
         var charge = Charge(model, prepared, summary);
         var settled = await ledger.SettleAsync(reservation.Id, charge, CancellationToken.None).ConfigureAwait(false);
+        RecordCharge(context, model, settled.Captured);
         SetUpstreamHeaders(context, router, response.Channel, settled);
         LogServed(logger, request.RequestId, model.Id, response.Channel, response.Body.Length, settled.Captured);
-        return new RawJsonResult(response.Body);
+        return new RawJsonResult(response);
     }
 
     private static async Task<IResult> StreamAsync(
@@ -222,7 +223,8 @@ public static partial class GeminiEndpoints
             finally
             {
                 var charge = Charge(model, prepared, events > 0 ? accumulator.Result : null);
-                await ledger.SettleAsync(reservation.Id, charge, CancellationToken.None).ConfigureAwait(false);
+                var settled = await ledger.SettleAsync(reservation.Id, charge, CancellationToken.None).ConfigureAwait(false);
+                RecordCharge(context, model, settled.Captured);
             }
 
             if (!sse)
@@ -277,6 +279,9 @@ public static partial class GeminiEndpoints
         context.Response.Headers["x-nanogate-upstream"] = KindOf(router, channel);
         context.Response.Headers["x-nanogate-credits-charged"] = settled.Captured.ToString(CultureInfo.InvariantCulture);
     }
+
+    private static void RecordCharge(HttpContext context, ModelInfo model, long credits) =>
+        context.RequestServices.GetRequiredService<Operations.NanogateMetrics>().Add("nanogate_credits_charged_total", $"dialect=\"gemini\",model=\"{model.Id}\"", credits);
 
     private static string KindOf(ChannelRouter router, string channel) =>
         router.Channels.FirstOrDefault(c => c.Channel.Name == channel)?.Channel.Kind ?? channel;

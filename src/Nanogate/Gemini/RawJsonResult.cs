@@ -1,13 +1,18 @@
+using Nanogate.Upstreams.Channels;
+
 namespace Nanogate.Gemini;
 
-/// <summary>Writes JSON bytes as received from the upstream, untouched.</summary>
-internal sealed class RawJsonResult(ReadOnlyMemory<byte> body) : IResult
+/// <summary>Writes an upstream's JSON bytes as received, untouched, then returns its pooled buffer.</summary>
+internal sealed class RawJsonResult(UpstreamResponse response) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
-        httpContext.Response.StatusCode = 200;
-        httpContext.Response.ContentType = "application/json; charset=UTF-8";
-        httpContext.Response.ContentLength = body.Length;
-        await httpContext.Response.Body.WriteAsync(body, httpContext.RequestAborted).ConfigureAwait(false);
+        using (response)
+        {
+            httpContext.Response.StatusCode = 200;
+            httpContext.Response.ContentType = "application/json; charset=UTF-8";
+            httpContext.Response.ContentLength = response.Body.Length;
+            await httpContext.Response.Body.WriteAsync(response.Body, httpContext.RequestAborted).ConfigureAwait(false);
+        }
     }
 }

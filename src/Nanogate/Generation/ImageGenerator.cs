@@ -20,7 +20,7 @@ public sealed class ImageGenerator(ChannelRouter router)
     public async Task<ImageOutcome> GenerateAsync(ImageRequest request, string requestId, CancellationToken cancellationToken)
     {
         var body = GeminiRequestBuilder.Build(request);
-        var response = await router.GenerateContentAsync(new UpstreamRequest(request.Model.Id, body, requestId), cancellationToken).ConfigureAwait(false);
+        using var response = await router.GenerateContentAsync(new UpstreamRequest(request.Model.Id, body, requestId), cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
             return ImageOutcome.Failed(FromUpstream(response.Failure!));

@@ -21,6 +21,7 @@ public sealed class GatewayOnRecordedGoogleTests : IAsyncLifetime
     private WebApplication _google = null!;
     private NanogateServer _server = null!;
     private string? _seenKey;
+    private byte[] _seenBody = [];
 
     public async Task InitializeAsync()
     {
@@ -31,6 +32,11 @@ public sealed class GatewayOnRecordedGoogleTests : IAsyncLifetime
         _google.Run(async context =>
         {
             _seenKey = context.Request.Headers["x-goog-api-key"];
+            using (var buffer = new MemoryStream())
+            {
+                await context.Request.Body.CopyToAsync(buffer);
+                _seenBody = buffer.ToArray();
+            }
             var path = context.Request.Path.Value!;
             if (path.Contains("gemini-3-pro-image", StringComparison.Ordinal))
             {
@@ -118,5 +124,29 @@ public sealed class GatewayOnRecordedGoogleTests : IAsyncLifetime
         var response = await client.PostAsJsonAsync("/v1beta/models/nano-banana-pro:generateContent", Body("a banana"));
         await ErrorOf(response, 404, "NOT_FOUND");
         Assert.Equal(10_000, (await account.BalanceAsync()).Available);
+    }
+
+    [Fact]
+    public async Task Unknown_fields_pass_through_and_snake_case_goes_up_as_camel_case()
+    {
+        var account = await _server.CreateAccountAsync(1_000);
+        using var client = account.Client();
+        var json = """
+            {"contents":[{"parts":[{"text":"a banana"}]}],
+             "generation_config":{"response_modalities":["image"],"temperature":0.4,"future_knob":{"inner_field":1}},
+             "safety_settings":[{"category":"harm_category_harassment","threshold":"block_none"}],
+             "labels":{"team_name":"x"},
+             "someFutureField":{"keep_me":true}}
+            """;
+        var response = await client.PostAsync("/v1beta/models/nano-banana:generateContent", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var sent = JsonNode.Parse(_seenBody)!.AsObject();
+        Assert.Equal(0.4, sent["generationConfig"]!["temperature"]!.GetValue<double>());
+        Assert.Equal("IMAGE", sent["generationConfig"]!["responseModalities"]![0]!.GetValue<string>());
+        Assert.Equal(1, sent["generationConfig"]!["futureKnob"]!["innerField"]!.GetValue<int>());
+        Assert.Equal("harm_category_harassment", sent["safetySettings"]![0]!["category"]!.GetValue<string>(), ignoreCase: true);
+        Assert.Equal("x", sent["labels"]!["team_name"]!.GetValue<string>());
+        Assert.True(sent["someFutureField"]!["keepMe"]!.GetValue<bool>());
     }
 }

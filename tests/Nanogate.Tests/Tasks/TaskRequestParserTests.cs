@@ -8,7 +8,7 @@ namespace Nanogate.Tests.Tasks;
 
 public sealed class TaskRequestParserTests
 {
-    private static readonly TaskRequestParser Parser = new(ModelCatalog.Default, new PlainImageFetcher());
+    private static readonly TaskRequestParser Parser = new(ModelCatalog.Default, new RefusingFetcher());
 
     private static async Task<ParsedTaskRequest> Ok(string json)
     {
@@ -315,11 +315,11 @@ public sealed class TaskRequestParserTests
     }
 
     [Fact]
-    public async Task Http_urls_are_refused_by_the_default_fetcher()
+    public async Task A_refused_url_is_a_400_carrying_the_fetchers_reason()
     {
         var error = await Err("""{"model":"nano-banana-2-lite","prompt":"a","image_urls":["https://example.com/a.png"]}""");
         Assert.Equal(400, error.Status);
-        Assert.Contains("not enabled in this build", error.Message, StringComparison.Ordinal);
+        Assert.Contains("only public internet addresses", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -330,6 +330,12 @@ public sealed class TaskRequestParserTests
         var (parsed, error) = await parser.ParseAsync(JsonNode.Parse("""{"model":"nano-banana-2-lite","prompt":"a","image_urls":["https://example.com/a.png"]}""")!.AsObject(), CancellationToken.None);
         Assert.Null(error);
         Assert.Equal((3, 5), (parsed!.Request.ReferenceImages[0].Width, parsed.Request.ReferenceImages[0].Height));
+    }
+
+    private sealed class RefusingFetcher : IImageFetcher
+    {
+        public Task<FetchedImage> FetchAsync(Uri url, int maxBytes, CancellationToken cancellationToken) =>
+            throw new ImageFetchException($"{url.Host} resolves to a private address; only public internet addresses are allowed.");
     }
 
     private sealed class StubFetcher(byte[] data) : IImageFetcher

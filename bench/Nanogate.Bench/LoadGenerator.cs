@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace Nanogate.Bench;
+
+/// <summary>One request shape: the same bytes are sent on every iteration.</summary>
+internal sealed record RequestSpec(HttpMethod Method, Uri Uri, byte[]? Body, IReadOnlyList<KeyValuePair<string, string>> Headers, int ExpectedStatus = 200)
+{
+    public HttpRequestMessage Create()
+    {
+        var request = new HttpRequestMessage(Method, Uri) { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        foreach (var (name, value) in Headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        if (Body is not null)
+        {
+            request.Content = new ByteArrayContent(Body);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+
+        return request;
+    }
+}
+
+/// <summary>One measurement: a closed loop of N workers for a fixed time.</summary>
+internal sealed record Measurement(
+    int Concurrency,
+    double Seconds,
+    long Requests,
+    long Errors,
+    long ResponseBytes,
+    double Rps,
+    double P50Ms,
+    double P90Ms,
+    double P99Ms,
+    double MaxMs,
+    long PeakRssKb,
+    string? FirstError);
+
+/// <summary>
+/// The in-process load generator: HttpClient over SocketsHttpHandler (one connection per worker,
+/// no proxy), N workers in a closed loop, every latency kept in a preallocated array. Requests
+/// count when they complete inside the measured window (after the warm-up); the body is always
+/// read to the end and discarded.
+/// </summary>
+internal static class LoadGenerator
+{
+    private const int Capacity = 1 << 22;
+    private static readonly long[] Latencies = new long[Capacity];
+
+    public static async Task<Measurement> RunAsync(RequestSpec spec, int concurrency, TimeSpan warmup, TimeSpan duration, int? rssPid)
+    {
+        using var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = concurrency,
+            UseProxy = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+        };
+        using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) };
+        var state = new RunState();
+        var sampler = rssPid is { } pid && ProcMemory.Available ? new RssSampler(pid) : null;
+        try
+        {
+            var workers = new Task[concurrency];
+            for (var i = 0; i < concurrency; i++)
+            {
+                workers[i] = Task.Run(() => WorkerAsync(client, spec, state));
+            }
+
+            await Task.Delay(warmup).ConfigureAwait(false);
+            Interlocked.Exchange(ref state.MeasureStart, Stopwatch.GetTimestamp());
+            Volatile.Write(ref state.Phase, 1);
+            await Task.Delay(duration).ConfigureAwait(false);
+            var end = Stopwatch.GetTimestamp();
+            Interlocked.Exchange(ref state.MeasureEnd, end);
+            Volatile.Write(ref state.Phase, 2);
+            await Task.WhenAll(workers).ConfigureAwait(false);
+
+            var seconds = Stopwatch.GetElapsedTime(state.MeasureStart, end).TotalSeconds;
+            var count = (int)Math.Min(Interlocked.Read(ref state.Recorded), Capacity);
+            Array.Sort(Latencies, 0, count);
+            var total = Interlocked.Read(ref state.Completed);
+            return new Measurement(
+                concurrency,
+                seconds,
+                total,
+                Interlocked.Read(ref state.Errors),
+                Interlocked.Read(ref state.Bytes),
+                total / seconds,
+                Percentile(count, 0.50),
+                Percentile(count, 0.90),
+                Percentile(count, 0.99),
+                count == 0 ? double.NaN : Ms(Latencies[count - 1]),
+                sampler?.PeakKb ?? 0,
+                state.FirstError);
+        }
+        finally
+        {
+            if (sampler is not null)
+            {
+                await sampler.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task WorkerAsync(HttpClient client, RequestSpec spec, RunState state)
+    {
+        var buffer = new byte[64 * 1024];
+        while (Volatile.Read(ref state.Phase) < 2)
+        {
+            var started = Stopwatch.GetTimestamp();
+            long bytes = 0;
+            string? error = null;
+            try
+            {
+                using var request = spec.Create();
+                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+                var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                await using (stream.ConfigureAwait(false))
+                {
+                    int read;
+                    while ((read = await stream.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+                    {
+                        bytes += read;
+                    }
+                }
+
+                if ((int)response.StatusCode != spec.ExpectedStatus)
+                {
+                    error = $"HTTP {(int)response.StatusCode}";
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
+            {
+                error = e.GetType().Name + ": " + e.Message;
+            }
+
+            var finished = Stopwatch.GetTimestamp();
+            if (Volatile.Read(ref state.Phase) == 1 && finished >= Interlocked.Read(ref state.MeasureStart))
+            {
+                Interlocked.Increment(ref state.Completed);
+                Interlocked.Add(ref state.Bytes, bytes);
+                if (error is null)
+                {
+                    var slot = Interlocked.Increment(ref state.Recorded) - 1;
+                    if (slot < Capacity)
+                    {
+                        Latencies[slot] = finished - started;
+                    }
+                }
+                else
+                {
+                    Interlocked.Increment(ref state.Errors);
+                    Interlocked.CompareExchange(ref state.FirstError, error, null);
+                }
+            }
+
+            if (error is not null)
+            {
+                await Task.Delay(5).ConfigureAwait(false); // a failing target must not turn the loop into a spin
+            }
+        }
+    }
+
+    private static double Percentile(int count, double p)
+    {
+        if (count == 0)
+        {
+            return double.NaN;
+        }
+
+        var index = Math.Clamp((int)Math.Ceiling(p * count) - 1, 0, count - 1);
+        return Ms(Latencies[index]);
+    }
+
+    private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+
+    private sealed class RunState
+    {
+        public int Phase;
+        public long MeasureStart = long.MaxValue;
+        public long MeasureEnd;
+        public long Completed;
+        public long Recorded;
+        public long Errors;
+        public long Bytes;
+        public string? FirstError;
+    }
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+
+namespace Nanogate.Bench;
+
+/// <summary>Command-line options (bench/run.sh passes its arguments through).</summary>
+internal sealed class Options
+{
+    public bool Smoke { get; private set; }
+
+    public bool Build { get; private set; } = true;
+
+    public int Rounds { get; private set; } = 3;
+
+    public TimeSpan Duration { get; private set; } = TimeSpan.FromSeconds(4);
+
+    public TimeSpan Warmup { get; private set; } = TimeSpan.FromSeconds(1);
+
+    public int[] Concurrency { get; private set; } = [1, 16, 64, 256];
+
+    public int SmallConcurrency { get; private set; } = 64;
+
+    public int LatencyMs { get; private set; }
+
+    public string[] Targets { get; private set; } = ["direct", "nanogate", "nginx", "portkey"];
+
+    public string PortkeyPackage { get; private set; } = "@portkey-ai/gateway@1.15.2";
+
+    public string? Output { get; private set; }
+
+    /// <summary>Sets DOTNET_PerfMapEnabled=1 on the Nanogate processes so `perf record` resolves JIT frames.</summary>
+    public bool PerfMap { get; private set; }
+
+    public const string Usage = """
+        bench/run.sh [--smoke] [--rounds=3] [--duration=4] [--warmup=1] [--concurrency=1,16,64,256]
+                     [--small-concurrency=64] [--latency-ms=0] [--targets=direct,nanogate,nginx,portkey]
+                     [--portkey=@portkey-ai/gateway@1.15.2] [--out=bench/results/latest.json] [--no-build] [--perf-map]
+        --smoke: 1 round of 1 s, concurrency 1 and 16, direct and nanogate only; exits 0 unless the harness fails.
+        """;
+
+    public static Options Parse(string[] args)
+    {
+        var o = new Options();
+        if (args.Contains("--smoke"))
+        {
+            o.Smoke = true;
+            o.Rounds = 1;
+            o.Duration = TimeSpan.FromSeconds(1);
+            o.Warmup = TimeSpan.FromMilliseconds(300);
+            o.Concurrency = [1, 16];
+            o.SmallConcurrency = 16;
+            o.Targets = ["direct", "nanogate"];
+        }
+
+        foreach (var arg in args)
+        {
+            var (name, value) = arg.IndexOf('=') is var eq and > 0 ? (arg[..eq], arg[(eq + 1)..]) : (arg, "");
+            switch (name)
+            {
+                case "--smoke":
+                    break;
+                case "--perf-map":
+                    o.PerfMap = true;
+                    break;
+                case "--no-build":
+                    o.Build = false;
+                    break;
+                case "--rounds":
+                    o.Rounds = Math.Max(1, int.Parse(value, CultureInfo.InvariantCulture));
+                    break;
+                case "--duration":
+                    o.Duration = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture));
+                    break;
+                case "--warmup":
+                    o.Warmup = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture));
+                    break;
+                case "--concurrency":
+                    o.Concurrency = [.. value.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture))];
+                    break;
+                case "--small-concurrency":
+                    o.SmallConcurrency = int.Parse(value, CultureInfo.InvariantCulture);
+                    break;
+                case "--latency-ms":
+                    o.LatencyMs = int.Parse(value, CultureInfo.InvariantCulture);
+                    break;
+                case "--targets":
+                    o.Targets = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    break;
+                case "--portkey":
+                    o.PortkeyPackage = value;
+                    break;
+                case "--out":
+                    o.Output = value;
+                    break;
+                case "-h" or "--help":
+                    Console.WriteLine(Usage);
+                    Environment.Exit(0);
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown option {arg}.\n{Usage}");
+            }
+        }
+
+        return o;
+    }
+}

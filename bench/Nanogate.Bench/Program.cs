@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Nanogate.Bench;
+
+// Nanogate load harness: starts what it measures on loopback, runs interleaved rounds, prints one
+// table (median of rounds) and writes bench/results/latest.json. See docs/benchmarks.md.
+var options = Options.Parse(args);
+var root = FindRepositoryRoot();
+var work = Path.Combine(Path.GetTempPath(), "nanogate-bench", Guid.NewGuid().ToString("N")[..8]);
+Directory.CreateDirectory(work);
+var output = options.Output ?? Path.Combine(root, "bench", "results", options.Smoke ? "smoke.json" : "latest.json");
+var machine = Machine.Describe();
+Console.WriteLine($"Nanogate bench ({(options.Smoke ? "smoke" : "full")}): {machine.Summary}");
+Console.WriteLine($"  rounds {options.Rounds} × {options.Duration.TotalSeconds:0.#} s (warm-up {options.Warmup.TotalSeconds:0.#} s), concurrency {string.Join('/', options.Concurrency)}, simulator latency {options.LatencyMs} ms, work dir {work}");
+
+if (options.Build)
+{
+    Console.WriteLine("Building Nanogate (Release)…");
+    var (code, log) = await Systems.RunAsync("dotnet", "build src/Nanogate -c Release -nologo -v quiet", root, TimeSpan.FromMinutes(10));
+    if (code != 0)
+    {
+        Console.Error.WriteLine(log);
+        Console.Error.WriteLine("bench: the Nanogate build failed.");
+        return 1;
+    }
+}
+
+using var systems = new Systems(root, work, options.PerfMap);
+// Ctrl+C or SIGTERM: never leave gateways, nginx or node behind.
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    systems.Dispose();
+    Environment.Exit(130);
+};
+AppDomain.CurrentDomain.ProcessExit += (_, _) => systems.Dispose();
+var targets = new List<Target>();
+var skipped = new List<(string Target, string Reason)>();
+var notes = new List<string>();
+Uri upstreamUri;
+try
+{
+    var (upstream, u) = await systems.StartNanogateAsync("upstream",
+    [
+        $"--Simulator:LatencyMs={options.LatencyMs}",
+        "--Admin:ApiKey=sk-admin-bench-upstream",
+    ]);
+    upstreamUri = u;
+    var (gateway, g) = await systems.StartNanogateAsync("gateway",
+    [
+        $"--Upstreams:Gemini:ApiKeys={Systems.UpstreamKey}",
+        $"--Upstreams:Gemini:BaseUrl={new Uri(u, "simulator")}",
+        $"--Bootstrap:DemoKey={Systems.GatewayKey}",
+        "--Bootstrap:DemoCredits=1000000000",
+        "--Admin:ApiKey=sk-admin-bench",
+    ]);
+
+    var geminiPath = $"v1beta/models/{Systems.Model}:generateContent";
+    if (options.Targets.Contains("direct"))
+    {
+        targets.Add(new Target("direct", u, upstream.Pid, "the simulator itself (Nanogate /simulator mount): the floor",
+            s => s == "gemini" ? Systems.GeminiSpec(u, "simulator/" + geminiPath, Systems.UpstreamKey) : null));
+    }
+
+    if (options.Targets.Contains("nanogate"))
+    {
+        targets.Add(new Target("nanogate", g, gateway.Pid, "auth + reserve/settle credits (SQLite) + Gemini passthrough",
+            s => s switch
+            {
+                "gemini" => Systems.GeminiSpec(g, geminiPath, Systems.GatewayKey),
+                "models list" => new RequestSpec(HttpMethod.Get, new Uri(g, "v1beta/models"), null, [new("x-goog-api-key", Systems.GatewayKey)]),
+                "healthz" => new RequestSpec(HttpMethod.Get, new Uri(g, "healthz"), null, []),
+                "error 404 model" => Systems.GeminiSpec(g, "v1beta/models/no-such-model:generateContent", Systems.GatewayKey, 404),
+                "error 401 key" => Systems.GeminiSpec(g, geminiPath, "sk-wrong-key", 401),
+                _ => null,
+            }));
+    }
+}
+catch (InvalidOperationException e)
+{
+    Console.Error.WriteLine($"bench: Nanogate did not start: {e.Message}");
+    return 1;
+}
+
+if (options.Targets.Contains("nginx"))
+{
+    var (nginx, reason) = await systems.StartNginxAsync(upstreamUri, mayInstall: !options.Smoke);
+    if (nginx is not null)
+    {
+        targets.Add(nginx);
+    }
+    else
+    {
+        skipped.Add(("nginx", reason!));
+    }
+}
+
+if (options.Targets.Contains("portkey"))
+{
+    if (options.Smoke)
+    {
+        skipped.Add(("portkey", "not started in --smoke"));
+    }
+    else
+    {
+        Console.WriteLine($"Starting Portkey ({options.PortkeyPackage} via npx; the first run downloads it)…");
+        var (portkey, reason, raw) = await systems.StartPortkeyAsync(upstreamUri, options.PortkeyPackage);
+        if (portkey is not null)
+        {
+            targets.Add(portkey);
+            notes.Add("portkey " + raw);
+        }
+        else
+        {
+            skipped.Add(("portkey", reason!));
+        }
+    }
+}
+
+foreach (var (name, reason) in skipped)
+{
+    Console.WriteLine($"skip {name}: {Probe.Squash(reason, 400)}");
+}
+
+// One request per target first: a broken target shows here, not only as an error count.
+Console.WriteLine("Probe (one request each):");
+foreach (var target in targets)
+{
+    var spec = target.Requests("gemini")!;
+    var probe = await Probe.OnceAsync(spec);
+    Console.WriteLine($"  {target.Name,-9} {spec.Method} {spec.Uri.AbsolutePath}: {probe}");
+    notes.Add($"probe {target.Name}: {probe}");
+}
+
+foreach (var note in notes.Where(n => n.StartsWith("portkey raw", StringComparison.Ordinal)))
+{
+    Console.WriteLine("  " + note);
+}
+
+var cells = new List<Cell>();
+foreach (var c in options.Concurrency)
+{
+    cells.Add(new Cell("gemini", "gemini 1K image", c));
+}
+
+foreach (var s in (string[])["models list", "healthz", "error 404 model", "error 401 key"])
+{
+    cells.Add(new Cell(s, s, options.SmallConcurrency));
+}
+
+var results = new Dictionary<(string Target, Cell Cell), List<Measurement>>();
+var total = Stopwatch.StartNew();
+for (var round = 0; round < options.Rounds; round++)
+{
+    Console.WriteLine($"Round {round + 1}/{options.Rounds}…");
+    foreach (var cell in cells)
+    {
+        // Interleaved: every target runs each cell in every round; the order rotates from round to round.
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var target = targets[(i + round) % targets.Count];
+            if (target.Requests(cell.Kind) is not { } spec)
+            {
+                continue;
+            }
+
+            var m = await LoadGenerator.RunAsync(spec, cell.Concurrency, options.Warmup, options.Duration, target.Pid);
+            if (!results.TryGetValue((target.Name, cell), out var list))
+            {
+                results[(target.Name, cell)] = list = [];
+            }
+
+            list.Add(m);
+            Console.WriteLine($"  {target.Name,-9} {cell.Label,-16} c={cell.Concurrency,-4} {m.Rps,9:0.0} req/s  p50 {Report.Ms(m.P50Ms),8}  p99 {Report.Ms(m.P99Ms),8}  errors {m.Errors}{(m.FirstError is null ? "" : $" ({m.FirstError})")}");
+        }
+    }
+}
+
+var report = Report.Build(targets, cells, results, skipped, notes, options, machine, total.Elapsed);
+Console.WriteLine();
+Console.WriteLine(report.Table);
+Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+await File.WriteAllTextAsync(output, report.Json);
+Console.WriteLine($"results: {output}");
+systems.Dispose();
+try
+{
+    Directory.Delete(work, recursive: true);
+}
+catch (IOException)
+{
+}
+catch (UnauthorizedAccessException)
+{
+}
+
+if (options.Smoke)
+{
+    Console.WriteLine("bench smoke: ok");
+}
+
+return 0;
+
+static string FindRepositoryRoot()
+{
+    foreach (var start in (string[])[Environment.CurrentDirectory, AppContext.BaseDirectory])
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Nanogate.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+    }
+
+    throw new InvalidOperationException("Run from inside the Nanogate repository (Nanogate.slnx not found).");
+}
+
+/// <summary>One row group: a scenario at one concurrency.</summary>
+internal sealed record Cell(string Kind, string Label, int Concurrency);
+
+/// <summary>What the run ran on.</summary>
+internal sealed record Machine(int Cores, long MemoryMb, string Os, string Cpu, string Runtime, string Summary)
+{
+    public static Machine Describe()
+    {
+        long memoryMb = 0;
+        var cpu = "";
+        try
+        {
+            var mem = File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
+            if (mem is not null)
+            {
+                memoryMb = long.Parse(mem.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+            }
+
+            cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "";
+        }
+        catch (IOException)
+        {
+        }
+
+        var os = RuntimeInformation.OSDescription;
+        var runtime = RuntimeInformation.FrameworkDescription;
+        return new Machine(Environment.ProcessorCount, memoryMb, os, cpu, runtime,
+            $"{Environment.ProcessorCount} cores ({cpu}), {memoryMb:N0} MB, {os}, {runtime}");
+    }
+}

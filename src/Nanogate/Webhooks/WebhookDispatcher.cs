@@ -1,0 +1,323 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Text;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Nanogate.Security;
+using Nanogate.Storage.Accounts;
+using Nanogate.Storage.Sqlite;
+
+namespace Nanogate.Webhooks;
+
+/// <summary>
+/// Delivers the webhook outbox (<c>webhook_deliveries</c>) per Standard Webhooks. Woken by
+/// <see cref="WebhookSignal"/> after a row commits, and polls every second as the fallback. A claim
+/// leases a row by pushing its <c>next_attempt_at</c> past the attempt's timeout, so a crash mid-send
+/// means a later retry (at least once), never a lost delivery; the row's attempt count fences the
+/// result write, so a stale attempt cannot overwrite a newer one.
+/// </summary>
+internal sealed partial class WebhookDispatcher(
+    SqliteDatabase db,
+    IAccountStore accounts,
+    SafeHttp http,
+    WebhookSignal signal,
+    TimeProvider time,
+    IOptions<WebhookOptions> options,
+    ILogger<WebhookDispatcher> logger) : BackgroundService
+{
+    /// <summary>The User-Agent of deliveries.</summary>
+    public const string UserAgent = "Nanogate-Webhooks/1";
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MinWait = TimeSpan.FromMilliseconds(10);
+    private readonly WebhookOptions _options = options.Value;
+    private readonly ConcurrentDictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var wait = PollInterval;
+                try
+                {
+                    wait = await ClaimAndStartAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogLoopFailed(logger, e);
+                }
+
+                await signal.WaitAsync(wait, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: attempts in flight are cancelled; their leases expire and they run again later.
+        }
+
+        try
+        {
+            await Task.WhenAll(_inFlight.Values).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Claims due rows up to the free concurrency and starts them; returns how long to wait before looking again.</summary>
+    private async Task<TimeSpan> ClaimAndStartAsync(CancellationToken stoppingToken)
+    {
+        var free = _options.MaxConcurrency - _inFlight.Count;
+        if (free <= 0)
+        {
+            return PollInterval;
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+
+        // A read first: the idle poll must not take the write lock that task commits queue on.
+        var firstDue = await db.ReadAsync(
+            c => c.ExecuteScalarAsync<long?>("SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE status = 'pending'"),
+            stoppingToken).ConfigureAwait(false);
+        if (firstDue is null || firstDue > now)
+        {
+            return WaitUntil(firstDue);
+        }
+
+        var lease = now + ((_options.AttemptTimeoutSeconds + 30) * 1000L);
+        var (claimed, nextDue) = await db.WriteAsync(async (c, tx) =>
+        {
+            // Only due rows need the expiry check: a retry is never scheduled past expiry (it fails
+            // instead), so a pending row outlives its expiry only while due or leased.
+            var expired = await c.ExecuteAsync(
+                """
+                UPDATE webhook_deliveries
+                SET status = 'failed',
+                    last_error = 'Gave up: the delivery expired after ' || attempts || ' attempt(s).' || COALESCE(' Last error: ' || last_error, '')
+                WHERE status = 'pending' AND next_attempt_at <= @now AND expires_at <= @now
+                """,
+                new { now }, tx).ConfigureAwait(false);
+            if (expired > 0)
+            {
+                LogExpired(logger, expired);
+            }
+
+            var rows = (await c.QueryAsync<WebhookDelivery>(
+                """
+                SELECT id AS Id, account_id AS AccountId, url AS Url, payload AS Payload, attempts AS Attempts, expires_at AS ExpiresAt
+                FROM webhook_deliveries
+                WHERE status = 'pending' AND next_attempt_at <= @now
+                ORDER BY next_attempt_at
+                LIMIT @free
+                """,
+                new { now, free }, tx).ConfigureAwait(false)).AsList();
+            if (rows.Count > 0)
+            {
+                await c.ExecuteAsync(
+                    "UPDATE webhook_deliveries SET next_attempt_at = @lease WHERE id IN @ids",
+                    new { lease, ids = rows.Select(r => r.Id).ToArray() }, tx).ConfigureAwait(false);
+            }
+
+            var next = await c.ExecuteScalarAsync<long?>(
+                "SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE status = 'pending'", transaction: tx).ConfigureAwait(false);
+            return (rows, next);
+        }, stoppingToken).ConfigureAwait(false);
+
+        foreach (var row in claimed)
+        {
+            // Registered before it may run, so its own removal can never precede its registration.
+            var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _inFlight[row.Id] = RunAsync(row, registered.Task, stoppingToken);
+            registered.SetResult();
+        }
+
+        if (claimed.Count == free)
+        {
+            // Possibly more due: look again as soon as a slot frees (each finished attempt signals).
+            return PollInterval;
+        }
+
+        return WaitUntil(nextDue);
+    }
+
+    /// <summary>How long to sleep: until the next row is due, at least briefly and at most one poll interval.</summary>
+    private TimeSpan WaitUntil(long? due)
+    {
+        if (due is null)
+        {
+            return PollInterval;
+        }
+
+        var untilDue = TimeSpan.FromMilliseconds(due.Value - time.GetUtcNow().ToUnixTimeMilliseconds());
+        return untilDue < MinWait ? MinWait : untilDue < PollInterval ? untilDue : PollInterval;
+    }
+
+    private async Task RunAsync(WebhookDelivery row, Task registered, CancellationToken stoppingToken)
+    {
+        await registered.ConfigureAwait(false);
+        try
+        {
+            var outcome = await AttemptAsync(row, stoppingToken).ConfigureAwait(false);
+            await RecordAsync(row, outcome).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            LogAttemptCrashed(logger, row.Id, e);
+        }
+        finally
+        {
+            _inFlight.TryRemove(row.Id, out _);
+            signal.Notify();
+        }
+    }
+
+    private async Task<WebhookAttemptOutcome> AttemptAsync(WebhookDelivery row, CancellationToken stoppingToken)
+    {
+        if (!Uri.TryCreate(row.Url, UriKind.Absolute, out var target))
+        {
+            return new(WebhookAttemptOutcome.Failed, null, "The webhook URL is not a valid absolute URL.");
+        }
+
+        var account = await accounts.GetAccountAsync(row.AccountId, stoppingToken).ConfigureAwait(false);
+        if (account is null)
+        {
+            return new(WebhookAttemptOutcome.Failed, null, "The account of this delivery no longer exists.");
+        }
+
+        var body = Encoding.UTF8.GetBytes(row.Payload);
+        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, target);
+        request.Headers.TryAddWithoutValidation("webhook-id", row.Id);
+        request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation("webhook-signature", StandardWebhookSigner.Sign(account.WebhookSecret, row.Id, timestamp, body));
+        request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+        request.Content = new ByteArrayContent(body);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        attempt.CancelAfter(TimeSpan.FromSeconds(_options.AttemptTimeoutSeconds));
+        try
+        {
+            using var response = await http.SendAsync(request, attempt.Token).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            return status switch
+            {
+                >= 200 and < 300 => new(WebhookAttemptOutcome.Delivered, status, null),
+                410 => new(WebhookAttemptOutcome.Gone, status, "The receiver answered 410 Gone; no more attempts."),
+                >= 300 and < 400 => new(WebhookAttemptOutcome.Pending, status, $"The receiver answered HTTP {status}; redirects are not followed."),
+                _ => new(WebhookAttemptOutcome.Pending, status, $"The receiver answered HTTP {status}.", RetryAfter(response)),
+            };
+        }
+        catch (SsrfBlockedException e)
+        {
+            // Refused by the egress rules: retrying cannot help, and the target is never contacted.
+            return new(WebhookAttemptOutcome.Failed, null, "Refused target: " + e.Message);
+        }
+        catch (FetchFailedException e)
+        {
+            return new(WebhookAttemptOutcome.Pending, null, e.Message);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            return new(WebhookAttemptOutcome.Pending, null, $"The receiver did not answer within {_options.AttemptTimeoutSeconds} seconds.");
+        }
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        if (response.Headers.RetryAfter is not { } retryAfter)
+        {
+            return null;
+        }
+
+        if (retryAfter.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        return retryAfter.Date is { } date ? date - time.GetUtcNow() : null;
+    }
+
+    private async Task RecordAsync(WebhookDelivery row, WebhookAttemptOutcome outcome)
+    {
+        var now = time.GetUtcNow();
+        var attempts = row.Attempts + 1;
+        var status = outcome.Status;
+        var error = outcome.Error;
+        var next = now.ToUnixTimeMilliseconds();
+        if (status == WebhookAttemptOutcome.Pending)
+        {
+            var delay = WebhookRetrySchedule.Delay((int)Math.Min(attempts, int.MaxValue), _options.RetryBaseSeconds, Random.Shared.NextDouble());
+            if (outcome.RetryAfter is { } retryAfter && retryAfter > delay)
+            {
+                // Later, never earlier; capped at the longest step so a wild header cannot end the delivery.
+                var longest = WebhookRetrySchedule.BaseDelay(int.MaxValue, _options.RetryBaseSeconds);
+                delay = retryAfter < longest ? retryAfter : longest;
+            }
+
+            next = (now + delay).ToUnixTimeMilliseconds();
+            if (next >= row.ExpiresAt)
+            {
+                status = WebhookAttemptOutcome.Failed;
+                error = $"Gave up after {attempts} attempt(s): the next one would fall after the delivery expires. Last error: {error}";
+            }
+        }
+
+        var updated = await db.WriteAsync((c, tx) => c.ExecuteAsync(
+            """
+            UPDATE webhook_deliveries
+            SET status = @status, attempts = @attempts, next_attempt_at = @next, last_status = @httpStatus,
+                last_error = @error, delivered_at = @deliveredAt
+            WHERE id = @id AND attempts = @previous AND status = 'pending'
+            """,
+            new
+            {
+                id = row.Id,
+                previous = row.Attempts,
+                status,
+                attempts,
+                next,
+                httpStatus = outcome.HttpStatus,
+                error,
+                deliveredAt = status == WebhookAttemptOutcome.Delivered ? now.ToUnixTimeMilliseconds() : (long?)null,
+            },
+            tx), CancellationToken.None).ConfigureAwait(false);
+
+        if (updated == 0)
+        {
+            LogStale(logger, row.Id);
+        }
+        else if (status == WebhookAttemptOutcome.Delivered)
+        {
+            LogDelivered(logger, row.Id, attempts, outcome.HttpStatus ?? 0);
+        }
+        else
+        {
+            LogNotDelivered(logger, row.Id, attempts, outcome.HttpStatus ?? 0, status);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Webhook dispatcher loop failed; retrying on the next poll")]
+    private static partial void LogLoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Webhook delivery {DeliveryId} attempt crashed; it runs again when its lease expires")]
+    private static partial void LogAttemptCrashed(ILogger logger, string deliveryId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} webhook deliveries expired undelivered")]
+    private static partial void LogExpired(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId}: result not recorded, a newer attempt owns the row")]
+    private static partial void LogStale(ILogger logger, string deliveryId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook delivery {DeliveryId} delivered on attempt {Attempt} (HTTP {HttpStatus})")]
+    private static partial void LogDelivered(ILogger logger, string deliveryId, long attempt, int httpStatus);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} attempt {Attempt} not delivered (HTTP {HttpStatus}); now {Status}")]
+    private static partial void LogNotDelivered(ILogger logger, string deliveryId, long attempt, int httpStatus, string status);
+}
