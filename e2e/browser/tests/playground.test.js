@@ -243,3 +243,19 @@ test('pages fit a phone screen without sideways scrolling', async () => {
     await page.close();
   }
 });
+
+test('dropping an image file onto the settings adds it as a reference', async () => {
+  const page = await openWithKey(browser.context);
+  await page.evaluate(() => { document.querySelectorAll('#refs [data-testid="ref"] button').forEach((b) => b.click()); });
+  await page.evaluate((b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], 'dropped.png', { type: 'image/png' }));
+    const zone = document.querySelector('#gen-form');
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, PNG_1X1.toString('base64'));
+  await page.locator('#refs [data-testid="ref"] img[alt*="dropped.png"]').waitFor();
+  assert.equal(await page.isChecked('#use-refs'), true);
+  await page.close();
+});

@@ -54,7 +54,15 @@ async function loadCatalog() {
 function renderModelControls() {
   const m = model();
   if (!m) return;
-  $('#model-desc').replaceChildren(h('code', m.id), ' ', m.description);
+  const cheapest = Math.min(...Object.values(m.pricing.credits_per_image));
+  $('#model-desc').replaceChildren(
+    h('span.caps',
+      h('span.chip', m.sizes.map((z) => (z === '512' ? '0.5K' : z)).join(' · ')),
+      h('span.chip', `${m.aspect_ratios.length} ratios`),
+      h('span.chip', `≤ ${m.max_reference_images} refs`),
+      h('span.chip', `from ${cheapest} credits`),
+      m.supports_search ? h('span.chip', 'search') : null),
+    h('span.desc', m.description));
   const s = state.settings;
 
   // Aspect ratio: auto plus what the model supports.
