@@ -398,8 +398,9 @@ function renderRun(entry) {
       tiles.length ? h(`div.tiles.n${s.n}`, tiles) : null,
       h('div.run-foot',
         running ? h('span', `${done} of ${s.n} ready${entry.status === 'pending' ? ' · queued' : ''}`) : null,
+        running ? h('span.elapsed', { dataset: { since: entry.created_at } }, fmtDuration(Math.max(0, Math.round((Date.now() - new Date(entry.created_at)) / 100) * 100))) : null,
         elapsed !== null ? h('span', `took ${fmtDuration(elapsed)}`) : null,
-        entry.credits ? h('span', creditsText(entry.credits)) : null,
+        entry.credits ? h('span', creditsText(entry.credits, running)) : null,
         entry.task_id ? h('span.mono', entry.task_id) : null,
         entry.via === 'gemini' ? h('span', 'via the Gemini dialect (task API unavailable)') : null)));
 }
@@ -410,7 +411,8 @@ function fmtExpiry(iso) {
   return `valid ${Math.round(ms / 3600000)} h`;
 }
 
-function creditsText(c) {
+function creditsText(c, running) {
+  if (running && c.reserved) return `${fmtInt(c.reserved)} credits reserved`;
   if (c.charged !== undefined && c.charged !== null) return `${fmtInt(c.charged)} credits charged${c.refunded ? ` · ${fmtInt(c.refunded)} refunded` : ''}`;
   if (c.reserved) return `${fmtInt(c.reserved)} credits reserved`;
   return '';
@@ -432,7 +434,8 @@ function renderTile(entry, img, i, px) {
   } else if (img.status === 'succeeded') {
     content = h('div.placeholder', isExpired ? 'Link expired: the image is no longer stored' : 'Preview not kept');
   } else if (img.status === 'failed') {
-    content = h('div.placeholder', h('div', h('strong', 'Image failed'), h('br'), img.error?.message || 'No image was produced.', img.error?.code ? h('div.mono', img.error.code) : null));
+    const same = entry.error && img.error && entry.error.message === img.error.message;
+    content = h('div.placeholder', h('div', h('strong', 'Image failed · refunded'), same ? null : (img.error?.message || 'No image was produced.'), img.error?.code ? h('div.mono', img.error.code) : null));
   } else if (img.status === 'canceled') {
     content = h('div.placeholder', 'Canceled · refunded');
   } else {
@@ -440,7 +443,7 @@ function renderTile(entry, img, i, px) {
   }
   const tileState = isExpired && img.status === 'succeeded' ? 'expired' : img.status;
   return h(`figure.tile.${tileState}`, { dataset: { index: String(i), status: tileState, testid: 'tile' } },
-    h('div.frame', { style: { aspectRatio: `${w} / ${hgt}` } }, content),
+    h('div.frame', { style: { aspectRatio: img.status === 'failed' || img.status === 'canceled' ? '' : `${w} / ${hgt}` } }, content),
     h('figcaption.tile-bar',
       h('span.dims', img.width ? `${img.width} × ${img.height}` : px ? `${px.w} × ${px.h}` : '', isExpired ? ' · link expired' : img.expires_at ? ` · link ${fmtExpiry(img.expires_at)}` : ''),
       usable ? h('span.tools',
@@ -543,7 +546,7 @@ async function generate() {
   if (state.history.length > MAX_HISTORY) state.history.length = MAX_HISTORY;
   saveHistory();
   renderHistory();
-  $('#runs').scrollIntoView({ block: 'start', behavior: 'smooth' });
+  $('#main').scrollIntoView({ block: 'start', behavior: 'smooth' });
 
   const s = entry.settings;
   const body = { model: s.model, prompt: entry.prompt, size: s.ratio, resolution: s.size === '512' ? '0.5K' : s.size, n: s.n };
@@ -718,6 +721,12 @@ $('#clear-history').addEventListener('click', () => {
   saveHistory();
   renderHistory();
 });
+setInterval(() => {
+  // The elapsed time of running runs, without re-rendering them.
+  for (const el of document.querySelectorAll('.elapsed[data-since]')) {
+    el.textContent = fmtDuration(Math.max(0, Math.round((Date.now() - new Date(el.dataset.since)) / 100) * 100));
+  }
+}, 500);
 setInterval(() => {
   // Keep relative times fresh and mark links that expired while the page was open.
   if (state.history.some((e) => e.images.some((i) => i.url && expired(i) && !i.markedExpired))) {
