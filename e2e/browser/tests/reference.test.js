@@ -57,3 +57,30 @@ test('the copied submit command works as is', async (t) => {
   assert.equal(out.credits.reserved, 45);
   await page.close();
 });
+
+test('the copied Gemini command works as is', async () => {
+  const page = await openReference({ model: 'gemini-3.1-flash-lite-image', ratio: '16:9', size: '1K', n: 1, prompt: 'A tiny robot watering a plant' });
+  await page.check('#ref-show-key');
+  const gemini = await page.textContent('[data-testid="curl-gemini"] pre');
+  const answer = JSON.parse(execFileSync('bash', ['-c', `${gemini} -s`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
+  const part = answer.candidates[0].content.parts.find((p) => p.inlineData);
+  assert.equal(part.inlineData.mimeType, 'image/png');
+  const png = Buffer.from(part.inlineData.data, 'base64');
+  assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [1376, 768]);
+  await page.close();
+});
+
+test('the copied OpenAI command works as is', async (t) => {
+  const page = await openReference({ model: 'gemini-3.1-flash-lite-image', ratio: '16:9', size: '1K', n: 1, prompt: 'A tiny robot watering a plant' });
+  await page.check('#ref-show-key');
+  const openai = await page.textContent('[data-testid="curl-openai"] pre');
+  const status = execFileSync('bash', ['-c', `${openai} -s -o /dev/null -w '%{http_code}'`], { encoding: 'utf8' });
+  if (status === '404') {
+    await page.close();
+    t.skip('POST /openai/v1/images/generations answers 404: the OpenAI dialect is not in this build');
+    return;
+  }
+  const out = JSON.parse(execFileSync('bash', ['-c', `${openai} -s`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
+  assert.ok(out.data?.[0]?.url, JSON.stringify(out).slice(0, 300));
+  await page.close();
+});
