@@ -11,7 +11,7 @@ LOG="${BROWSER_LOG:-$(mktemp -t nanogate-browser.XXXXXX.log)}"
 TESTS=("$HERE"/tests/*.test.js)
 TOTAL=$(cat "${TESTS[@]}" | grep -cE "^test\(")
 
-say() { echo "browser: $*" >&2; }
+say() { echo "[browser] $*" >&2; }
 skip_all() {
   say "skipped: $1"
   echo "browser: 0 passed, 0 failed, $TOTAL skipped"
@@ -80,6 +80,6 @@ if [ "$STATUS" -ne 0 ] || [ "$FAIL" -ne 0 ]; then
   echo "browser: $PASS passed, $FAIL failed, $SKIP skipped"
   exit 1
 fi
-grep -E "^# skipping" "$LOG" >&2 || true
+grep -E "# SKIP" "$LOG" | sed -E "s/^\s*ok [0-9]+ - /[browser] skipped: /" >&2 || true
 [ -n "${BROWSER_LOG:-}" ] || rm -f "$LOG"
 echo "browser: $PASS passed, $FAIL failed, $SKIP skipped"
