@@ -66,6 +66,22 @@ try {
     await page.close();
   }
 
+  {
+    // Dark mode follows prefers-color-scheme.
+    const page = await newPage(context, desktop);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.goto(`${BASE}/`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.fill('#prompt', 'A paper boat floating on a rain puddle, macro photo, reflections');
+    await page.waitForTimeout(600);
+    await page.screenshot({ path: `${out}/playground-desktop-dark.png` });
+    await page.goto(`${BASE}/admin`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: `${out}/admin-desktop-dark.png` });
+    await page.close();
+  }
+
   for (const [name, viewport] of [['desktop', desktop], ['phone', phone]]) {
     const page = await open('/admin', viewport);
     await page.waitForSelector('#tasks-body table, #tasks-body .empty-state');
