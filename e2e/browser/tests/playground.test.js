@@ -259,3 +259,17 @@ test('dropping an image file onto the settings adds it as a reference', async ()
   assert.equal(await page.isChecked('#use-refs'), true);
   await page.close();
 });
+
+test('a key without enough credits gets a readable 402 error on the run', async (t) => {
+  if (needsTasks(t)) return;
+  const admin = { Authorization: `Bearer ${process.env.NANOGATE_ADMIN_KEY || 'sk-browser-admin'}`, 'Content-Type': 'application/json' };
+  const account = await (await fetch(`${BASE}/admin/v1/accounts`, { method: 'POST', headers: admin, body: JSON.stringify({ name: `broke-${Date.now()}` }) })).json();
+  const { key } = await (await fetch(`${BASE}/admin/v1/accounts/${account.id}/keys`, { method: 'POST', headers: admin, body: '{}' })).json();
+  const page = await openWithKey(browser.context, { key });
+  assert.equal(await page.textContent('#key-pill .balance'), '0 credits');
+  const run = await generate(page, { prompt: 'Anything at all', ratio: '1:1', n: 1, model: 'gemini-3.1-flash-lite-image' });
+  assert.equal(await waitFinished(run), 'failed');
+  const alert = await run.locator('[role=alert]').first().textContent();
+  assert.match(alert, /Not enough credits/i);
+  await page.close();
+});

@@ -552,7 +552,8 @@ async function generate() {
   const body = { model: s.model, prompt: entry.prompt, size: s.ratio, resolution: s.size === '512' ? '0.5K' : s.size, n: s.n };
   if (refs.length) body.image_urls = refs;
   try {
-    const { data } = await api('/v1/images/generations', { key: keyUi.key(), method: 'POST', body });
+    // The run's id doubles as the idempotency key: a resubmitted request never makes a second task.
+    const { data } = await api('/v1/images/generations', { key: keyUi.key(), method: 'POST', body, headers: { 'Idempotency-Key': entry.id } });
     entry.task_id = data.task_id;
     entry.status = data.status || 'pending';
     entry.credits = data.credits;
