@@ -638,7 +638,10 @@ async function cancel(entry) {
   try {
     const { data } = await api(`/v1/tasks/${encodeURIComponent(entry.task_id)}/cancel`, { key: keyUi.key(), method: 'POST' });
     if (data?.status) applyTask(entry, data);
-    toast('Cancel requested: images not yet started are refunded.');
+    const canceled = (data?.images || []).filter((i) => i.status === 'canceled').length;
+    toast(canceled
+      ? `${canceled} image${canceled > 1 ? 's' : ''} canceled and refunded; images already rendering finish and are charged.`
+      : 'Every image had already started: they finish and are charged.');
   } catch (err) {
     toast(err.message, 'error');
   }
