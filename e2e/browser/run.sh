@@ -2,12 +2,16 @@
 # Browser tests of the playground, the API reference and the admin console: Playwright
 # (playwright-core) driving Debian's Chromium against a real Nanogate on a loopback port.
 # Prints exactly one line on stdout: "browser: N passed, N failed, N skipped".
-# Details go to stderr and to $BROWSER_LOG (default: a temp file, kept on failure).
+# Details go to stderr and to a log: $BROWSER_LOG, else <results dir>/browser.log when a results
+# directory is given as the first argument (as test.sh does), else a temp file kept on failure.
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
-LOG="${BROWSER_LOG:-$(mktemp -t nanogate-browser.XXXXXX.log)}"
+if [ -n "${BROWSER_LOG:-}" ]; then LOG="$BROWSER_LOG"
+elif [ -n "${1:-}" ] && mkdir -p "$1" 2>/dev/null; then LOG="$(cd "$1" && pwd)/browser.log"; BROWSER_LOG="$LOG"
+else LOG="$(mktemp -t nanogate-browser.XXXXXX.log)"; fi
+: >"$LOG"
 TESTS=("$HERE"/tests/*.test.js)
 TOTAL=$(cat "${TESTS[@]}" | grep -cE "^test\(")
 
