@@ -48,8 +48,9 @@ fi
 PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 DATA="$(mktemp -d -t nanogate-browser-data.XXXXXX)"
 URL="http://127.0.0.1:$PORT"
-dotnet "$DLL" --urls="$URL" --Storage:DataDirectory="$DATA" --Simulator:LatencyMs=300 \
-  --Bootstrap:DemoKey=sk-browser-demo --Admin:ApiKey=sk-browser-admin >"$DATA/server.log" 2>&1 &
+# Started from the temp folder: the pages must come from the dll itself, not the working directory.
+(cd "$DATA" && exec dotnet "$DLL" --urls="$URL" --Storage:DataDirectory="$DATA" --Simulator:LatencyMs=300 \
+  --Bootstrap:DemoKey=sk-browser-demo --Admin:ApiKey=sk-browser-admin >"$DATA/server.log" 2>&1) &
 SERVER=$!
 cleanup() {
   kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null

@@ -1,5 +1,5 @@
 // The API reference: ready-to-copy requests for the playground's current settings, and the billing rules.
-import { STORE, store, api, h, $, setupKey, copyText, icon, fmtInt, fmtUsd } from './common.js';
+import { STORE, store, api, h, $, setupKey, copyText, fmtInt, fmtUsd } from './common.js';
 
 const keyUi = setupKey({ onChange: () => render() });
 const settings = {
@@ -28,6 +28,7 @@ function taskBody() {
   const m = model();
   if (m.sizes.length > 1 || settings.size !== '1K') body.resolution = settings.size === '512' ? '0.5K' : settings.size;
   if (settings.n > 1) body.n = settings.n;
+  if (settings.useRefs) body.image_urls = ['https://example.com/reference.png'];
   return body;
 }
 
@@ -161,5 +162,4 @@ try {
   $('#main').prepend(h('div.alert.error', { role: 'alert' }, `Could not load the model catalog: ${err.message}`));
 }
 keyUi.refresh();
-icon('code');
 document.body.dataset.ready = 'true';
