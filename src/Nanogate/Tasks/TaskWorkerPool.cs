@@ -155,9 +155,24 @@ internal sealed partial class TaskWorkerPool(
 
             AfterWrite(claim.TaskId, write);
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: hand the image back now rather than after its lease (another process may take it).
+            try
+            {
+                var now = Now();
+                var write = await store.RetryAsync(claim.TaskId, claim.Index, claim.Attempt, now, "interrupted",
+                    "The server stopped while making this image; it was queued again.", now, CancellationToken.None).ConfigureAwait(false);
+                AfterWrite(claim.TaskId, write);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogWorkFailed(logger, claim.TaskId, claim.Index, e);
+            }
+        }
         catch (OperationCanceledException)
         {
-            // Stopping or lease lost: the lease runs out and the image is claimed again (fenced).
+            // Lease lost: another attempt owns the image; this one's writes would be fenced off anyway.
         }
         catch (Exception e)
         {

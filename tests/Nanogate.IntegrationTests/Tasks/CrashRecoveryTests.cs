@@ -82,7 +82,41 @@ public sealed class CrashRecoveryTests : IDisposable
         Assert.Contains(attempts, a => a >= 2);
     }
 
-    private async Task StartAsync(int port, int latencyMs)
+    [Fact]
+    public async Task A_graceful_stop_hands_running_images_back_at_once()
+    {
+        Directory.CreateDirectory(_dataDirectory);
+        var port = FreePort();
+        var baseAddress = new Uri($"http://127.0.0.1:{port}/");
+
+        // Long leases: if the stop did not hand the image back, it would sit out 60 s after the restart.
+        await StartAsync(port, latencyMs: 5000, leaseSeconds: 60);
+        using var admin = new HttpClient { BaseAddress = baseAddress };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        var account = (await (await admin.PostAsJsonAsync("/admin/v1/accounts", new { name = "stop", credits = 1000 })).Content.ReadFromJsonAsync<JsonObject>())!;
+        var accountId = account["id"]!.GetValue<string>();
+        var key = (await (await admin.PostAsJsonAsync($"/admin/v1/accounts/{accountId}/keys", new { name = "k" })).Content.ReadFromJsonAsync<JsonObject>())!["key"]!.GetValue<string>();
+        using var client = new HttpClient { BaseAddress = baseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var taskId = (await TaskApi.JsonAsync(await TaskApi.SubmitAsync(client, new { model = "nano-banana-2-lite", prompt = "graceful" })))["task_id"]!.GetValue<string>();
+        await Task.Delay(1000);
+
+        using (var term = Process.Start("kill", ["-TERM", _process!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await term.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        _process.Dispose();
+        _process = null;
+
+        await StartAsync(port, latencyMs: 0, leaseSeconds: 60);
+        var task = await TaskApi.WaitForEndAsync(client, taskId, TimeSpan.FromSeconds(20));
+        Assert.Equal("succeeded", task["status"]!.GetValue<string>());
+        Assert.Equal(45, task["credits"]!["charged"]!.GetValue<int>());
+    }
+
+    private async Task StartAsync(int port, int latencyMs, int leaseSeconds = 3)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -97,7 +131,7 @@ public sealed class CrashRecoveryTests : IDisposable
             $"--Storage:DataDirectory={_dataDirectory}",
             $"--Admin:ApiKey={AdminKey}",
             $"--Simulator:LatencyMs={latencyMs}",
-            "--Tasks:LeaseSeconds=3",
+            $"--Tasks:LeaseSeconds={leaseSeconds}",
             "--Tasks:HeartbeatSeconds=1",
             "--Logging:LogLevel:Default=Warning",
         })
