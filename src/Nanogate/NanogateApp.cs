@@ -8,6 +8,7 @@ using Nanogate.Core.Catalog;
 using Nanogate.Gemini;
 using Nanogate.Hosting;
 using Nanogate.Media;
+using Nanogate.OpenAi;
 using Nanogate.Operations;
 using Nanogate.Playground;
 using Nanogate.Security;
@@ -66,6 +67,7 @@ public static class NanogateApp
         services.AddSingleton<ServerAddress>();
         services.AddSingleton(ChannelSetup.CreateRouter);
         services.AddSingleton<Nanogate.Generation.ImageGenerator>();
+        services.AddSingleton<OpenAiImageRunner>();
         services.AddSingleton<Nanogate.Webhooks.WebhookSignal>();
         services.AddSingleton<Nanogate.Operations.NanogateMetrics>();
         services.AddOpenApi();
@@ -115,6 +117,7 @@ public static class NanogateApp
         app.MapCatalogApi();
         app.MapAccountApi();
         app.MapGeminiApi();
+        app.MapOpenAiApi();
         app.MapAdminApi();
         app.MapAdminTasksApi();
         app.MapPlayground();

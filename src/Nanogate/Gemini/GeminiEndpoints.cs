@@ -6,6 +6,7 @@ using Nanogate.Auth;
 using Nanogate.Core.Billing;
 using Nanogate.Core.Catalog;
 using Nanogate.Hosting;
+using Nanogate.Media;
 using Nanogate.Storage.Ledger;
 using Nanogate.Upstreams.Channels;
 using Nanogate.Upstreams.Gemini;
@@ -74,6 +75,8 @@ public static partial class GeminiEndpoints
         ModelCatalog catalog,
         ILedger ledger,
         ChannelRouter router,
+        IMediaStore media,
+        MediaLinks links,
         ILoggerFactory loggers)
     {
         var colon = modelAction.LastIndexOf(':');
@@ -94,6 +97,13 @@ public static partial class GeminiEndpoints
         {
             return GeminiError.ModelNotFound(modelName, method);
         }
+
+        if (GeminiImageDelivery.WantsUrl(context.Request, caller, out var deliveryProblem) is not { } asUrl)
+        {
+            return GeminiError.InvalidArgument(deliveryProblem!);
+        }
+
+        var delivery = asUrl ? new UrlDelivery(context.Request, caller, media, links) : null;
 
         JsonNode? body;
         try
@@ -136,12 +146,12 @@ public static partial class GeminiEndpoints
         var logger = loggers.CreateLogger("Nanogate.Gemini");
         var request = new UpstreamRequest(model.Id, prepared.Body, context.TraceIdentifier);
         return method == "generateContent"
-            ? await GenerateAsync(context, router, ledger, model, prepared, reservation, request, logger).ConfigureAwait(false)
-            : await StreamAsync(context, router, ledger, model, prepared, reservation, request, logger).ConfigureAwait(false);
+            ? await GenerateAsync(context, router, ledger, model, prepared, reservation, request, delivery, logger).ConfigureAwait(false)
+            : await StreamAsync(context, router, ledger, model, prepared, reservation, request, delivery, logger).ConfigureAwait(false);
     }
 
     private static async Task<IResult> GenerateAsync(
-        HttpContext context, ChannelRouter router, ILedger ledger, ModelInfo model, PreparedGeminiRequest prepared, Reservation reservation, UpstreamRequest request, ILogger logger)
+        HttpContext context, ChannelRouter router, ILedger ledger, ModelInfo model, PreparedGeminiRequest prepared, Reservation reservation, UpstreamRequest request, UrlDelivery? delivery, ILogger logger)
     {
         UpstreamResponse response;
         try
@@ -167,11 +177,20 @@ public static partial class GeminiEndpoints
         RecordCharge(context, model, settled.Captured);
         SetUpstreamHeaders(context, router, response.Channel, settled);
         LogServed(logger, request.RequestId, model.Id, response.Channel, response.Body.Length, settled.Captured);
-        return new RawJsonResult(response);
+        if (delivery is not null)
+        {
+            context.Response.Headers[GeminiImageDelivery.Header] = "url";
+            using (response)
+            {
+                return new RawJsonResult(await delivery.RewriteAsync(response.Body).ConfigureAwait(false));
+            }
+        }
+
+        return new RawJsonResult(response.Body, response);
     }
 
     private static async Task<IResult> StreamAsync(
-        HttpContext context, ChannelRouter router, ILedger ledger, ModelInfo model, PreparedGeminiRequest prepared, Reservation reservation, UpstreamRequest request, ILogger logger)
+        HttpContext context, ChannelRouter router, ILedger ledger, ModelInfo model, PreparedGeminiRequest prepared, Reservation reservation, UpstreamRequest request, UrlDelivery? delivery, ILogger logger)
     {
         UpstreamStream stream;
         try
@@ -199,6 +218,11 @@ public static partial class GeminiEndpoints
             response.ContentType = sse ? "text/event-stream" : "application/json; charset=UTF-8";
             response.Headers.CacheControl = "no-cache";
             response.Headers["x-nanogate-upstream"] = KindOf(router, stream.Channel);
+            if (delivery is not null)
+            {
+                response.Headers[GeminiImageDelivery.Header] = "url";
+            }
+
             var accumulator = new GeminiStreamAccumulator();
             var events = 0;
             try
@@ -206,7 +230,8 @@ public static partial class GeminiEndpoints
                 await foreach (var data in stream.Events.WithCancellation(context.RequestAborted).ConfigureAwait(false))
                 {
                     accumulator.Add(data.Span, decodeImage: false);
-                    await WriteEventAsync(response, data, sse, events++).ConfigureAwait(false);
+                    var chunk = delivery is null ? data : await delivery.RewriteAsync(data).ConfigureAwait(false);
+                    await WriteEventAsync(response, chunk, sse, events++).ConfigureAwait(false);
                 }
             }
             catch (UpstreamException e)
@@ -291,4 +316,10 @@ public static partial class GeminiEndpoints
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Request {RequestId}: {Model} served by {Channel}, {Bytes} bytes, {Credits} credits")]
     private static partial void LogServed(ILogger logger, string requestId, string model, string channel, int bytes, long credits);
+
+    /// <summary>URL delivery bound to one request.</summary>
+    private sealed class UrlDelivery(HttpRequest request, Caller caller, IMediaStore media, MediaLinks links)
+    {
+        public Task<ReadOnlyMemory<byte>> RewriteAsync(ReadOnlyMemory<byte> json) => GeminiImageDelivery.RewriteAsync(json, request, caller, media, links);
+    }
 }

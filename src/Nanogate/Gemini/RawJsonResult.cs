@@ -1,18 +1,16 @@
-using Nanogate.Upstreams.Channels;
-
 namespace Nanogate.Gemini;
 
-/// <summary>Writes an upstream's JSON bytes as received, untouched, then returns its pooled buffer.</summary>
-internal sealed class RawJsonResult(UpstreamResponse response) : IResult
+/// <summary>Writes JSON bytes as received (or as rewritten), then releases their owner (a pooled upstream buffer).</summary>
+internal sealed class RawJsonResult(ReadOnlyMemory<byte> body, IDisposable? owner = null) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
-        using (response)
+        using (owner)
         {
             httpContext.Response.StatusCode = 200;
             httpContext.Response.ContentType = "application/json; charset=UTF-8";
-            httpContext.Response.ContentLength = response.Body.Length;
-            await httpContext.Response.Body.WriteAsync(response.Body, httpContext.RequestAborted).ConfigureAwait(false);
+            httpContext.Response.ContentLength = body.Length;
+            await httpContext.Response.Body.WriteAsync(body, httpContext.RequestAborted).ConfigureAwait(false);
         }
     }
 }

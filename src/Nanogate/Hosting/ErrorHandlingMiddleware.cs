@@ -37,6 +37,11 @@ public static partial class ErrorHandlingMiddleware
         context.Response.Headers["x-request-id"] = context.TraceIdentifier;
         var path = context.Request.Path;
         var gemini = path.StartsWithSegments("/v1beta") || (path.StartsWithSegments("/v1/models") && HttpMethods.IsPost(context.Request.Method));
+        if (path.StartsWithSegments("/openai"))
+        {
+            return OpenAi.OpenAiError.Result(status, status >= 500 ? "server_error" : "invalid_request_error", status >= 500 ? "internal_error" : null, message).ExecuteAsync(context);
+        }
+
         return gemini
             ? Gemini.GeminiError.Result(status, status >= 500 ? "INTERNAL" : "INVALID_ARGUMENT", message).ExecuteAsync(context)
             : ApiError.Result(status, status >= 500 ? "internal_error" : "invalid_request", message).ExecuteAsync(context);

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
 using System.Text.Json.Nodes;
 using Nanogate.Core.Catalog;
 using Nanogate.Tasks;
@@ -268,7 +266,7 @@ public sealed class TaskRequestParserTests
     [Fact]
     public async Task Data_uri_images_are_decoded_and_sniffed()
     {
-        var png = SmallPng(6, 4);
+        var png = TestImages.Png(6, 4);
         var parsed = await Ok($$"""{"model":"nano-banana-2-lite","prompt":"a","image_urls":["data:image/png;base64,{{Convert.ToBase64String(png)}}"]}""");
         var image = Assert.Single(parsed.Request.ReferenceImages);
         Assert.Equal("image/png", image.MimeType);
@@ -299,7 +297,7 @@ public sealed class TaskRequestParserTests
     public async Task Images_over_10_MB_are_400()
     {
         var big = new byte[TaskRequestParser.MaxImageBytes + 100];
-        SmallPng(2, 2).CopyTo(big, 0);
+        TestImages.Png(2, 2).CopyTo(big, 0);
         var error = await Err($$"""{"model":"nano-banana-2-lite","prompt":"a","image_urls":["data:image/png;base64,{{Convert.ToBase64String(big)}}"]}""");
         Assert.Contains("10 MB", error.Message, StringComparison.Ordinal);
     }
@@ -307,7 +305,7 @@ public sealed class TaskRequestParserTests
     [Fact]
     public async Task More_images_than_the_model_accepts_is_400()
     {
-        var uri = "data:image/png;base64," + Convert.ToBase64String(SmallPng(2, 2));
+        var uri = "data:image/png;base64," + Convert.ToBase64String(TestImages.Png(2, 2));
         var list = string.Join(",", Enumerable.Repeat($"\"{uri}\"", 4));
         var error = await Err($$"""{"model":"nano-banana","prompt":"a","image_urls":[{{list}}]}""");
         Assert.Equal("image_urls", error.Param);
@@ -325,7 +323,7 @@ public sealed class TaskRequestParserTests
     [Fact]
     public async Task Http_urls_go_through_the_fetcher_and_are_sniffed()
     {
-        var png = SmallPng(3, 5);
+        var png = TestImages.Png(3, 5);
         var parser = new TaskRequestParser(ModelCatalog.Default, new StubFetcher(png));
         var (parsed, error) = await parser.ParseAsync(JsonNode.Parse("""{"model":"nano-banana-2-lite","prompt":"a","image_urls":["https://example.com/a.png"]}""")!.AsObject(), CancellationToken.None);
         Assert.Null(error);
@@ -341,44 +339,5 @@ public sealed class TaskRequestParserTests
     private sealed class StubFetcher(byte[] data) : IImageFetcher
     {
         public Task<FetchedImage> FetchAsync(Uri url, int maxBytes, CancellationToken cancellationToken) => Task.FromResult(new FetchedImage(data, "image/png"));
-    }
-
-    private static byte[] SmallPng(int width, int height)
-    {
-        using var raw = new MemoryStream();
-        for (var y = 0; y < height; y++)
-        {
-            raw.WriteByte(0);
-            raw.Write(new byte[width * 3]);
-        }
-
-        using var idat = new MemoryStream();
-        using (var z = new ZLibStream(idat, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            raw.Position = 0;
-            raw.CopyTo(z);
-        }
-
-        using var png = new MemoryStream();
-        png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
-        var ihdr = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
-        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
-        ihdr[8] = 8;
-        ihdr[9] = 2;
-        Chunk(png, "IHDR", ihdr);
-        Chunk(png, "IDAT", idat.ToArray());
-        Chunk(png, "IEND", []);
-        return png.ToArray();
-    }
-
-    private static void Chunk(Stream s, string type, byte[] data)
-    {
-        var header = new byte[8];
-        BinaryPrimitives.WriteInt32BigEndian(header, data.Length);
-        System.Text.Encoding.ASCII.GetBytes(type, header.AsSpan(4));
-        s.Write(header);
-        s.Write(data);
-        s.Write(new byte[4]); // CRC is not checked by the sniffer
     }
 }

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace Nanogate.IntegrationTests.Infrastructure;
+namespace Nanogate.TestSupport;
 
 /// <summary>Small real images made by the tests themselves (independent of the simulator's encoder).</summary>
 public static class TestImages

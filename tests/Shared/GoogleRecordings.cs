@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace Nanogate.Tests.Gemini;
+namespace Nanogate.TestSupport;
 
 /// <summary>The recorded Google traffic in <c>shared/fixtures/google-recordings</c>, found by walking up from the test binaries.</summary>
 internal static class GoogleRecordings

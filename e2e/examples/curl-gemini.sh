@@ -1,0 +1,6 @@
+# Gemini dialect with curl (the seed's request): a 16:9 image, decoded with jq.
+curl -s "${NANOGATE_URL:-http://localhost:8080}/v1beta/models/gemini-3.1-flash-lite-image:generateContent" \
+  -H "x-goog-api-key: $NANOGATE_API_KEY" -H "Content-Type: application/json" \
+  -d '{"contents":[{"role":"user","parts":[{"text":"Generate an image of a sunset over mountains"}]}],
+       "generationConfig":{"responseModalities":["TEXT","IMAGE"],"imageConfig":{"aspectRatio":"16:9","imageSize":"1K"}}}' \
+  | jq -r '.candidates[0].content.parts[] | select(.inlineData) | .inlineData.data' | base64 -d > sunset.png

@@ -1,0 +1,140 @@
+using System.Globalization;
+using Nanogate.Auth;
+using Nanogate.Core.Catalog;
+using Nanogate.Generation;
+using Nanogate.Media;
+using Nanogate.Storage.Ledger;
+using Nanogate.Upstreams.Channels;
+
+namespace Nanogate.OpenAi;
+
+/// <summary>
+/// Runs an OpenAI images job: holds n × the price per image, makes the n images concurrently
+/// (each its own upstream call), charges only the images made, and answers in OpenAI's shape.
+/// </summary>
+internal sealed partial class OpenAiImageRunner(
+    ILedger ledger, ImageGenerator generator, ChannelRouter router, IMediaStore media, MediaLinks links, TimeProvider time, ILogger<OpenAiImageRunner> logger)
+{
+    /// <summary>The answer for one job.</summary>
+    public async Task<IResult> RunAsync(HttpContext context, Caller caller, OpenAiImageJob job)
+    {
+        var request = job.Request;
+        var price = (long)request.PricePerImage;
+        var hold = price * request.N;
+        var reservation = await ledger.TryReserveAsync(caller.AccountId, hold, "openai:images", request.Model.Id, context.RequestAborted).ConfigureAwait(false);
+        if (reservation is null)
+        {
+            var balance = await ledger.GetBalanceAsync(caller.AccountId, context.RequestAborted).ConfigureAwait(false);
+            return OpenAiError.InsufficientQuota(hold, balance.Available);
+        }
+
+        var outcomes = new ImageOutcome[request.N];
+        var made = 0;
+        Reservation settled;
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, request.N).Select(async i =>
+            {
+                outcomes[i] = await GenerateOneAsync(request, $"{context.TraceIdentifier}.{i}", context.RequestAborted).ConfigureAwait(false);
+                if (outcomes[i].Image is not null)
+                {
+                    Interlocked.Increment(ref made);
+                }
+            })).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Also when the caller left: the images the upstream made are billed, the rest released.
+            settled = await ledger.SettleAsync(reservation.Id, price * Volatile.Read(ref made), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var headers = context.Response.Headers;
+        headers["x-nanogate-credits-charged"] = settled.Captured.ToString(CultureInfo.InvariantCulture);
+        if (job.Adjustments.Count > 0)
+        {
+            headers["x-nanogate-adjustments"] = string.Join("; ", job.Adjustments);
+        }
+
+        var images = outcomes.Where(o => o.Image is not null).Select(o => o.Image!).ToList();
+        var failures = outcomes.Where(o => o.Failure is not null).Select(o => o.Failure!).ToList();
+        if (images.Count == 0)
+        {
+            LogAllFailed(logger, context.TraceIdentifier, request.Model.Id, request.N, failures[0].Code);
+            return OpenAiError.FromFailure(failures[0]);
+        }
+
+        if (failures.Count > 0)
+        {
+            // OpenAI has no per-image errors: the images made are answered, the rest reported in a header.
+            headers["x-nanogate-images-failed"] = string.Join("; ", failures.Select(f => f.Code));
+        }
+
+        headers["x-nanogate-upstream"] = router.Channels.FirstOrDefault(c => c.Channel.Name == images[0].Channel)?.Channel.Kind ?? images[0].Channel;
+        long input = 0, output = 0;
+        foreach (var usage in images.Select(i => i.Usage).OfType<Upstreams.Gemini.GeminiUsage>())
+        {
+            input += usage.PromptTokens;
+            output += usage.CandidatesTokens + usage.ThoughtsTokens;
+        }
+
+        var entries = new List<(byte[]? Bytes, string? Url, string RevisedPrompt)>(images.Count);
+        foreach (var image in images)
+        {
+            var revised = string.IsNullOrWhiteSpace(image.Text) ? request.Prompt : image.Text;
+            if (job.AsUrl)
+            {
+                // The same signed media links as the task API (valid Media:LinkTtlHours, 24 h by default).
+                var stored = await media.SaveAsync(caller.AccountId, image.Data, image.MimeType, image.Width, image.Height, CancellationToken.None).ConfigureAwait(false);
+                entries.Add((null, links.Url(context.Request, stored.Id, stored.ExpiresAt), revised));
+            }
+            else
+            {
+                entries.Add((image.Data, null, revised));
+            }
+        }
+
+        var first = images[0];
+        var result = new OpenAiImagesResult(
+            time.GetUtcNow().ToUnixTimeSeconds(),
+            entries,
+            new OpenAiUsage(input, output, input + output, new OpenAiInputTokensDetails(input, 0)),
+            first.Width > 0 ? $"{first.Width}x{first.Height}" : null,
+            QualityOf(request.Size),
+            first.MimeType switch { "image/jpeg" => "jpeg", "image/webp" => "webp", _ => "png" });
+        LogServed(logger, context.TraceIdentifier, request.Model.Id, images.Count, request.N, settled.Captured);
+        return result;
+    }
+
+    private async Task<ImageOutcome> GenerateOneAsync(Core.Requests.ImageRequest request, string requestId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await generator.GenerateAsync(request, requestId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            LogGenerationError(logger, requestId, e);
+            return ImageOutcome.Failed(new ImageFailure("upstream_error", "The upstream call failed unexpectedly.", Retryable: true));
+        }
+    }
+
+    private static string QualityOf(ImageSize size) => size switch
+    {
+        ImageSize.Size512 => "low",
+        ImageSize.Size1K => "medium",
+        _ => "high",
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Request {RequestId}: {Model} made {Made} of {Asked} images, {Credits} credits")]
+    private static partial void LogServed(ILogger logger, string requestId, string model, int made, int asked, long credits);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: {Model} made none of {Asked} images (first failure {Code})")]
+    private static partial void LogAllFailed(ILogger logger, string requestId, string model, int asked, string code);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId}: image generation threw")]
+    private static partial void LogGenerationError(ILogger logger, string requestId, Exception exception);
+}

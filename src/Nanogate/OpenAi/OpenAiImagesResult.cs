@@ -1,0 +1,61 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Nanogate.OpenAi;
+
+/// <summary>
+/// Writes <see cref="OpenAiImagesResponse"/> straight to the response with the image bytes
+/// base64-encoded by the writer, unescaped (a serializer would escape every '+' as \u002B).
+/// </summary>
+internal sealed class OpenAiImagesResult(long created, IReadOnlyList<(byte[]? Bytes, string? Url, string RevisedPrompt)> images, OpenAiUsage usage, string? size, string quality, string outputFormat) : IResult
+{
+    /// <summary>Relaxed escaping: the answer is JSON for API clients, never embedded in HTML.</summary>
+    public static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        response.StatusCode = 200;
+        response.ContentType = "application/json; charset=utf-8";
+        await using var json = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = Encoder, SkipValidation = true });
+        json.WriteStartObject();
+        json.WriteNumber("created", created);
+        json.WriteStartArray("data");
+        foreach (var (bytes, url, revised) in images)
+        {
+            json.WriteStartObject();
+            if (url is not null)
+            {
+                json.WriteString("url", url);
+            }
+            else
+            {
+                json.WriteBase64String("b64_json", bytes);
+            }
+
+            json.WriteString("revised_prompt", revised);
+            json.WriteEndObject();
+            await json.FlushAsync(httpContext.RequestAborted).ConfigureAwait(false);
+        }
+
+        json.WriteEndArray();
+        if (size is not null)
+        {
+            json.WriteString("size", size);
+        }
+
+        json.WriteString("quality", quality);
+        json.WriteString("output_format", outputFormat);
+        json.WriteStartObject("usage");
+        json.WriteNumber("input_tokens", usage.InputTokens);
+        json.WriteNumber("output_tokens", usage.OutputTokens);
+        json.WriteNumber("total_tokens", usage.TotalTokens);
+        json.WriteStartObject("input_tokens_details");
+        json.WriteNumber("text_tokens", usage.InputTokensDetails.TextTokens);
+        json.WriteNumber("image_tokens", usage.InputTokensDetails.ImageTokens);
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteEndObject();
+        await json.FlushAsync(httpContext.RequestAborted).ConfigureAwait(false);
+    }
+}
