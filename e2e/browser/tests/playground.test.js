@@ -135,11 +135,13 @@ test('uploads show previews; wrong formats and the per-model limit are shown inl
   await page.locator('#refs [data-testid="ref"] button').evaluateAll((bs) => bs.forEach((b) => b.click()));
   await page.setInputFiles('#ref-file', [
     { name: 'cat.gif', mimeType: 'image/gif', buffer: Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'binary') },
+    { name: 'huge.png', mimeType: 'image/png', buffer: Buffer.concat([PNG_1X1, Buffer.alloc(10 * 1024 * 1024)]) },
     ...Array.from({ length: limit + 1 }, (_, i) => ({ name: `ref-${i}.png`, mimeType: 'image/png', buffer: PNG_1X1 })),
   ]);
   await page.locator('#ref-errors p').first().waitFor();
   const errors = await page.locator('#ref-errors p').allTextContents();
   assert.ok(errors.some((e) => /cat\.gif: GIF is not supported/.test(e)), errors.join(' | '));
+  assert.ok(errors.some((e) => /huge\.png is 10\.0 MB; the limit is 10 MB/.test(e)), errors.join(' | '));
   assert.ok(errors.some((e) => new RegExp(`up to ${limit} reference`).test(e)), errors.join(' | '));
   assert.equal(await page.locator('#refs [data-testid="ref"]').count(), limit);
   await page.close();

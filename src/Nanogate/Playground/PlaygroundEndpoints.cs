@@ -17,7 +17,7 @@ public static class PlaygroundEndpoints
 
     // The pages talk only to this origin; media links may be absolute (a configured public host).
     private const string ContentSecurityPolicy =
-        "default-src 'self'; img-src 'self' data: blob: http: https:; connect-src 'self'; style-src 'self'; " +
+        "default-src 'self'; img-src 'self' data: blob: http: https:; connect-src 'self' http: https:; style-src 'self'; " +
         "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
     /// <summary>Serves the playground, the admin console, the API reference and their assets.</summary>
