@@ -141,7 +141,7 @@ test('uploads show previews; wrong formats and the per-model limit are shown inl
   await page.locator('#ref-errors p').first().waitFor();
   const errors = await page.locator('#ref-errors p').allTextContents();
   assert.ok(errors.some((e) => /cat\.gif: GIF is not supported/.test(e)), errors.join(' | '));
-  assert.ok(errors.some((e) => /huge\.png is 10\.0 MB; the limit is 10 MB/.test(e)), errors.join(' | '));
+  assert.ok(errors.some((e) => /huge\.png is 10\.0 MB: over the 10 MB limit/.test(e)), errors.join(' | '));
   assert.ok(errors.some((e) => new RegExp(`up to ${limit} reference`).test(e)), errors.join(' | '));
   assert.equal(await page.locator('#refs [data-testid="ref"]').count(), limit);
   await page.close();

@@ -224,7 +224,7 @@ async function addRefs(files) {
       continue;
     }
     if (file.size > MAX_REF_BYTES) {
-      errors.push(`${name} is ${fmtBytes(file.size)}; the limit is 10 MB per image.`);
+      errors.push(`${name} is ${fmtBytes(file.size)}: over the 10 MB limit per image.`);
       continue;
     }
     const bytes = new Uint8Array(await file.arrayBuffer());
