@@ -24,6 +24,7 @@ const state = {
   polls: new Map(), // entry id -> AbortController
   imgNodes: new Map(), // src -> <img>, so re-rendering a run never reloads a finished image
   sessionUrls: new Set(), // blob: URLs made by this page (they die with it)
+  brokenUrls: new Set(), // links that failed to load (purged, or signed for another host)
 };
 
 const keyUi = setupKey({ onChange: () => renderNotice() });
@@ -352,11 +353,12 @@ function expired(img) {
   return img.expires_at && new Date(img.expires_at).getTime() <= Date.now();
 }
 
-function imageNode(src, alt, onload) {
+function imageNode(src, alt, onload, onerror) {
   let img = state.imgNodes.get(src);
   if (!img) {
     img = h('img', { src, alt, decoding: 'async' });
     if (onload) img.addEventListener('load', () => onload(img), { once: true });
+    if (onerror) img.addEventListener('error', () => onerror(img), { once: true });
     state.imgNodes.set(src, img);
   }
   img.alt = alt;
@@ -423,16 +425,21 @@ function renderTile(entry, img, i, px) {
   const hgt = img.height || px?.h || 1;
   const isExpired = expired(img);
   const sessionOnly = entry.via === 'gemini' && img.url?.startsWith('blob:') && !state.sessionUrls.has(img.url);
-  const usable = img.status === 'succeeded' && img.url && !isExpired && !sessionOnly;
+  const broken = state.brokenUrls.has(img.url);
+  const usable = img.status === 'succeeded' && img.url && !isExpired && !sessionOnly && !broken;
   const alt = `Image ${i + 1} of ${entry.settings.n}: ${entry.prompt}`;
   let content;
   if (img.status === 'succeeded' && usable) {
-    content = imageNode(img.url, alt, (node) => onImageLoaded(entry, i, node));
+    content = imageNode(img.url, alt, (node) => onImageLoaded(entry, i, node), () => {
+      state.brokenUrls.add(img.url);
+      state.imgNodes.delete(img.url);
+      rerender(entry);
+    });
   } else if (img.status === 'succeeded' && img.thumb) {
     content = [h('img', { src: img.thumb, alt: `${alt} (thumbnail)` }),
-      h(`span.badge.expired.expired-mark`, isExpired ? 'Link expired' : 'Preview only')];
+      h(`span.badge.expired.expired-mark`, isExpired ? 'Link expired' : broken ? 'Link unavailable' : 'Preview only')];
   } else if (img.status === 'succeeded') {
-    content = h('div.placeholder', isExpired ? 'Link expired: the image is no longer stored' : 'Preview not kept');
+    content = h('div.placeholder', isExpired ? 'Link expired: the image is no longer stored' : broken ? 'The link no longer works' : 'Preview not kept');
   } else if (img.status === 'failed') {
     const same = entry.error && img.error && entry.error.message === img.error.message;
     content = h('div.placeholder', h('div', h('strong', 'Image failed · refunded'), same ? null : (img.error?.message || 'No image was produced.'), img.error?.code ? h('div.mono', img.error.code) : null));
