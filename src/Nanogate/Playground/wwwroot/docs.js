@@ -15,12 +15,30 @@ const shellQuote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
 const keyText = () => ($('#ref-show-key').checked && keyUi.key() ? keyUi.key() : 'YOUR_API_KEY');
 const prompt = () => (settings.prompt || '').trim() || DEFAULT_PROMPT;
 
+/** Light highlighting, built from text nodes (never innerHTML): strings, flags, keys and commands. */
+function highlight(text) {
+  const out = [];
+  const re = /("(?:[^"\\]|\\.)*"(?=\s*:))|("(?:[^"\\]|\\.)*")|(^|\s)(-[A-Za-z]|--[a-z-]+)(?=\s)|\b(curl|while|do|done|case|esac|break|sleep|echo)\b/gm;
+  let last = 0;
+  for (const m of text.matchAll(re)) {
+    const [whole, key, str, pre, flag, cmd] = m;
+    out.push(text.slice(last, m.index));
+    if (key) out.push(h('span.tok-p', key));
+    else if (str) out.push(h('span.tok-s', str));
+    else if (flag) out.push(pre, h('span.tok-k', flag));
+    else if (cmd) out.push(h('span.tok-c', cmd));
+    last = m.index + whole.length;
+  }
+  out.push(text.slice(last));
+  return out;
+}
+
 function codeBlock(title, text, id) {
   const btn = h('button.btn.small', { type: 'button', 'aria-label': `Copy ${title}` }, 'Copy');
   btn.addEventListener('click', () => copyText(text, btn));
   return h('div.code', { dataset: { testid: id } },
     h('div.code-head', h('span', title), btn),
-    h('pre', h('code', text)));
+    h('pre', h('code', highlight(text))));
 }
 
 function taskBody() {
