@@ -73,7 +73,7 @@ fi
 # 4. The tests, one file at a time (the machine is small).
 cd "$HERE"
 NANOGATE_URL="$URL" NANOGATE_DEMO_KEY=sk-browser-demo NANOGATE_ADMIN_KEY=sk-browser-admin CHROMIUM_PATH="$CHROMIUM" \
-  node --test --test-concurrency=1 --test-reporter=tap "${TESTS[@]}" >>"$LOG" 2>&1
+  node --test --test-concurrency=1 --test-timeout=180000 --test-reporter=tap "${TESTS[@]}" >>"$LOG" 2>&1
 STATUS=$?
 count() { grep -E "^# $1 [0-9]+" "$LOG" | tail -n 1 | awk '{print $3}'; }
 PASS=$(count pass); FAIL=$(count fail); SKIP=$(count skipped)
