@@ -275,3 +275,16 @@ test('a key without enough credits gets a readable 402 error on the run', async 
   assert.match(alert, /Not enough credits/i);
   await page.close();
 });
+
+test('without the task API the playground falls back to the Gemini dialect', async () => {
+  const page = await openWithKey(browser.context);
+  // Pretend this server has no task API: the submit answers a bare 404.
+  await page.route('**/v1/images/generations', (route) => route.fulfill({ status: 404, body: '' }));
+  const run = await generate(page, { prompt: 'A red kite over green hills', ratio: '16:9', n: 1, model: 'gemini-3.1-flash-lite-image' });
+  assert.equal(await waitFinished(run), 'succeeded');
+  assert.match(await run.textContent('.run-foot'), /via the Gemini dialect/);
+  const img = run.locator('.tile img').first();
+  await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle());
+  assert.deepEqual(await img.evaluate((el) => [el.naturalWidth, el.naturalHeight]), [1376, 768]);
+  await page.close();
+});
