@@ -1,6 +1,6 @@
 // The playground: settings on the left, the run history (newest first) on the right.
 import {
-  STORE, store, api, ApiError, describeError, h, $, $$, icon, toast, setupKey, ratioIcon,
+  STORE, store, api, ApiError, describeError, h, $, icon, toast, setupKey, ratioIcon,
   fmtInt, fmtUsd, fmtRelative, fmtDuration, fmtBytes,
 } from './common.js';
 
