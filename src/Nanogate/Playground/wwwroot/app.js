@@ -310,6 +310,8 @@ function saveHistory() {
 function updateCounters() {
   const running = state.history.filter((e) => RUNNING.has(e.status)).length;
   const completed = state.history.filter((e) => TERMINAL.has(e.status)).length;
+  // A live region: touch it only when the numbers change.
+  if ($('#counters').dataset.runningCount === String(running) && $('#counters').dataset.completedCount === String(completed)) return;
   $('#counter-text').replaceChildren(h('strong', String(running)), ' running · ', h('strong', String(completed)), ' completed');
   $('#counters').dataset.running = String(running > 0);
   $('#counters').dataset.runningCount = String(running);
