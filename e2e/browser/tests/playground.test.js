@@ -288,3 +288,27 @@ test('without the task API the playground falls back to the Gemini dialect', asy
   assert.deepEqual(await img.evaluate((el) => [el.naturalWidth, el.naturalHeight]), [1376, 768]);
   await page.close();
 });
+
+test('advanced options follow the model and are sent (thinking level, search grounding)', async (t) => {
+  if (needsTasks(t)) return;
+  const page = await openWithKey(browser.context);
+  await page.selectOption('#model', 'gemini-3.1-flash-lite-image');
+  await page.click('#advanced > summary');
+  assert.equal(await page.isVisible('#search'), false, 'Lite has no search');
+  await page.selectOption('#model', 'gemini-3.1-flash-image');
+  assert.equal(await page.isVisible('#search'), true);
+  await page.getByRole('radio', { name: 'Thinking high' }).check();
+  await page.check('#search');
+  const sent = [];
+  page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/v1/images/generations')) sent.push(JSON.parse(r.postData())); });
+  const run = await generate(page, { prompt: 'Today\'s weather in Paris as a poster', ratio: '1:1', n: 1 });
+  assert.equal(sent[0].thinking_level, 'high');
+  assert.equal(sent[0].google_search, true);
+  assert.equal(await waitFinished(run), 'succeeded');
+  assert.match(await run.textContent('.run-meta'), /thinking high/);
+  // Leave the defaults for the other tests.
+  await page.getByRole('radio', { name: 'Thinking default' }).check();
+  await page.uncheck('#search');
+  await page.selectOption('#model', 'gemini-3.1-flash-lite-image');
+  await page.close();
+});

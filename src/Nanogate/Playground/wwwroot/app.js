@@ -16,7 +16,7 @@ const STATUS_LABEL = {
 const state = {
   catalog: null, // { data: [...models], packages: [...] }
   settings: {
-    model: 'gemini-3.1-flash-lite-image', prompt: '', useRefs: false, ratio: 'auto', size: '1K', n: 1,
+    model: 'gemini-3.1-flash-lite-image', prompt: '', useRefs: false, ratio: 'auto', size: '1K', n: 1, thinking: '', search: false,
     ...store.get(STORE.settings, {}),
   },
   refs: [], // { id, name, mime, bytes, dataUrl }
@@ -88,6 +88,20 @@ function renderModelControls() {
     ...[1, 2, 3, 4].map((n) => h('label', h('input', { type: 'radio', name: 'n', value: String(n), checked: n === s.n, 'aria-label': `${n} image${n > 1 ? 's' : ''}` }), h('span', String(n)))),
   );
 
+  // Advanced: thinking levels and search grounding, only where the model has them.
+  const levels = m.thinking_levels || [];
+  if (s.thinking && !levels.includes(s.thinking)) s.thinking = '';
+  $('#thinking').hidden = levels.length === 0;
+  $('#thinking').replaceChildren(
+    h('legend.label', 'Thinking'),
+    ...['', ...levels].map((l) => h('label', h('input', { type: 'radio', name: 'thinking', value: l, checked: l === s.thinking, 'aria-label': `Thinking ${l || 'default'}` }), h('span', l ? l[0].toUpperCase() + l.slice(1) : 'Default'))));
+  $('#thinking-hint').textContent = m.thinking === 'always_on' ? `${m.display_name} always thinks before drawing.`
+    : m.thinking === 'none' ? `${m.display_name} has no thinking step.` : 'High thinks longer: better composition, slower answers.';
+  $('#thinking-hint').classList.toggle('tight', levels.length > 0);
+  $('#search-field').hidden = !m.supports_search;
+  if (!m.supports_search) s.search = false;
+  $('#search').checked = !!s.search;
+
   const limit = m.max_reference_images;
   $('#refs-hint').textContent = `Leave off for text-to-image. Turn on to upload, drop or paste up to ${limit} reference image${limit === 1 ? '' : 's'}.`;
   if (state.refs.length > limit) {
@@ -151,6 +165,8 @@ function bindSettings() {
     if (t.name === 'ratio') state.settings.ratio = t.value;
     else if (t.name === 'size') state.settings.size = t.value;
     else if (t.name === 'n') state.settings.n = Number(t.value);
+    else if (t.name === 'thinking') state.settings.thinking = t.value;
+    else if (t.id === 'search') state.settings.search = t.checked;
     else return;
     renderSizeHint();
     renderEstimate();
@@ -389,6 +405,8 @@ function renderRun(entry) {
           h('span.chip', s.size),
           h('span.chip', `${s.n} image${s.n > 1 ? 's' : ''}`),
           s.refs ? h('span.chip', `${s.refs} reference${s.refs > 1 ? 's' : ''}`) : null,
+          s.thinking ? h('span.chip', `thinking ${s.thinking}`) : null,
+          s.search ? h('span.chip', 'search') : null,
           h('span', { title: entry.created_at }, fmtRelative(entry.created_at)))),
       h('div.run-actions',
         running && entry.task_id ? h('button.btn.small', { type: 'button', onclick: () => cancel(entry) }, icon('stop'), 'Cancel') : null,
@@ -526,7 +544,7 @@ function newEntry() {
     created_at: new Date().toISOString(),
     completed_at: null,
     prompt: s.prompt.trim(),
-    settings: { model: s.model, ratio: s.ratio, size: s.size, n: s.n, refs: s.useRefs ? state.refs.length : 0 },
+    settings: { model: s.model, ratio: s.ratio, size: s.size, n: s.n, refs: s.useRefs ? state.refs.length : 0, thinking: s.thinking || null, search: !!s.search },
     images: Array.from({ length: s.n }, (_, i) => ({ index: i, status: 'pending' })),
     credits: null,
     warnings: [],
@@ -560,6 +578,8 @@ async function generate() {
   const s = entry.settings;
   const body = { model: s.model, prompt: entry.prompt, size: s.ratio, resolution: s.size === '512' ? '0.5K' : s.size, n: s.n };
   if (refs.length) body.image_urls = refs;
+  if (s.thinking) body.thinking_level = s.thinking;
+  if (s.search) body.google_search = true;
   try {
     // The run's id doubles as the idempotency key: a resubmitted request never makes a second task.
     const { data } = await api('/v1/images/generations', { key: keyUi.key(), method: 'POST', body, headers: { 'Idempotency-Key': entry.id } });

@@ -47,6 +47,8 @@ function taskBody() {
   if (m.sizes.length > 1 || settings.size !== '1K') body.resolution = settings.size === '512' ? '0.5K' : settings.size;
   if (settings.n > 1) body.n = settings.n;
   if (settings.useRefs) body.image_urls = ['https://example.com/reference.png'];
+  if (settings.thinking && (m.thinking_levels || []).includes(settings.thinking)) body.thinking_level = settings.thinking;
+  if (settings.search && m.supports_search) body.google_search = true;
   return body;
 }
 
@@ -97,6 +99,7 @@ function render() {
   const imageConfig = { imageSize: settings.size };
   if (settings.ratio !== 'auto') imageConfig.aspectRatio = settings.ratio;
   const gemini = { contents: [{ parts: [{ text: prompt() }] }], generationConfig: { responseModalities: ['IMAGE'], imageConfig } };
+  if (settings.search && m.supports_search) gemini.tools = [{ googleSearch: {} }];
   $('#code-gemini').replaceChildren(codeBlock('curl · Gemini dialect', [
     `curl "${origin}/v1beta/models/${m.id}:generateContent" \\`,
     `  -H "x-goog-api-key: ${key}" \\`,
