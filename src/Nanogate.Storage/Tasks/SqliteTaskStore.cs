@@ -232,7 +232,10 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
             return snapshot is not null && (accountId is null || snapshot.Task.AccountId == accountId) ? snapshot : null;
         }, cancellationToken);
 
-    /// <summary>The account's tasks, newest first, after the task <paramref name="after"/> (a cursor), at most <paramref name="limit"/> + 1.</summary>
+    /// <summary>
+    /// The account's tasks, newest first (by insertion order: two tasks can share a millisecond), after the
+    /// task <paramref name="after"/> (a cursor), at most <paramref name="limit"/> + 1.
+    /// </summary>
     public Task<IReadOnlyList<TaskSnapshot>> ListAsync(string accountId, string? status, int limit, string? after, CancellationToken cancellationToken) =>
         db.ReadAsync<IReadOnlyList<TaskSnapshot>>(async c =>
         {
@@ -242,8 +245,8 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
                 SELECT {TaskColumns} FROM tasks
                 WHERE account_id = @accountId
                   AND (@status IS NULL OR status = @status)
-                  AND (@after IS NULL OR (created_at, id) < (SELECT created_at, id FROM tasks WHERE id = @after AND account_id = @accountId))
-                ORDER BY created_at DESC, id DESC
+                  AND (@after IS NULL OR rowid < (SELECT rowid FROM tasks WHERE id = @after AND account_id = @accountId))
+                ORDER BY rowid DESC
                 LIMIT @take
                 """,
                 new { accountId, status, after, take = limit + 1 }, tx).ConfigureAwait(false)).ToList();
