@@ -10,6 +10,7 @@ using Nanogate.Hosting;
 using Nanogate.Media;
 using Nanogate.OpenAi;
 using Nanogate.Operations;
+using Nanogate.Playground;
 using Nanogate.Security;
 using Nanogate.Storage;
 using Nanogate.Storage.Accounts;
@@ -118,6 +119,8 @@ public static class NanogateApp
         app.MapGeminiApi();
         app.MapOpenAiApi();
         app.MapAdminApi();
+        app.MapAdminTasksApi();
+        app.MapPlayground();
         app.MapMediaApi();
         app.MapTasksApi();
         app.MapWebhooksApi();

@@ -1,0 +1,387 @@
+// The admin console: accounts, keys, credit top-ups, channels, recent tasks and usage (admin key).
+import { STORE, store, api, h, $, icon, toast, copyText, fmtInt, fmtUsd, fmtTime, fmtRelative, maskKey } from './common.js';
+
+const state = { accounts: [], selected: null, catalog: null, lastKey: null };
+const adminKey = () => store.get(STORE.adminKey);
+const call = (path, opts = {}) => api(`/admin/v1${path}`, { key: adminKey(), ...opts });
+
+// ---------- the admin key ----------
+const pill = $('#admin-pill');
+const dialog = $('#admin-dialog');
+
+function renderPill(ok) {
+  const key = adminKey();
+  pill.dataset.state = !key ? 'none' : ok ? 'ok' : 'error';
+  pill.replaceChildren(h('span.dot'), !key ? h('span', 'Add admin key') : h('span.key-id.mono', maskKey(key)),
+    !key ? '' : h('span.balance', ok ? 'admin' : 'key rejected'));
+  pill.setAttribute('aria-label', !key ? 'Add the admin key' : `Admin key ${maskKey(key)}. Change key`);
+}
+
+function openDialog() {
+  $('#admin-input').value = adminKey() || '';
+  $('#admin-error').hidden = true;
+  $('#admin-forget').hidden = !adminKey();
+  dialog.showModal();
+  $('#admin-input').focus();
+}
+
+pill.addEventListener('click', openDialog);
+$('#admin-cancel').addEventListener('click', () => dialog.close());
+$('#admin-forget').addEventListener('click', () => {
+  store.remove(STORE.adminKey);
+  dialog.close();
+  locked();
+});
+$('#admin-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const key = $('#admin-input').value.trim();
+  const err = $('#admin-error');
+  if (!key) {
+    err.hidden = false;
+    err.textContent = 'Paste the admin key.';
+    return;
+  }
+  try {
+    await api('/admin/v1/accounts', { key });
+    store.set(STORE.adminKey, key);
+    dialog.close();
+    await loadAll();
+  } catch (ex) {
+    err.hidden = false;
+    err.textContent = ex.status === 401 ? 'This is not the admin key (401). Use the key printed on first start, or Admin:ApiKey.' : ex.message;
+  }
+});
+
+function locked(message) {
+  renderPill(false);
+  $('#console').hidden = true;
+  $('#admin-notice').replaceChildren(h('div.empty',
+    h('div.art', icon('key')),
+    h('h2', 'Unlock the admin console'),
+    h('p', message || 'The console needs the operator key. It is kept in this browser only.'),
+    h('button.btn.primary', { type: 'button', onclick: openDialog }, 'Enter admin key')));
+}
+
+// ---------- loading ----------
+async function loadAll() {
+  if (!adminKey()) {
+    locked();
+    return;
+  }
+  try {
+    const { data } = await call('/accounts');
+    state.accounts = data.data;
+  } catch (err) {
+    locked(err.status === 401 ? 'The saved admin key was rejected. Enter the current one.' : err.message);
+    return;
+  }
+  renderPill(true);
+  $('#admin-notice').replaceChildren();
+  $('#console').hidden = false;
+  if (!state.selected && state.accounts.length) state.selected = state.accounts[0].id;
+  renderAccounts();
+  await Promise.all([renderDetail(), loadChannels(), loadTasks(), loadUsage()]);
+  renderStats();
+}
+
+function renderStats(channels) {
+  if (channels) state.channels = channels;
+  const sum = (f) => state.accounts.reduce((a, x) => a + f(x), 0);
+  const ch = state.channels || [];
+  const stats = [
+    ['Accounts', fmtInt(state.accounts.length)],
+    ['Credits available', fmtInt(sum((a) => a.credits.available))],
+    ['Credits charged', fmtInt(sum((a) => a.credits.charged))],
+    ['Channels healthy', `${ch.filter((c) => c.health === 'healthy').length} / ${ch.length}`],
+  ];
+  $('#stats').replaceChildren(...stats.map(([k, v]) => h('div.stat', h('div.k', k), h('div.v', v))));
+}
+
+function renderAccounts() {
+  const tbody = $('#accounts-table tbody');
+  if (!state.accounts.length) {
+    tbody.replaceChildren(h('tr', h('td', { colSpan: 5 }, h('div.empty-state', h('strong', 'No accounts yet'), 'Create one above to issue keys and credits.'))));
+    return;
+  }
+  tbody.replaceChildren(...state.accounts.map((a) => {
+    const tr = h(`tr.clickable${a.id === state.selected ? '.selected' : ''}`, { dataset: { id: a.id } },
+      h('td', h('button.linklike', { type: 'button', 'aria-pressed': String(a.id === state.selected), onclick: () => select(a.id) }, h('strong', a.name)), h('div.faint.mono', a.id)),
+      h('td.num', h('strong', fmtInt(a.credits.available))),
+      h('td.num.hide-sm', fmtInt(a.credits.reserved)),
+      h('td.num', fmtInt(a.credits.charged)),
+      h('td.num.hide-sm', fmtInt(a.credits.topped_up)));
+    tr.addEventListener('click', (e) => { if (!e.target.closest('button')) select(a.id); });
+    return tr;
+  }));
+}
+
+async function select(id) {
+  state.selected = id;
+  state.lastKey = null;
+  renderAccounts();
+  await renderDetail();
+  if (window.matchMedia('(max-width: 1100px)').matches) $('#detail').scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+
+async function refreshAccounts() {
+  const { data } = await call('/accounts');
+  state.accounts = data.data;
+  renderAccounts();
+  renderStats();
+}
+
+// ---------- account detail: keys and credits ----------
+async function renderDetail() {
+  const a = state.accounts.find((x) => x.id === state.selected);
+  const body = $('#detail-body');
+  if (!a) {
+    $('#detail-title').textContent = 'Account';
+    $('#detail-sub').textContent = 'No account selected';
+    body.replaceChildren(h('div.empty-state', 'Select or create an account.'));
+    return;
+  }
+  $('#detail-title').textContent = a.name;
+  $('#detail-sub').replaceChildren(h('span.mono', a.id), ` · created ${fmtTime(a.created_at)}`);
+  let keys = [];
+  try {
+    ({ data: { data: keys } } = await call(`/accounts/${encodeURIComponent(a.id)}/keys`));
+  } catch (err) {
+    toast(err.message, 'error');
+  }
+
+  const keyForm = h('form.input-group', { id: 'key-create-form' },
+    h('label.sr-only', { for: 'new-key-name' }, 'New key name'),
+    h('input', { type: 'text', id: 'new-key-name', placeholder: 'Key name, e.g. production', autocomplete: 'off' }),
+    h('button.btn', { type: 'submit' }, 'Create key'));
+  keyForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const name = $('#new-key-name').value.trim() || null;
+    try {
+      const { data } = await call(`/accounts/${encodeURIComponent(a.id)}/keys`, { method: 'POST', body: name ? { name } : {} });
+      state.lastKey = { accountId: a.id, key: data.key, id: data.id };
+      toast('Key created: copy it now, it is shown once.', 'ok');
+      await renderDetail();
+    } catch (err) {
+      toast(err.message, 'error');
+    }
+  });
+
+  const secret = state.lastKey && state.lastKey.accountId === a.id
+    ? h('div.stack',
+      h('div.alert.ok', { role: 'status' }, h('span.alert-body', h('strong', 'New key: '), 'copy it now. It is shown once and stored only as a hash.')),
+      h('div.secret', { dataset: { testid: 'new-key' } }, h('code#new-key', state.lastKey.key),
+        h('button.btn.small', { type: 'button', onclick: (e) => copyText(state.lastKey.key, e.currentTarget) }, 'Copy')))
+    : null;
+
+  const keyRows = keys.length ? h('div.key-list', keys.map((k) => h(`div.key-row${k.revoked_at ? '.revoked' : ''}`, { dataset: { keyId: k.id } },
+    h('div.grow',
+      h('div', h('span.mono', `${k.prefix}…`), ' ', k.name ? h('strong', k.name) : h('span.faint', 'unnamed')),
+      h('div.faint', k.revoked_at ? `revoked ${fmtRelative(k.revoked_at)}` : `created ${fmtRelative(k.created_at)}`)),
+    k.revoked_at ? h('span.badge.revoked', 'Revoked')
+      : h('button.btn.small.danger', { type: 'button', 'aria-label': `Revoke key ${k.prefix}`, onclick: () => revoke(k) }, 'Revoke'))))
+    : h('div.empty-state', 'No keys yet.');
+
+  // Top-up: plain credits, or dollars paid for a package (the package sets credits per dollar).
+  const packages = state.catalog?.packages ?? [];
+  const mode = h('select', { id: 'topup-mode' },
+    h('option', { value: 'credits' }, 'Credits'),
+    ...packages.map((p) => h('option', { value: p.id }, `${p.name} package · $1 = ${fmtInt(p.credits_per_usd)} credits`)));
+  const amount = h('input', { type: 'number', id: 'topup-amount', min: '1', step: '1', placeholder: '10000', inputMode: 'numeric', required: true });
+  const amountLabel = h('label.label', { for: 'topup-amount' }, 'Credits');
+  const preview = h('p.hint', { id: 'topup-preview', 'aria-live': 'polite' });
+  const updatePreview = () => {
+    const p = packages.find((x) => x.id === mode.value);
+    amountLabel.textContent = p ? 'Dollars paid' : 'Credits';
+    amount.placeholder = p ? String(Math.max(p.minimum_usd, 10)) : '10000';
+    amount.step = p ? '0.01' : '1';
+    const v = Number(amount.value);
+    preview.textContent = p
+      ? `${v ? `$${v} → ${fmtInt(Math.floor(v * p.credits_per_usd))} credits. ` : ''}The ${p.name} package starts at ${fmtUsd(p.minimum_usd)}.`
+      : v ? `Adds ${fmtInt(v)} credits (about ${fmtUsd(v / Math.max(...packages.map((x) => x.credits_per_usd), 1))}–${fmtUsd(v / Math.min(...packages.map((x) => x.credits_per_usd), 1e9))}).` : '';
+  };
+  mode.addEventListener('change', updatePreview);
+  amount.addEventListener('input', updatePreview);
+  const topup = h('form.stack', { id: 'topup-form' },
+    h('div.row-flex',
+      h('div.field', h('label.label', { for: 'topup-mode' }, 'Top up with'), mode),
+      h('div.field', amountLabel, amount),
+      h('button.btn.primary', { type: 'submit' }, 'Add credits')),
+    preview);
+  topup.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const v = Number(amount.value);
+    if (!v || v <= 0) {
+      amount.setAttribute('aria-invalid', 'true');
+      preview.textContent = 'Enter a positive amount.';
+      amount.focus();
+      return;
+    }
+    const p = packages.find((x) => x.id === mode.value);
+    try {
+      const { data } = await call(`/accounts/${encodeURIComponent(a.id)}/credits`, { method: 'POST', body: p ? { package: p.id, usd: v } : { credits: Math.floor(v) } });
+      toast(`Added ${fmtInt(data.added)} credits to ${a.name}`, 'ok');
+      amount.value = '';
+      await refreshAccounts();
+      await renderDetail();
+      loadUsage();
+    } catch (err) {
+      preview.textContent = err.message;
+      preview.classList.add('error-text');
+      toast(err.message, 'error');
+    }
+  });
+
+  body.replaceChildren(...[
+    h('dl.kv',
+      h('dt', 'Available'), h('dd', h('strong', { dataset: { testid: 'available' } }, fmtInt(a.credits.available)), ' credits'),
+      h('dt', 'Reserved'), h('dd', fmtInt(a.credits.reserved)),
+      h('dt', 'Charged'), h('dd', fmtInt(a.credits.charged)),
+      h('dt', 'Topped up'), h('dd', fmtInt(a.credits.topped_up))),
+    h('hr.sep'),
+    h('div.subhead', h('h3', 'Add credits')),
+    topup,
+    h('hr.sep'),
+    h('div.subhead', h('h3', `API keys (${keys.filter((k) => !k.revoked_at).length} active)`)),
+    secret,
+    keyForm,
+    keyRows].filter(Boolean));
+}
+
+async function revoke(k) {
+  if (!confirm(`Revoke key ${k.prefix}…${k.name ? ` (${k.name})` : ''}? Requests with it will fail at once.`)) return;
+  try {
+    await call(`/keys/${encodeURIComponent(k.id)}`, { method: 'DELETE' });
+    toast(`Key ${k.prefix}… revoked`, 'ok');
+    if (state.lastKey?.id === k.id) state.lastKey = null;
+    await renderDetail();
+  } catch (err) {
+    toast(err.message, 'error');
+  }
+}
+
+// ---------- channels ----------
+async function loadChannels() {
+  const host = $('#channels-body');
+  let channels = [];
+  try {
+    ({ data: { data: channels } } = await call('/channels'));
+  } catch (err) {
+    host.replaceChildren(h('div.empty-state', err.message));
+    return;
+  }
+  renderStats(channels);
+  if (!channels.length) {
+    host.replaceChildren(h('div.empty-state', h('strong', 'No channels'), 'Set Upstreams:Gemini:ApiKeys, or enable the simulator.'));
+    return;
+  }
+  host.replaceChildren(h('table',
+    h('thead', h('tr', h('th', 'Channel'), h('th', 'Health'), h('th.num', 'Priority'), h('th', 'Enabled'))),
+    h('tbody', channels.map((c) => {
+      const toggle = h('input', { type: 'checkbox', role: 'switch', checked: c.enabled, 'aria-label': `Enable channel ${c.name}` });
+      toggle.addEventListener('change', async () => {
+        toggle.disabled = true;
+        try {
+          await call(`/channels/${encodeURIComponent(c.name)}`, { method: 'PATCH', body: { enabled: toggle.checked } });
+          toast(`${c.name} ${toggle.checked ? 'enabled' : 'disabled'}`, 'ok');
+        } catch (err) {
+          toggle.checked = !toggle.checked;
+          toast(err.message, 'error');
+        }
+        await loadChannels();
+      });
+      return h('tr', { dataset: { channel: c.name } },
+        h('td', h('strong', c.name), h('div.faint', c.kind)),
+        h('td', h(`span.badge.${c.health}`, c.health.replace('_', ' ')), c.cooling_until ? h('div.faint', `until ${fmtTime(c.cooling_until)}`) : null),
+        h('td.num', String(c.priority)),
+        h('td', h('label.switch', toggle)));
+    }))));
+}
+
+// ---------- recent tasks and usage (need the admin task routes) ----------
+function notAvailable(host, what) {
+  host.replaceChildren(h('div.empty-state', { dataset: { testid: 'not-available' } },
+    h('strong', 'Not available yet'), `This server does not serve ${what} yet.`));
+}
+
+async function loadTasks() {
+  const host = $('#tasks-body');
+  const status = $('#task-status').value;
+  let tasks;
+  try {
+    ({ data: { data: tasks } } = await call(`/tasks?limit=25${status ? `&status=${status}` : ''}`));
+  } catch (err) {
+    if (err.status === 404 || err.status === 405) notAvailable(host, 'GET /admin/v1/tasks');
+    else host.replaceChildren(h('div.empty-state', err.message));
+    return;
+  }
+  if (!tasks.length) {
+    host.replaceChildren(h('div.empty-state', h('strong', 'No tasks yet'), 'Tasks submitted to POST /v1/images/generations appear here.'));
+    return;
+  }
+  host.replaceChildren(h('table',
+    h('thead', h('tr', h('th', 'Task'), h('th.hide-sm', 'Account'), h('th', 'Status'), h('th.num.hide-sm', 'Images'), h('th.num', 'Credits'))),
+    h('tbody', tasks.map((t) => h('tr', { dataset: { taskId: t.task_id } },
+      h('td.prompt-cell', { title: `${t.prompt_preview}\n${t.task_id}` },
+        h('div.ellipsis', t.prompt_preview || h('span.faint', '(no prompt)')),
+        h('div.faint.ellipsis', [fmtRelative(t.created_at), t.model.replace(/^gemini-/, ''), t.aspect_ratio, t.resolution].filter(Boolean).join(' · '))),
+      h('td.hide-sm.nowrap', t.account_name),
+      h('td.nowrap', h(`span.badge.${t.status}`, t.status.replace('_', ' ')), t.error ? h('div.faint', t.error.code) : null),
+      h('td.num.hide-sm', `${t.images.succeeded}/${t.n}`),
+      h('td.num.nowrap', h('strong', fmtInt(t.credits.charged)), t.credits.refunded ? h('div.faint', `${fmtInt(t.credits.refunded)} refunded`) : h('div.faint', `of ${fmtInt(t.credits.reserved)}`)))))));
+}
+
+async function loadUsage() {
+  const host = $('#usage-body');
+  let rows;
+  try {
+    ({ data: { data: rows } } = await call('/usage?days=30'));
+  } catch (err) {
+    if (err.status === 404 || err.status === 405) notAvailable(host, 'GET /admin/v1/usage');
+    else host.replaceChildren(h('div.empty-state', err.message));
+    return;
+  }
+  if (!rows.length) {
+    host.replaceChildren(h('div.empty-state', h('strong', 'No usage in the last 30 days')));
+    return;
+  }
+  const names = Object.fromEntries((state.catalog?.data ?? []).map((m) => [m.id, m.display_name]));
+  host.replaceChildren(h('table',
+    h('thead', h('tr', h('th', 'Account'), h('th', 'Model'), h('th.num.hide-sm', 'Requests'), h('th.num', 'Images'), h('th.num', 'Charged'), h('th.num.hide-sm', 'Refunded'))),
+    h('tbody', rows.map((u) => h('tr',
+      h('td', h('strong', u.account_name)),
+      h('td', names[u.model] || u.model),
+      h('td.num.hide-sm', fmtInt(u.requests)),
+      h('td.num', fmtInt(u.task_images_succeeded), u.task_images_failed ? h('div.faint', `${fmtInt(u.task_images_failed)} failed`) : null),
+      h('td.num', h('strong', fmtInt(u.credits_charged))),
+      h('td.num.hide-sm', fmtInt(u.credits_refunded)))))));
+}
+
+// ---------- start ----------
+$('#account-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const name = $('#account-name').value.trim();
+  if (!name) {
+    $('#account-name').focus();
+    return;
+  }
+  try {
+    const { data } = await call('/accounts', { method: 'POST', body: { name } });
+    $('#account-name').value = '';
+    toast(`Account ${data.name} created`, 'ok');
+    state.selected = data.id;
+    await refreshAccounts();
+    await renderDetail();
+  } catch (err) {
+    toast(err.message, 'error');
+  }
+});
+$('#task-status').addEventListener('change', loadTasks);
+const refreshBtn = $('#refresh');
+refreshBtn.prepend(icon('refresh'), 'Refresh');
+refreshBtn.addEventListener('click', loadAll);
+
+try {
+  ({ data: state.catalog } = await api('/v1/models'));
+} catch { /* packages are optional for the console */ }
+await loadAll();
+document.body.dataset.ready = 'true';
