@@ -39,17 +39,19 @@ for project in tests/Nanogate.Tests tests/Nanogate.IntegrationTests; do
   fi
 done
 
-for suite in e2e/run.sh; do
-  if [ -x "$suite" ]; then
-    note "$suite"
-    "$suite" "$results_dir" 2>&1 | tee "$results_dir/e2e.log"
-    line=$(grep -E '^e2e: [0-9]+ passed, [0-9]+ failed' "$results_dir/e2e.log" | tail -n 1)
+# Suites outside .NET: each prints one line "<name>: N passed, N failed, N skipped".
+for suite in e2e/run.sh:e2e e2e/browser/run.sh:browser; do
+  script=${suite%%:*}; name=${suite##*:}
+  if [ -x "$script" ]; then
+    note "$script"
+    "$script" "$results_dir" 2>&1 | tee "$results_dir/$name-suite.log"
+    line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed" "$results_dir/$name-suite.log" | tail -n 1)
     if [ -n "$line" ]; then
-      p=$(sed -E 's/e2e: ([0-9]+) passed.*/\1/' <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+      p=$(sed -E "s/^$name: ([0-9]+) passed.*/\1/" <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
       s=$(sed -nE 's/.* ([0-9]+) skipped.*/\1/p' <<<"$line"); s=${s:-0}
       passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
     else
-      echo "$suite did not report results"; failed=$((failed + 1))
+      echo "$script did not report results"; failed=$((failed + 1))
     fi
   fi
 done
