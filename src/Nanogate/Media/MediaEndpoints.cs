@@ -7,14 +7,18 @@ namespace Nanogate.Media;
 /// <summary>Serves signed media links: <c>GET /v1/media/{id}?exp=…&amp;sig=…</c>.</summary>
 internal static class MediaEndpoints
 {
-    /// <summary>Maps the media route. The link itself is the credential (no API key needed).</summary>
+    /// <summary>
+    /// Maps the media route. The link itself is the credential (no API key needed, so a browser can
+    /// follow it); a request that does carry an API key must be the owner's, else it is told 404, so
+    /// one account's server can never be made to fetch another's media under its own identity.
+    /// </summary>
     public static IEndpointRouteBuilder MapMediaApi(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/v1/media/{id}", ServeAsync);
         return routes;
     }
 
-    private static async Task<IResult> ServeAsync(HttpContext context, string id, string? exp, string? sig, MediaLinks links, IMediaStore store, TimeProvider time)
+    private static async Task<IResult> ServeAsync(HttpContext context, string id, string? exp, string? sig, MediaLinks links, IMediaStore store, TimeProvider time, Auth.ApiKeyAuthenticator auth)
     {
         switch (links.Check(id, exp, sig))
         {
@@ -25,6 +29,13 @@ internal static class MediaEndpoints
         }
 
         var media = await store.FindAsync(id, context.RequestAborted).ConfigureAwait(false);
+        var key = Auth.ApiKeyAuthenticator.ExtractKey(context.Request, geminiStyle: false);
+        if (key is not null && media is not null
+            && await auth.AuthenticateAsync(key, context.RequestAborted).ConfigureAwait(false) is { } caller && caller.AccountId != media.AccountId)
+        {
+            media = null;
+        }
+
         if (media is null)
         {
             return ApiError.Result(404, "not_found", $"No media {id}.");

@@ -22,6 +22,18 @@ public sealed class MediaTests(ServerFixture fixture) : IClassFixture<ServerFixt
     }
 
     [Fact]
+    public async Task Another_accounts_key_gets_404_for_media_it_does_not_own_while_a_keyless_browser_gets_the_bytes()
+    {
+        var url = await MakeImageUrlAsync();
+        var stranger = await Server.CreateAccountAsync(10);
+        using var strangerClient = stranger.Client();
+        Assert.Equal(HttpStatusCode.NotFound, (await strangerClient.GetAsync(url)).StatusCode);
+
+        using var browser = new HttpClient();
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(url)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_link_serves_bytes_with_etag_and_private_immutable_caching_and_304_on_match()
     {
         var url = await MakeImageUrlAsync();
