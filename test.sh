@@ -29,6 +29,13 @@ if ! grep -q 'Build succeeded' "$results_dir/build.log"; then
   echo "Build failed."; echo "Passed: 0, Failed: 1"; exit 1
 fi
 
+note "format"
+if dotnet format Nanogate.slnx --verify-no-changes > "$results_dir/format.log" 2>&1; then
+  echo "dotnet format: clean"; passed=$((passed + 1))
+else
+  grep -E 'error|warning' "$results_dir/format.log" | head -n 20; echo "dotnet format: changes needed (run: dotnet format Nanogate.slnx)"; failed=$((failed + 1))
+fi
+
 for project in tests/Nanogate.Tests tests/Nanogate.IntegrationTests; do
   name=$(basename "$project")
   note "$name"

@@ -150,7 +150,10 @@ public sealed class ModelCatalog
 
     private static readonly Dictionary<ImageSize, int> FlashTokens = new()
     {
-        [ImageSize.Size512] = 747, [ImageSize.Size1K] = 1120, [ImageSize.Size2K] = 1680, [ImageSize.Size4K] = 2520,
+        [ImageSize.Size512] = 747,
+        [ImageSize.Size1K] = 1120,
+        [ImageSize.Size2K] = 1680,
+        [ImageSize.Size4K] = 2520,
     };
 
     /// <summary>Nano Banana 2: Google's $60 per million image tokens, at 1,000 credits per dollar.</summary>
@@ -175,7 +178,9 @@ public sealed class ModelCatalog
 
     private static readonly Dictionary<ImageSize, int> ProTokens = new()
     {
-        [ImageSize.Size1K] = 1120, [ImageSize.Size2K] = 1120, [ImageSize.Size4K] = 2000,
+        [ImageSize.Size1K] = 1120,
+        [ImageSize.Size2K] = 1120,
+        [ImageSize.Size4K] = 2000,
     };
 
     /// <summary>Nano Banana Pro: $120 per million image tokens.</summary>

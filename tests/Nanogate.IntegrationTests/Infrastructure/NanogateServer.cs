@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
-using Microsoft.AspNetCore.Builder;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Nanogate.Hosting;
 using Nanogate.Storage.Ledger;
