@@ -121,7 +121,7 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
                     failure = new UpstreamFailure(UpstreamFailureKind.Malformed, $"The upstream response exceeds {_maxResponseBytes} bytes.", null, 200);
                 }
                 // One pass validates the body and summarises it (usage for billing, the image's place).
-                else if (GeminiResponseReader.Read(read.Body.Span, decodeImage: false) is not { } summary)
+                else if (GeminiResponseReader.Read(read.Body.Span, request.DecodeImage) is not { } summary)
                 {
                     ArrayPool<byte>.Shared.Return(read.Rented);
                     failure = new UpstreamFailure(UpstreamFailureKind.Malformed, "The upstream answered 200 with a body that is not one complete JSON object.", null, 200);

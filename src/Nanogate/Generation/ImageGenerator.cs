@@ -20,13 +20,14 @@ public sealed class ImageGenerator(ChannelRouter router)
     public async Task<ImageOutcome> GenerateAsync(ImageRequest request, string requestId, CancellationToken cancellationToken)
     {
         var body = GeminiRequestBuilder.Build(request);
-        using var response = await router.GenerateContentAsync(new UpstreamRequest(request.Model.Id, body, requestId), cancellationToken).ConfigureAwait(false);
+        using var response = await router.GenerateContentAsync(new UpstreamRequest(request.Model.Id, body, requestId, DecodeImage: true), cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
             return ImageOutcome.Failed(FromUpstream(response.Failure!));
         }
 
-        var summary = GeminiResponseReader.Read(response.Body.Span, decodeImage: true);
+        // The channel validated the body and decoded the final image in one pass.
+        var summary = response.Summary;
         if (summary is null)
         {
             return ImageOutcome.Failed(new ImageFailure("upstream_error", "The upstream sent an invalid response.", Retryable: true));
