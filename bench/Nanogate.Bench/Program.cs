@@ -176,7 +176,82 @@ for (var round = 0; round < options.Rounds; round++)
     }
 }
 
-var report = Report.Build(targets, cells, results, skipped, notes, options, machine, total.Elapsed);
+// Task scenarios (Dialect 1), Nanogate only: each on a fresh gateway, so one scenario's backlog never
+// runs into the next. The webhook receiver is a Kestrel app in this process, on loopback.
+var batches = new List<TaskBatch>();
+if (!options.Tasks.Contains("none"))
+{
+    string[] Gateway(params string[] extra) =>
+    [
+        $"--Upstreams:Gemini:ApiKeys={Systems.UpstreamKey}",
+        $"--Upstreams:Gemini:BaseUrl={new Uri(upstreamUri, "simulator")}",
+        $"--Bootstrap:DemoKey={Systems.GatewayKey}",
+        "--Bootstrap:DemoCredits=1000000000",
+        "--Admin:ApiKey=sk-admin-bench",
+        .. extra,
+    ];
+
+    await using var receiver = await WebhookReceiver.StartAsync();
+    if (options.Tasks.Contains("submit"))
+    {
+        Console.WriteLine("Task submit (fresh gateway, Tasks:Workers=16 default; the tasks are generated in the background)…");
+        var (proc, g) = await systems.StartNanogateAsync("tasks-submit", Gateway());
+        var spec = TaskScenarios.SubmitSpec(g, "bench", null);
+        Console.WriteLine($"  probe POST /v1/images/generations: {await Probe.OnceAsync(spec)}");
+        for (var round = 0; round < options.Rounds; round++)
+        {
+            foreach (var c in options.TaskConcurrency)
+            {
+                var cell = new Cell("task submit", "task submit", c);
+                if (!cells.Contains(cell))
+                {
+                    cells.Add(cell);
+                }
+
+                var m = await LoadGenerator.RunAsync(spec, c, options.Warmup, options.Duration, proc.Pid);
+                if (!results.TryGetValue(("nanogate", cell), out var list))
+                {
+                    results[("nanogate", cell)] = list = [];
+                }
+
+                list.Add(m);
+                Console.WriteLine($"  nanogate  {cell.Label,-16} c={c,-4} {m.Rps,9:0.0} req/s  p50 {Report.Ms(m.P50Ms),8}  p99 {Report.Ms(m.P99Ms),8}  errors {m.Errors}{(m.FirstError is null ? "" : $" ({m.FirstError})")}");
+            }
+        }
+
+        systems.Stop(proc);
+    }
+
+    if (options.Tasks.Contains("e2e"))
+    {
+        var settings = $"Tasks:Workers={options.EndToEndWorkers}, Webhooks:MaxConcurrency=64, simulator latency 0 ms";
+        Console.WriteLine($"Tasks end to end ({options.EndToEndTasks} tasks, {settings})…");
+        var (proc, g) = await systems.StartNanogateAsync("tasks-e2e", Gateway(
+            $"--Tasks:Workers={options.EndToEndWorkers}", "--Webhooks:MaxConcurrency=64", "--Security:AllowPrivateNetworkTargets=true"));
+        var warm = await TaskScenarios.RunBatchAsync("warm-up", g, proc.Pid, receiver, "bench", 20, 8, TimeSpan.FromSeconds(30), settings);
+        Console.WriteLine($"  warm-up: 20 tasks, {warm.Succeeded} succeeded in {warm.TotalSeconds:0.0} s");
+        var batch = await TaskScenarios.RunBatchAsync("tasks end to end", g, proc.Pid, receiver, "bench", options.EndToEndTasks, options.BatchClientConcurrency,
+            TimeSpan.FromSeconds(options.Smoke ? 30 : 300), settings);
+        batches.Add(batch);
+        Console.WriteLine("  " + Report.Describe(batch));
+        systems.Stop(proc);
+    }
+
+    if (options.Tasks.Contains("inflight"))
+    {
+        var settings = $"Tasks:Workers={options.InFlightWorkers}, Webhooks:MaxConcurrency=64, simulator latency {options.InFlightLatencyMs} ms ([sim:slow] marker)";
+        Console.WriteLine($"Tasks in flight ({options.InFlightTasks} tasks, {settings})…");
+        var (proc, g) = await systems.StartNanogateAsync("tasks-inflight", Gateway(
+            $"--Tasks:Workers={options.InFlightWorkers}", "--Webhooks:MaxConcurrency=64", "--Security:AllowPrivateNetworkTargets=true"));
+        var batch = await TaskScenarios.RunBatchAsync($"{options.InFlightTasks} tasks in flight", g, proc.Pid, receiver, $"bench [sim:slow:{options.InFlightLatencyMs}]",
+            options.InFlightTasks, options.BatchClientConcurrency, TimeSpan.FromSeconds(options.Smoke ? 60 : 600), settings);
+        batches.Add(batch);
+        Console.WriteLine("  " + Report.Describe(batch));
+        systems.Stop(proc);
+    }
+}
+
+var report = Report.Build(targets, cells, results, batches, skipped, notes, options, machine, total.Elapsed);
 Console.WriteLine();
 Console.WriteLine(report.Table);
 Directory.CreateDirectory(Path.GetDirectoryName(output)!);

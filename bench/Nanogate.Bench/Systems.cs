@@ -255,6 +255,24 @@ internal sealed class Systems(string root, string work, bool perfMap = false) : 
         }
     }
 
+    /// <summary>Stops one process the harness started (its data directory stays until the run ends).</summary>
+    public void Stop(ManagedProcess process)
+    {
+        _processes.Remove(process);
+        process.Dispose();
+        try
+        {
+            // Thousands of generated images: free the disk now, not at the end of the run.
+            Directory.Delete(Path.Combine(work, process.Name + "-data"), recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
     private ManagedProcess Track(ManagedProcess process)
     {
         _processes.Add(process);
