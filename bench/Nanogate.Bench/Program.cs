@@ -38,6 +38,7 @@ var targets = new List<Target>();
 var skipped = new List<(string Target, string Reason)>();
 var notes = new List<string>();
 Uri upstreamUri;
+int upstreamPid;
 try
 {
     var (upstream, u) = await systems.StartNanogateAsync("upstream",
@@ -46,6 +47,7 @@ try
         "--Admin:ApiKey=sk-admin-bench-upstream",
     ]);
     upstreamUri = u;
+    upstreamPid = upstream.Pid;
     var (gateway, g) = await systems.StartNanogateAsync("gateway",
     [
         $"--Upstreams:Gemini:ApiKeys={Systems.UpstreamKey}",
@@ -228,9 +230,9 @@ if (!options.Tasks.Contains("none"))
         Console.WriteLine($"Tasks end to end ({options.EndToEndTasks} tasks, {settings})…");
         var (proc, g) = await systems.StartNanogateAsync("tasks-e2e", Gateway(
             $"--Tasks:Workers={options.EndToEndWorkers}", "--Webhooks:MaxConcurrency=64", "--Security:AllowPrivateNetworkTargets=true"));
-        var warm = await TaskScenarios.RunBatchAsync("warm-up", g, proc.Pid, receiver, "bench", 20, 8, TimeSpan.FromSeconds(30), settings);
+        var warm = await TaskScenarios.RunBatchAsync("warm-up", g, proc.Pid, upstreamPid, receiver, "bench", 20, 8, TimeSpan.FromSeconds(30), settings);
         Console.WriteLine($"  warm-up: 20 tasks, {warm.Succeeded} succeeded in {warm.TotalSeconds:0.0} s");
-        var batch = await TaskScenarios.RunBatchAsync("tasks end to end", g, proc.Pid, receiver, "bench", options.EndToEndTasks, options.BatchClientConcurrency,
+        var batch = await TaskScenarios.RunBatchAsync("tasks end to end", g, proc.Pid, upstreamPid, receiver, "bench", options.EndToEndTasks, options.BatchClientConcurrency,
             TimeSpan.FromSeconds(options.Smoke ? 30 : 300), settings);
         batches.Add(batch);
         Console.WriteLine("  " + Report.Describe(batch));
@@ -243,7 +245,7 @@ if (!options.Tasks.Contains("none"))
         Console.WriteLine($"Tasks in flight ({options.InFlightTasks} tasks, {settings})…");
         var (proc, g) = await systems.StartNanogateAsync("tasks-inflight", Gateway(
             $"--Tasks:Workers={options.InFlightWorkers}", "--Webhooks:MaxConcurrency=64", "--Security:AllowPrivateNetworkTargets=true"));
-        var batch = await TaskScenarios.RunBatchAsync($"{options.InFlightTasks} tasks in flight", g, proc.Pid, receiver, $"bench [sim:slow:{options.InFlightLatencyMs}]",
+        var batch = await TaskScenarios.RunBatchAsync($"{options.InFlightTasks} tasks in flight", g, proc.Pid, upstreamPid, receiver, $"bench [sim:slow:{options.InFlightLatencyMs}]",
             options.InFlightTasks, options.BatchClientConcurrency, TimeSpan.FromSeconds(options.Smoke ? 60 : 600), settings);
         batches.Add(batch);
         Console.WriteLine("  " + Report.Describe(batch));

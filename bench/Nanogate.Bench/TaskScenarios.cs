@@ -161,7 +161,10 @@ internal sealed record TaskBatch(
     double EndToEndP99Ms,
     double EndToEndMaxMs,
     long PeakRssKb,
-    string NotTerminal);
+    string NotTerminal,
+    double GatewayCpuSeconds,
+    double UpstreamCpuSeconds,
+    double HarnessCpuSeconds);
 
 /// <summary>The task API scenarios (Dialect 1: POST /v1/images/generations → 202, webhooks on completion).</summary>
 internal static class TaskScenarios
@@ -185,6 +188,7 @@ internal static class TaskScenarios
         string scenario,
         Uri gateway,
         int gatewayPid,
+        int upstreamPid,
         WebhookReceiver receiver,
         string prompt,
         int count,
@@ -202,6 +206,7 @@ internal static class TaskScenarios
         string? firstError = null;
         var next = -1;
         var sampler = ProcMemory.Available ? new RssSampler(gatewayPid) : null;
+        var cpu = (Gateway: ProcCpu.Seconds(gatewayPid), Upstream: ProcCpu.Seconds(upstreamPid), Harness: Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
         var start = Stopwatch.GetTimestamp();
         var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
@@ -236,6 +241,7 @@ internal static class TaskScenarios
         var submitEnd = Stopwatch.GetTimestamp();
         receiver.Expect(submitted.Count);
         var completed = await receiver.WaitAsync(timeout).ConfigureAwait(false);
+        var cpuAfter = (Gateway: ProcCpu.Seconds(gatewayPid), Upstream: ProcCpu.Seconds(upstreamPid), Harness: Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
         long peak = 0;
         if (sampler is not null)
         {
@@ -281,7 +287,10 @@ internal static class TaskScenarios
             Ms(Percentile(e2e, 0.99)),
             Ms(e2e.Count == 0 ? 0 : e2e[^1]),
             peak,
-            notTerminal);
+            notTerminal,
+            Math.Round(cpuAfter.Gateway - cpu.Gateway, 2),
+            Math.Round(cpuAfter.Upstream - cpu.Upstream, 2),
+            Math.Round(cpuAfter.Harness - cpu.Harness, 2));
     }
 
     /// <summary>How many tasks per non-terminal status GET /v1/tasks still lists (pages of 100, capped).</summary>
