@@ -27,7 +27,7 @@ internal sealed class Options
 
     public string? Output { get; private set; }
 
-    /// <summary>Task scenarios to run after the rounds: submit, e2e, inflight (or none).</summary>
+    /// <summary>Task scenarios to run after the rounds: submit (both variants), submit-idle, e2e, inflight (or none).</summary>
     public string[] Tasks { get; private set; } = ["submit", "e2e", "inflight"];
 
     public int[] TaskConcurrency { get; private set; } = [1, 16, 64];
@@ -52,7 +52,7 @@ internal sealed class Options
         bench/run.sh [--smoke] [--rounds=3] [--duration=4] [--warmup=1] [--concurrency=1,16,64,256]
                      [--small-concurrency=64] [--latency-ms=0] [--targets=direct,nanogate,nginx,portkey]
                      [--portkey=@portkey-ai/gateway@1.15.2] [--out=bench/results/latest.json] [--no-build] [--perf-map]
-                     [--tasks=submit,e2e,inflight|none] [--task-concurrency=1,16,64] [--e2e-tasks=2000] [--e2e-workers=64]
+                     [--tasks=submit,submit-idle,e2e,inflight|none] [--task-concurrency=1,16,64] [--e2e-tasks=2000] [--e2e-workers=64]
                      [--inflight-tasks=10000] [--inflight-workers=512] [--inflight-latency-ms=2000] [--batch-concurrency=32]
         --targets=none runs only the task scenarios (each on its own fresh gateway, after the rounds).
         --smoke: 1 round of 1 s, concurrency 1 and 16, direct and nanogate only, 100 end-to-end and 200 in-flight

@@ -194,17 +194,27 @@ if (!options.Tasks.Contains("none"))
     ];
 
     await using var receiver = await WebhookReceiver.StartAsync();
-    if (options.Tasks.Contains("submit"))
+    // Two variants on two fresh gateways: "idle workers" isolates the submit path (the prompt's
+    // [sim:slow:600000] marker parks the 16 workers on upstream calls, so nothing is generated);
+    // "generating" is the realistic case, the workers making images of earlier submits meanwhile.
+    foreach (var (variant, label, prompt) in ((string, string, string)[])[
+        ("submit-idle", "submit idle", "bench [sim:slow:600000]"),
+        ("submit", "submit gen", "bench")])
     {
-        Console.WriteLine("Task submit (fresh gateway, Tasks:Workers=16 default; the tasks are generated in the background)…");
-        var (proc, g) = await systems.StartNanogateAsync("tasks-submit", Gateway());
-        var spec = TaskScenarios.SubmitSpec(g, "bench", null);
+        if (!options.Tasks.Contains(variant) && !(variant == "submit-idle" && options.Tasks.Contains("submit")))
+        {
+            continue;
+        }
+
+        Console.WriteLine($"Task {label}: fresh gateway, Tasks:Workers=16 (default), prompt \"{prompt}\"…");
+        var (proc, g) = await systems.StartNanogateAsync("tasks-" + variant, Gateway());
+        var spec = TaskScenarios.SubmitSpec(g, prompt, null);
         Console.WriteLine($"  probe POST /v1/images/generations: {await Probe.OnceAsync(spec)}");
         for (var round = 0; round < options.Rounds; round++)
         {
             foreach (var c in options.TaskConcurrency)
             {
-                var cell = new Cell("task submit", "task submit", c);
+                var cell = new Cell("task " + variant, "task " + label, c);
                 if (!cells.Contains(cell))
                 {
                     cells.Add(cell);
