@@ -229,6 +229,24 @@ if (!options.Tasks.Contains("none"))
                 list.Add(m);
                 Console.WriteLine($"  nanogate  {cell.Label,-16} c={c,-4} {m.Rps,9:0.0} req/s  p50 {Report.Ms(m.P50Ms),8}  p99 {Report.Ms(m.P99Ms),8}  errors {m.Errors}{(m.FirstError is null ? "" : $" ({m.FirstError})")}");
             }
+
+            // A control on the same gateway, right after the submits (the backlog is still being
+            // generated in the "gen" variant): GET /healthz touches neither SQLite nor the task queue,
+            // so a slow answer here means CPU/thread-pool starvation rather than the SQLite write gate.
+            var control = new Cell("healthz " + variant, "healthz " + label[7..], 1);
+            if (!cells.Contains(control))
+            {
+                cells.Add(control);
+            }
+
+            var h = await LoadGenerator.RunAsync(new RequestSpec(HttpMethod.Get, new Uri(g, "healthz"), null, []), 1, options.Warmup, options.Duration, proc.Pid);
+            if (!results.TryGetValue(("nanogate", control), out var hl))
+            {
+                results[("nanogate", control)] = hl = [];
+            }
+
+            hl.Add(h);
+            Console.WriteLine($"  nanogate  {control.Label,-16} c=1    {h.Rps,9:0.0} req/s  p50 {Report.Ms(h.P50Ms),8}  p99 {Report.Ms(h.P99Ms),8}  errors {h.Errors}");
         }
 
         systems.Stop(proc);
