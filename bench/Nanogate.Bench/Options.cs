@@ -27,6 +27,24 @@ internal sealed class Options
 
     public string? Output { get; private set; }
 
+    /// <summary>Task scenarios to run after the rounds: submit (both variants), submit-idle, e2e, inflight (or none).</summary>
+    public string[] Tasks { get; private set; } = ["submit", "e2e", "inflight"];
+
+    public int[] TaskConcurrency { get; private set; } = [1, 16, 64];
+
+    public int EndToEndTasks { get; private set; } = 2000;
+
+    public int EndToEndWorkers { get; private set; } = 64;
+
+    public int InFlightTasks { get; private set; } = 10_000;
+
+    public int InFlightWorkers { get; private set; } = 512;
+
+    public int InFlightLatencyMs { get; private set; } = 2000;
+
+    /// <summary>Client workers submitting the batches of the end-to-end and in-flight scenarios.</summary>
+    public int BatchClientConcurrency { get; private set; } = 32;
+
     /// <summary>Sets DOTNET_PerfMapEnabled=1 on the Nanogate processes so `perf record` resolves JIT frames.</summary>
     public bool PerfMap { get; private set; }
 
@@ -34,7 +52,11 @@ internal sealed class Options
         bench/run.sh [--smoke] [--rounds=3] [--duration=4] [--warmup=1] [--concurrency=1,16,64,256]
                      [--small-concurrency=64] [--latency-ms=0] [--targets=direct,nanogate,nginx,portkey]
                      [--portkey=@portkey-ai/gateway@1.15.2] [--out=bench/results/latest.json] [--no-build] [--perf-map]
-        --smoke: 1 round of 1 s, concurrency 1 and 16, direct and nanogate only; exits 0 unless the harness fails.
+                     [--tasks=submit,submit-idle,e2e,inflight|none] [--task-concurrency=1,16,64] [--e2e-tasks=2000] [--e2e-workers=64]
+                     [--inflight-tasks=10000] [--inflight-workers=512] [--inflight-latency-ms=2000] [--batch-concurrency=32]
+        --targets=none runs only the task scenarios (each on its own fresh gateway, after the rounds).
+        --smoke: 1 round of 1 s, concurrency 1 and 16, direct and nanogate only, 100 end-to-end and 200 in-flight
+                 tasks; exits 0 unless the harness fails.
         """;
 
     public static Options Parse(string[] args)
@@ -49,6 +71,9 @@ internal sealed class Options
             o.Concurrency = [1, 16];
             o.SmallConcurrency = 16;
             o.Targets = ["direct", "nanogate"];
+            o.TaskConcurrency = [1, 16];
+            o.EndToEndTasks = 100;
+            o.InFlightTasks = 200;
         }
 
         foreach (var arg in args)
@@ -87,6 +112,30 @@ internal sealed class Options
                     break;
                 case "--portkey":
                     o.PortkeyPackage = value;
+                    break;
+                case "--tasks":
+                    o.Tasks = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    break;
+                case "--task-concurrency":
+                    o.TaskConcurrency = [.. value.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture))];
+                    break;
+                case "--e2e-tasks":
+                    o.EndToEndTasks = int.Parse(value, CultureInfo.InvariantCulture);
+                    break;
+                case "--e2e-workers":
+                    o.EndToEndWorkers = int.Parse(value, CultureInfo.InvariantCulture);
+                    break;
+                case "--inflight-tasks":
+                    o.InFlightTasks = int.Parse(value, CultureInfo.InvariantCulture);
+                    break;
+                case "--inflight-workers":
+                    o.InFlightWorkers = int.Parse(value, CultureInfo.InvariantCulture);
+                    break;
+                case "--inflight-latency-ms":
+                    o.InFlightLatencyMs = int.Parse(value, CultureInfo.InvariantCulture);
+                    break;
+                case "--batch-concurrency":
+                    o.BatchClientConcurrency = int.Parse(value, CultureInfo.InvariantCulture);
                     break;
                 case "--out":
                     o.Output = value;

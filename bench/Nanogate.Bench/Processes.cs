@@ -298,3 +298,22 @@ internal sealed class RssSampler : IAsyncDisposable
         }
     }
 }
+
+/// <summary>CPU time of a process from /proc/{pid}/stat (user + system), in seconds; 0 when unreadable.</summary>
+internal static class ProcCpu
+{
+    public static double Seconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            // utime and stime are fields 14 and 15 of stat, i.e. 12 and 13 after the command name; USER_HZ is 100 on Linux.
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return 0;
+        }
+    }
+}

@@ -38,6 +38,7 @@ var targets = new List<Target>();
 var skipped = new List<(string Target, string Reason)>();
 var notes = new List<string>();
 Uri upstreamUri;
+int upstreamPid;
 try
 {
     var (upstream, u) = await systems.StartNanogateAsync("upstream",
@@ -46,6 +47,7 @@ try
         "--Admin:ApiKey=sk-admin-bench-upstream",
     ]);
     upstreamUri = u;
+    upstreamPid = upstream.Pid;
     var (gateway, g) = await systems.StartNanogateAsync("gateway",
     [
         $"--Upstreams:Gemini:ApiKeys={Systems.UpstreamKey}",
@@ -176,7 +178,115 @@ for (var round = 0; round < options.Rounds; round++)
     }
 }
 
-var report = Report.Build(targets, cells, results, skipped, notes, options, machine, total.Elapsed);
+// Task scenarios (Dialect 1), Nanogate only: each on a fresh gateway, so one scenario's backlog never
+// runs into the next. The webhook receiver is a Kestrel app in this process, on loopback.
+var batches = new List<TaskBatch>();
+if (!options.Tasks.Contains("none"))
+{
+    string[] Gateway(params string[] extra) =>
+    [
+        $"--Upstreams:Gemini:ApiKeys={Systems.UpstreamKey}",
+        $"--Upstreams:Gemini:BaseUrl={new Uri(upstreamUri, "simulator")}",
+        $"--Bootstrap:DemoKey={Systems.GatewayKey}",
+        "--Bootstrap:DemoCredits=1000000000",
+        "--Admin:ApiKey=sk-admin-bench",
+        .. extra,
+    ];
+
+    await using var receiver = await WebhookReceiver.StartAsync();
+    // Two variants on two fresh gateways: "idle workers" isolates the submit path (the prompt's
+    // [sim:slow:600000] marker parks the 16 workers on upstream calls, so nothing is generated);
+    // "generating" is the realistic case, the workers making images of earlier submits meanwhile.
+    foreach (var (variant, label, prompt) in ((string, string, string)[])[
+        ("submit-idle", "submit idle", "bench [sim:slow:600000]"),
+        ("submit", "submit gen", "bench")])
+    {
+        if (!options.Tasks.Contains(variant) && !(variant == "submit-idle" && options.Tasks.Contains("submit")))
+        {
+            continue;
+        }
+
+        Console.WriteLine($"Task {label}: fresh gateway, Tasks:Workers=16 (default), prompt \"{prompt}\"…");
+        var (proc, g) = await systems.StartNanogateAsync("tasks-" + variant, Gateway());
+        var spec = TaskScenarios.SubmitSpec(g, prompt, null);
+        Console.WriteLine($"  probe POST /v1/images/generations: {await Probe.OnceAsync(spec)}");
+        for (var round = 0; round < options.Rounds; round++)
+        {
+            foreach (var c in options.TaskConcurrency)
+            {
+                var cell = new Cell("task " + variant, "task " + label, c);
+                if (!cells.Contains(cell))
+                {
+                    cells.Add(cell);
+                }
+
+                var m = await LoadGenerator.RunAsync(spec, c, options.Warmup, options.Duration, proc.Pid);
+                if (!results.TryGetValue(("nanogate", cell), out var list))
+                {
+                    results[("nanogate", cell)] = list = [];
+                }
+
+                list.Add(m);
+                Console.WriteLine($"  nanogate  {cell.Label,-16} c={c,-4} {m.Rps,9:0.0} req/s  p50 {Report.Ms(m.P50Ms),8}  p99 {Report.Ms(m.P99Ms),8}  errors {m.Errors}{(m.FirstError is null ? "" : $" ({m.FirstError})")}");
+            }
+
+            // A control on the same gateway, right after the submits (the backlog is still being
+            // generated in the "gen" variant): GET /healthz touches neither SQLite nor the task queue,
+            // so a slow answer here means CPU/thread-pool starvation rather than the SQLite write gate.
+            if (options.Smoke)
+            {
+                continue; // keeps the smoke run under ~40 s
+            }
+
+            var control = new Cell("healthz " + variant, "healthz " + label[7..], 1);
+            if (!cells.Contains(control))
+            {
+                cells.Add(control);
+            }
+
+            var h = await LoadGenerator.RunAsync(new RequestSpec(HttpMethod.Get, new Uri(g, "healthz"), null, []), 1, options.Warmup, options.Duration, proc.Pid);
+            if (!results.TryGetValue(("nanogate", control), out var hl))
+            {
+                results[("nanogate", control)] = hl = [];
+            }
+
+            hl.Add(h);
+            Console.WriteLine($"  nanogate  {control.Label,-16} c=1    {h.Rps,9:0.0} req/s  p50 {Report.Ms(h.P50Ms),8}  p99 {Report.Ms(h.P99Ms),8}  errors {h.Errors}");
+        }
+
+        systems.Stop(proc);
+    }
+
+    if (options.Tasks.Contains("e2e"))
+    {
+        var settings = $"Tasks:Workers={options.EndToEndWorkers}, Webhooks:MaxConcurrency=64, simulator latency 0 ms";
+        Console.WriteLine($"Tasks end to end ({options.EndToEndTasks} tasks, {settings})…");
+        var (proc, g) = await systems.StartNanogateAsync("tasks-e2e", Gateway(
+            $"--Tasks:Workers={options.EndToEndWorkers}", "--Webhooks:MaxConcurrency=64", "--Security:AllowPrivateNetworkTargets=true"));
+        var warm = await TaskScenarios.RunBatchAsync("warm-up", g, proc.Pid, upstreamPid, receiver, "bench", 20, 8, TimeSpan.FromSeconds(30), settings);
+        Console.WriteLine($"  warm-up: 20 tasks, {warm.Succeeded} succeeded in {warm.TotalSeconds:0.0} s");
+        var batch = await TaskScenarios.RunBatchAsync("tasks end to end", g, proc.Pid, upstreamPid, receiver, "bench", options.EndToEndTasks, options.BatchClientConcurrency,
+            TimeSpan.FromSeconds(options.Smoke ? 30 : 300), settings);
+        batches.Add(batch);
+        Console.WriteLine("  " + Report.Describe(batch));
+        systems.Stop(proc);
+    }
+
+    if (options.Tasks.Contains("inflight"))
+    {
+        var settings = $"Tasks:Workers={options.InFlightWorkers}, Webhooks:MaxConcurrency=64, simulator latency {options.InFlightLatencyMs} ms ([sim:slow] marker)";
+        Console.WriteLine($"Tasks in flight ({options.InFlightTasks} tasks, {settings})…");
+        var (proc, g) = await systems.StartNanogateAsync("tasks-inflight", Gateway(
+            $"--Tasks:Workers={options.InFlightWorkers}", "--Webhooks:MaxConcurrency=64", "--Security:AllowPrivateNetworkTargets=true"));
+        var batch = await TaskScenarios.RunBatchAsync($"{options.InFlightTasks} tasks in flight", g, proc.Pid, upstreamPid, receiver, $"bench [sim:slow:{options.InFlightLatencyMs}]",
+            options.InFlightTasks, options.BatchClientConcurrency, TimeSpan.FromSeconds(options.Smoke ? 60 : 600), settings);
+        batches.Add(batch);
+        Console.WriteLine("  " + Report.Describe(batch));
+        systems.Stop(proc);
+    }
+}
+
+var report = Report.Build(targets, cells, results, batches, skipped, notes, options, machine, total.Elapsed);
 Console.WriteLine();
 Console.WriteLine(report.Table);
 Directory.CreateDirectory(Path.GetDirectoryName(output)!);

@@ -8,8 +8,6 @@ namespace Nanogate.Bench;
 /// <summary>The table (median of rounds) and the JSON file.</summary>
 internal static class Report
 {
-    private static readonly string[] Pending = ["task submit", "tasks end to end", "10k tasks in flight"];
-
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
@@ -23,6 +21,7 @@ internal static class Report
         IReadOnlyList<Target> targets,
         IReadOnlyList<Cell> cells,
         Dictionary<(string Target, Cell Cell), List<Measurement>> results,
+        IReadOnlyList<TaskBatch> batches,
         IReadOnlyList<(string Target, string Reason)> skipped,
         IReadOnlyList<string> notes,
         Options options,
@@ -33,8 +32,10 @@ internal static class Report
         foreach (var cell in cells)
         {
             results.TryGetValue(("direct", cell), out var direct);
-            foreach (var target in targets)
+            var names = targets.Select(t => t.Name).Concat(results.Keys.Where(k => k.Cell == cell).Select(k => k.Target)).Distinct();
+            foreach (var name in names)
             {
+                var target = new { Name = name };
                 if (!results.TryGetValue((target.Name, cell), out var runs))
                 {
                     continue;
@@ -94,10 +95,24 @@ internal static class Report
                 Signed(row.AddedP50Ms), Signed(row.AddedP99Ms), row.Errors, row.PeakRssMb));
         }
 
-        table.AppendLine();
-        foreach (var scenario in Pending)
+        if (batches.Count > 0)
         {
-            table.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0,-9} {1,-20} not yet: task API pending", "nanogate", scenario));
+            table.AppendLine();
+            var batchHeader = string.Format(CultureInfo.InvariantCulture, "{0,-9} {1,-20} {2,6} {3,8} {4,9} {5,8} {6,8} {7,9} {8,9} {9,8} {10,7} {11,8}",
+                "target", "scenario", "tasks", "submit s", "total s", "img/s", "ok", "e2e p50", "e2e p99", "sub p50", "errors", "RSS MB");
+            table.AppendLine(batchHeader);
+            table.AppendLine(new string('-', batchHeader.Length));
+            foreach (var b in batches)
+            {
+                table.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0,-9} {1,-20} {2,6} {3,8:0.0} {4,9:0.0} {5,8:0.0} {6,8} {7,9} {8,9} {9,8} {10,7} {11,8:0}",
+                    "nanogate", b.Scenario, b.Tasks, b.SubmitSeconds, b.TotalSeconds, b.ImagesPerSecond, b.Succeeded,
+                    Ms(b.EndToEndP50Ms), Ms(b.EndToEndP99Ms), Ms(b.SubmitP50Ms), b.SubmitErrors, b.PeakRssKb / 1024.0));
+            }
+
+            foreach (var b in batches)
+            {
+                table.AppendLine($"  {b.Scenario}: {Describe(b)}");
+            }
         }
 
         foreach (var (target, reason) in skipped)
@@ -140,12 +155,19 @@ internal static class Report
             },
             targets = targets.Select(t => new { t.Name, url = t.BaseUri.ToString(), t.Note }),
             skipped = skipped.Select(s => new { target = s.Target, reason = s.Reason }),
-            pending = Pending.Select(p => new { scenario = p, status = "not yet: task API pending" }),
+            task_batches = batches,
             notes,
             rows = rows.Select(r => r with { Rounds = [.. r.Rounds.Select(Clean)] }),
         };
         return (table.ToString(), JsonSerializer.Serialize(document, Json));
     }
+
+    /// <summary>One line about a task batch: settings, completion, signatures, latency.</summary>
+    public static string Describe(TaskBatch b) => string.Create(CultureInfo.InvariantCulture,
+        $"{b.Tasks} submitted by {b.ClientConcurrency} client workers in {b.SubmitSeconds:0.0} s (submit p50 {Ms(b.SubmitP50Ms)} ms, p99 {Ms(b.SubmitP99Ms)} ms, {b.SubmitErrors} errors{(b.FirstSubmitError is null ? "" : ": " + b.FirstSubmitError)}); "
+        + $"{(b.Completed ? "all terminal" : "NOT all terminal (" + b.NotTerminal + ")")} after {b.TotalSeconds:0.0} s: {b.Succeeded} task.succeeded webhooks, {b.Webhooks} received, {b.Unsigned} unsigned, {b.Duplicates} duplicate; "
+        + $"{b.ImagesPerSecond:0.0} images/s; submit→webhook p50 {Ms(b.EndToEndP50Ms)} ms, p99 {Ms(b.EndToEndP99Ms)} ms, max {Ms(b.EndToEndMaxMs)} ms; gateway peak RSS {b.PeakRssKb / 1024.0:0} MB; "
+        + $"CPU s gateway {b.GatewayCpuSeconds:0.0} ({(b.Succeeded > 0 ? b.GatewayCpuSeconds * 1000 / b.Succeeded : 0):0.0} ms/image), upstream {b.UpstreamCpuSeconds:0.0}, harness {b.HarnessCpuSeconds:0.0}; {b.GatewaySettings}");
 
     private static Measurement Clean(Measurement m) => m with
     {

@@ -81,7 +81,9 @@ internal sealed class Systems(string root, string work, bool perfMap = false) : 
             "--Logging:LogLevel:Default=Warning",
         };
         args.AddRange(settings);
-        var env = perfMap ? new Dictionary<string, string> { ["DOTNET_PerfMapEnabled"] = "1" } : null;
+        // W^X off as well: with it on, JIT'd code runs from a memfd double mapping that perf attributes to
+        // "memfd:doublemapper" instead of looking the frames up in /tmp/perf-PID.map.
+        var env = perfMap ? new Dictionary<string, string> { ["DOTNET_PerfMapEnabled"] = "1", ["DOTNET_EnableWriteXorExecute"] = "0" } : null;
         var process = Track(ManagedProcess.Start(name, "dotnet", args, work, Path.Combine(work, name + ".log"), env));
         var baseUri = new Uri($"http://127.0.0.1:{port}/");
         await WaitReadyAsync(process, new Uri(baseUri, "healthz"), TimeSpan.FromSeconds(60)).ConfigureAwait(false);
@@ -252,6 +254,24 @@ internal sealed class Systems(string root, string work, bool perfMap = false) : 
         for (var i = _processes.Count - 1; i >= 0; i--)
         {
             _processes[i].Dispose();
+        }
+    }
+
+    /// <summary>Stops one process the harness started (its data directory stays until the run ends).</summary>
+    public void Stop(ManagedProcess process)
+    {
+        _processes.Remove(process);
+        process.Dispose();
+        try
+        {
+            // Thousands of generated images: free the disk now, not at the end of the run.
+            Directory.Delete(Path.Combine(work, process.Name + "-data"), recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
         }
     }
 
