@@ -29,7 +29,10 @@ public static class NanogateApp
     /// <summary>Builds the application (tests call this with their own arguments).</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        // No config reload-on-change: its watcher covers the content root recursively, and the default
+        // data directory (SQLite, media files) lives under it, so every stored image woke it (3–4 % CPU
+        // in the task benchmark). Settings are read at start; restart to change them.
+        var builder = WebApplication.CreateSlimBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
             builder.WebHost.UseUrls("http://localhost:8080");
