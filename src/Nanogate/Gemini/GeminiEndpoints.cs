@@ -153,22 +153,10 @@ public static partial class GeminiEndpoints
     private static async Task<IResult> GenerateAsync(
         HttpContext context, ChannelRouter router, ILedger ledger, ModelInfo model, PreparedGeminiRequest prepared, Reservation reservation, UpstreamRequest request, UrlDelivery? delivery, ILogger logger)
     {
-        UpstreamResponse response;
-        try
-        {
-            response = await router.GenerateContentAsync(request, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            await ledger.SettleAsync(reservation.Id, 0, CancellationToken.None).ConfigureAwait(false);
-            throw;
-        }
-
+        var response = await CallOrReleaseAsync(ct => router.GenerateContentAsync(request, ct), ledger, reservation, context.RequestAborted).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
-            await ledger.SettleAsync(reservation.Id, 0, CancellationToken.None).ConfigureAwait(false);
-            LogUpstreamFailure(logger, request.RequestId, response.Channel, response.Failure!.Kind, response.Failure.Message);
-            return GeminiFailures.ToResult(response.Failure!);
+            return await ReleaseAndFailAsync(ledger, reservation, logger, request.RequestId, response.Channel, response.Failure!).ConfigureAwait(false);
         }
 
         var charge = Charge(model, prepared, response.Summary);
@@ -191,24 +179,12 @@ public static partial class GeminiEndpoints
     private static async Task<IResult> StreamAsync(
         HttpContext context, ChannelRouter router, ILedger ledger, ModelInfo model, PreparedGeminiRequest prepared, Reservation reservation, UpstreamRequest request, UrlDelivery? delivery, ILogger logger)
     {
-        UpstreamStream stream;
-        try
-        {
-            stream = await router.StreamGenerateContentAsync(request, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            await ledger.SettleAsync(reservation.Id, 0, CancellationToken.None).ConfigureAwait(false);
-            throw;
-        }
-
+        var stream = await CallOrReleaseAsync(ct => router.StreamGenerateContentAsync(request, ct), ledger, reservation, context.RequestAborted).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
             if (!stream.IsSuccess)
             {
-                await ledger.SettleAsync(reservation.Id, 0, CancellationToken.None).ConfigureAwait(false);
-                LogUpstreamFailure(logger, request.RequestId, stream.Channel, stream.Failure!.Kind, stream.Failure.Message);
-                return GeminiFailures.ToResult(stream.Failure!);
+                return await ReleaseAndFailAsync(ledger, reservation, logger, request.RequestId, stream.Channel, stream.Failure!).ConfigureAwait(false);
             }
 
             var sse = string.Equals(context.Request.Query["alt"], "sse", StringComparison.OrdinalIgnoreCase);
@@ -258,6 +234,28 @@ public static partial class GeminiEndpoints
 
             return Results.Empty;
         }
+    }
+
+    /// <summary>Calls the upstream; if the caller goes away meanwhile, the hold is released before the cancellation propagates.</summary>
+    private static async Task<T> CallOrReleaseAsync<T>(Func<CancellationToken, Task<T>> call, ILedger ledger, Reservation reservation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await ledger.SettleAsync(reservation.Id, 0, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>An upstream failure: nothing is charged, and the caller gets the failure in Google's shape.</summary>
+    private static async Task<IResult> ReleaseAndFailAsync(ILedger ledger, Reservation reservation, ILogger logger, string requestId, string channel, UpstreamFailure failure)
+    {
+        await ledger.SettleAsync(reservation.Id, 0, CancellationToken.None).ConfigureAwait(false);
+        LogUpstreamFailure(logger, requestId, channel, failure.Kind, failure.Message);
+        return GeminiFailures.ToResult(failure);
     }
 
     private static async Task WriteEventAsync(HttpResponse response, ReadOnlyMemory<byte> data, bool sse, int index)
