@@ -1,4 +1,5 @@
 namespace Nanogate.Storage.Tasks;
 
 /// <summary>A made and stored image, as the worker records it.</summary>
-public sealed record ImageSuccess(string MediaId, string MimeType, int Width, int Height, string? Text, long InputTokens, long OutputTokens, long ImageTokens);
+/// <param name="Media">The media row to insert with the success, when the file was written but not yet registered; null when the row already exists.</param>
+public sealed record ImageSuccess(string MediaId, string MimeType, int Width, int Height, string? Text, long InputTokens, long OutputTokens, long ImageTokens, NewMediaRow? Media = null);

@@ -141,6 +141,15 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
         {
             var task = await c.QuerySingleAsync<(string ReservationId, long Price)>(
                 "SELECT reservation_id, price FROM tasks WHERE id = @taskId", new { taskId }, tx).ConfigureAwait(false);
+
+            // The media row goes first (task_images.media_id references it); a fenced-out write takes it back.
+            if (image.Media is { } m)
+            {
+                await c.ExecuteAsync(
+                    "INSERT INTO media (id, account_id, mime_type, bytes, width, height, sha256, created_at, expires_at) VALUES (@Id, @AccountId, @MimeType, @Bytes, @Width, @Height, @Sha256, @CreatedAt, @ExpiresAt)",
+                    m, tx).ConfigureAwait(false);
+            }
+
             var updated = await c.ExecuteAsync(
                 """
                 UPDATE task_images SET status = 'succeeded', lease_until = NULL, completed_at = @now, media_id = @MediaId, mime_type = @MimeType,
@@ -152,6 +161,11 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
                 tx).ConfigureAwait(false);
             if (updated == 0)
             {
+                if (image.Media is { } stale)
+                {
+                    await c.ExecuteAsync("DELETE FROM media WHERE id = @Id", new { stale.Id }, tx).ConfigureAwait(false);
+                }
+
                 return new ImageWrite(false, false);
             }
 

@@ -20,6 +20,22 @@ internal sealed class FileMediaStore(SqliteDatabase db, IOptions<StorageOptions>
     /// <inheritdoc />
     public async Task<StoredMedia> SaveAsync(string accountId, ReadOnlyMemory<byte> data, string mimeType, int width, int height, CancellationToken cancellationToken)
     {
+        var media = await WriteFileAsync(accountId, data, mimeType, width, height, cancellationToken).ConfigureAwait(false);
+        await db.WriteAsync(
+            (c, tx) => c.ExecuteAsync(
+                "INSERT INTO media (id, account_id, mime_type, bytes, width, height, sha256, created_at, expires_at) VALUES (@Id, @AccountId, @MimeType, @Bytes, @Width, @Height, @Sha256, @created, @expires)",
+                new { media.Id, media.AccountId, media.MimeType, media.Bytes, media.Width, media.Height, media.Sha256, created = media.CreatedAt.ToUnixTimeMilliseconds(), expires = media.ExpiresAt.ToUnixTimeMilliseconds() },
+                tx),
+            cancellationToken).ConfigureAwait(false);
+        return media;
+    }
+
+    /// <inheritdoc />
+    public void DeleteFile(StoredMedia media) => TryDelete(PathOf(media.Id));
+
+    /// <inheritdoc />
+    public async Task<StoredMedia> WriteFileAsync(string accountId, ReadOnlyMemory<byte> data, string mimeType, int width, int height, CancellationToken cancellationToken)
+    {
         var id = Ids.New("med_", 24);
         var sha = Convert.ToHexStringLower(SHA256.HashData(data.Span));
         var path = PathOf(id);
@@ -41,14 +57,7 @@ internal sealed class FileMediaStore(SqliteDatabase db, IOptions<StorageOptions>
         }
 
         var now = time.GetUtcNow();
-        var media = new StoredMedia(id, accountId, mimeType, data.Length, width, height, sha, now, now + options.Value.LinkTtl, null);
-        await db.WriteAsync(
-            (c, tx) => c.ExecuteAsync(
-                "INSERT INTO media (id, account_id, mime_type, bytes, width, height, sha256, created_at, expires_at) VALUES (@Id, @AccountId, @MimeType, @Bytes, @Width, @Height, @Sha256, @created, @expires)",
-                new { media.Id, media.AccountId, media.MimeType, media.Bytes, media.Width, media.Height, media.Sha256, created = now.ToUnixTimeMilliseconds(), expires = media.ExpiresAt.ToUnixTimeMilliseconds() },
-                tx),
-            cancellationToken).ConfigureAwait(false);
-        return media;
+        return new StoredMedia(id, accountId, mimeType, data.Length, width, height, sha, now, now + options.Value.LinkTtl, null);
     }
 
     /// <inheritdoc />

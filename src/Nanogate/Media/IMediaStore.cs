@@ -10,6 +10,15 @@ internal interface IMediaStore
     /// <summary>Stores <paramref name="data"/> for <paramref name="accountId"/>; it expires after <c>Media:LinkTtlHours</c>.</summary>
     Task<StoredMedia> SaveAsync(string accountId, ReadOnlyMemory<byte> data, string mimeType, int width, int height, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Writes the file only and returns its metadata; the caller inserts the row in its own
+    /// transaction (see <c>ImageSuccess.Media</c>) or calls <see cref="DeleteFile"/> if it does not.
+    /// </summary>
+    Task<StoredMedia> WriteFileAsync(string accountId, ReadOnlyMemory<byte> data, string mimeType, int width, int height, CancellationToken cancellationToken);
+
+    /// <summary>Removes a file written by <see cref="WriteFileAsync"/> that was never registered.</summary>
+    void DeleteFile(StoredMedia media);
+
     /// <summary>The metadata of a stored image (also of purged ones), or null if the id is unknown.</summary>
     Task<StoredMedia?> FindAsync(string id, CancellationToken cancellationToken);
 

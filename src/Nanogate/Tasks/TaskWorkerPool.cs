@@ -126,11 +126,28 @@ internal sealed partial class TaskWorkerPool(
             ImageWrite write;
             if (outcome.Image is { } image)
             {
-                var stored = await media.SaveAsync(claim.AccountId, image.Data, image.MimeType, image.Width, image.Height, lost.Token).ConfigureAwait(false);
+                // The file first, then its row together with the image's success and charge: one write
+                // transaction per image. A stale attempt (fenced out) leaves no row, so its file goes.
+                var stored = await media.WriteFileAsync(claim.AccountId, image.Data, image.MimeType, image.Width, image.Height, lost.Token).ConfigureAwait(false);
                 var usage = image.Usage;
+                var row = new NewMediaRow(stored.Id, stored.AccountId, stored.MimeType, stored.Bytes, stored.Width, stored.Height, stored.Sha256,
+                    stored.CreatedAt.ToUnixTimeMilliseconds(), stored.ExpiresAt.ToUnixTimeMilliseconds());
                 var success = new ImageSuccess(stored.Id, stored.MimeType, image.Width, image.Height, string.IsNullOrWhiteSpace(image.Text) ? null : image.Text,
-                    usage?.PromptTokens ?? 0, (usage?.CandidatesTokens ?? 0) + (usage?.ThoughtsTokens ?? 0), usage?.ImageOutputTokens ?? 0);
-                write = await store.SucceedAsync(claim.TaskId, claim.Index, claim.Attempt, success, Now(), CancellationToken.None).ConfigureAwait(false);
+                    usage?.PromptTokens ?? 0, (usage?.CandidatesTokens ?? 0) + (usage?.ThoughtsTokens ?? 0), usage?.ImageOutputTokens ?? 0, row);
+                try
+                {
+                    write = await store.SucceedAsync(claim.TaskId, claim.Index, claim.Attempt, success, Now(), CancellationToken.None).ConfigureAwait(false);
+                }
+                catch
+                {
+                    media.DeleteFile(stored);
+                    throw;
+                }
+
+                if (!write.Applied)
+                {
+                    media.DeleteFile(stored);
+                }
             }
             else
             {

@@ -80,6 +80,22 @@ public sealed class TaskStoreTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task The_media_row_commits_with_the_success_and_a_fenced_out_attempt_leaves_none()
+    {
+        var taskId = await CreateAsync(1);
+        await _store.ClaimAsync(10, T0, T0 + Lease, 3, CancellationToken.None);
+        Assert.Single(await _store.ClaimAsync(10, T0 + Lease + 1, T0 + 2 * Lease, 3, CancellationToken.None));
+
+        NewMediaRow Row(string id) => new(id, _accountId, "image/png", 1000, 1024, 1024, "00", T0, T0 + 86_400_000);
+        Assert.False((await _store.SucceedAsync(taskId, 0, 1, Image("med_row_stale") with { Media = Row("med_row_stale") }, T0 + Lease + 2, CancellationToken.None)).Applied);
+        Assert.True((await _store.SucceedAsync(taskId, 0, 2, Image("med_row_fresh") with { Media = Row("med_row_fresh") }, T0 + Lease + 3, CancellationToken.None)).Applied);
+
+        var ids = (await _db.ReadAsync(c => c.QueryAsync<string>("SELECT id FROM media WHERE id LIKE 'med_row_%'"))).ToList();
+        Assert.Equal(["med_row_fresh"], ids);
+        Assert.Equal("med_row_fresh", (await _store.GetAsync(taskId, _accountId, CancellationToken.None))!.Images[0].MediaId);
+    }
+
+    [Fact]
     public async Task A_stale_attempts_writes_are_ignored_and_the_image_is_billed_once()
     {
         await InsertMediaAsync("med_stale");
