@@ -3,8 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -18,18 +16,14 @@ namespace Nanogate.IntegrationTests.Gemini;
 /// <summary>The whole gateway in front of a loopback "Google" that replays real recorded answers.</summary>
 public sealed class GatewayOnRecordedGoogleTests : IAsyncLifetime
 {
-    private WebApplication _google = null!;
+    private LoopbackServer _google = null!;
     private NanogateServer _server = null!;
     private string? _seenKey;
     private byte[] _seenBody = [];
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _google = builder.Build();
-        _google.Run(async context =>
+        _google = await LoopbackServer.StartAsync(app => app.Run(async context =>
         {
             _seenKey = context.Request.Headers["x-goog-api-key"];
             using (var buffer = new MemoryStream())
@@ -63,16 +57,14 @@ public sealed class GatewayOnRecordedGoogleTests : IAsyncLifetime
                     await context.Response.Body.WriteAsync("\r\n\r\n"u8.ToArray());
                 }
             }
-        });
-        await _google.StartAsync();
-        var address = _google.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        }));
+        var address = _google.Address;
         _server = await NanogateServer.StartAsync("Upstreams:Gemini:ApiKeys=google-test-key", $"Upstreams:Gemini:BaseUrl={address}");
     }
 
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
-        await _google.StopAsync();
         await _google.DisposeAsync();
     }
 

@@ -3,8 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -26,26 +24,20 @@ public sealed class OpenAiPartialSuccessTests : IAsyncLifetime
         """;
 
     private static readonly HttpClient Forward = new() { Timeout = TimeSpan.FromSeconds(60) };
-    private WebApplication _google = null!;
+    private LoopbackServer _google = null!;
     private NanogateServer _server = null!;
     private int _calls;
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _google = builder.Build();
-        _google.Run(AnswerAsync);
-        await _google.StartAsync();
-        var google = _google.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _google = await LoopbackServer.StartAsync(app => app.Run(AnswerAsync));
+        var google = _google.Address;
         _server = await NanogateServer.StartAsync($"Upstreams:Gemini:ApiKeys=fake-google-key", $"Upstreams:Gemini:BaseUrl={google}", "Simulator:Enabled=true");
     }
 
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
-        await _google.StopAsync();
         await _google.DisposeAsync();
     }
 

@@ -1,8 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,25 +12,22 @@ namespace Nanogate.IntegrationTests.Tasks;
 /// <summary>image_urls fetched over HTTP through the SSRF-safe fetcher, end to end through the task API.</summary>
 public sealed class TaskImageUrlTests : IAsyncLifetime
 {
-    private WebApplication _images = null!;
+    private LoopbackServer _images = null!;
     private string _imageServer = "";
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _images = builder.Build();
         var wide = TestImages.Png(200, 100);
-        _images.MapGet("/wide.png", () => Results.Bytes(wide, "image/png"));
-        _images.MapGet("/not-an-image", () => Results.Text("<html>hello</html>", "text/html"));
-        await _images.StartAsync();
-        _imageServer = _images.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _images = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapGet("/wide.png", () => Results.Bytes(wide, "image/png"));
+            app.MapGet("/not-an-image", () => Results.Text("<html>hello</html>", "text/html"));
+        });
+        _imageServer = _images.Address;
     }
 
     public async Task DisposeAsync()
     {
-        await _images.StopAsync();
         await _images.DisposeAsync();
     }
 

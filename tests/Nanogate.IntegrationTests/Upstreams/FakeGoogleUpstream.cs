@@ -2,11 +2,11 @@ using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+
+using Nanogate.IntegrationTests.Infrastructure;
 
 namespace Nanogate.IntegrationTests.Upstreams;
 
@@ -18,7 +18,7 @@ public sealed class FakeGoogleUpstream : IAsyncLifetime
 {
     public const int BigEventBytes = 3 * 1024 * 1024;
 
-    private WebApplication? _app;
+    private LoopbackServer? _app;
 
     /// <summary>The last request seen per model: path and query, x-goog-api-key, content type, body.</summary>
     public ConcurrentDictionary<string, (string PathAndQuery, string? ApiKey, string? ContentType, byte[] Body)> Requests { get; } = new();
@@ -27,21 +27,14 @@ public sealed class FakeGoogleUpstream : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _app = builder.Build();
-        _app.Run(HandleAsync);
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseUrl = new Uri(address);
+        _app = await LoopbackServer.StartAsync(app => app.Run(HandleAsync));
+        BaseUrl = _app.BaseUrl;
     }
 
     public async Task DisposeAsync()
     {
         if (_app is not null)
         {
-            await _app.StopAsync();
             await _app.DisposeAsync();
         }
     }
