@@ -76,6 +76,8 @@ public static class NanogateApp
         services.AddOpenApi();
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService(sp => sp.GetRequiredService<Bootstrapper>());
+        services.AddSingleton<Nanogate.Storage.Channels.SqliteChannelStore>();
+        services.AddHostedService<StoredChannelLoader>();
         services.AddSingleton<IMediaStore, FileMediaStore>();
         services.AddSingleton<MediaLinks>();
         services.AddHostedService<MediaLinksInitializer>();

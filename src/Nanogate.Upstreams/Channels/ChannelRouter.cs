@@ -27,6 +27,40 @@ public sealed class ChannelRouter
     public DateTimeOffset? CoolingUntil(string channel) =>
         _coolingUntil.TryGetValue(channel, out var until) && until > _time.GetUtcNow() ? until : null;
 
+    /// <summary>Adds a channel (copy-on-write: calls in flight keep the list they started with); false when the name is taken.</summary>
+    public bool Add(RoutedChannel channel)
+    {
+        lock (_coolingUntil)
+        {
+            if (_channels.Any(c => c.Channel.Name == channel.Channel.Name))
+            {
+                return false;
+            }
+
+            _channels = [.. _channels.Append(channel).OrderBy(c => c.Priority)];
+            return true;
+        }
+    }
+
+    /// <summary>Removes a channel (not disposed: calls in flight may still be using it); false when no channel has that name.</summary>
+    public bool Remove(string channel)
+    {
+        RoutedChannel? found;
+        lock (_coolingUntil)
+        {
+            found = _channels.FirstOrDefault(c => c.Channel.Name == channel);
+            if (found is null)
+            {
+                return false;
+            }
+
+            _channels = [.. _channels.Where(c => !ReferenceEquals(c, found))];
+        }
+
+        _coolingUntil.TryRemove(channel, out _);
+        return true;
+    }
+
     /// <summary>Enables or disables a channel; false when no channel has that name.</summary>
     public bool SetEnabled(string channel, bool enabled)
     {

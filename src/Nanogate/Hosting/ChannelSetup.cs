@@ -30,6 +30,11 @@ public static class ChannelSetup
     public static bool SimulatorEnabled(IConfiguration configuration) =>
         bool.TryParse(configuration["Simulator:Enabled"], out var explicitValue) ? explicitValue : GeminiKeys(configuration).Count == 0;
 
+    /// <summary>A channel to Google's Gemini API (or anything speaking it) with the configured timeouts.</summary>
+    public static GeminiChannel CreateGemini(string name, Uri baseUrl, string apiKey, UpstreamOptions options, ILoggerFactory loggers) =>
+        new(name, "gemini", () => baseUrl, apiKey, TimeSpan.FromSeconds(options.TimeoutSeconds), TimeSpan.FromSeconds(options.ConnectTimeoutSeconds),
+            loggers.CreateLogger("Nanogate.Upstreams.Gemini"));
+
     /// <summary>The router over every configured channel.</summary>
     public static ChannelRouter CreateRouter(IServiceProvider services)
     {
@@ -41,11 +46,9 @@ public static class ChannelSetup
         var channels = new List<RoutedChannel>();
 
         var keys = GeminiKeys(configuration);
-        var baseUrl = new Uri(options.Gemini.BaseUrl);
         for (var i = 0; i < keys.Count; i++)
         {
-            var channel = new GeminiChannel($"gemini-{i + 1}", "gemini", () => baseUrl, keys[i], timeout, connect, loggers.CreateLogger("Nanogate.Upstreams.Gemini"));
-            channels.Add(new RoutedChannel(channel, priority: 10 + i));
+            channels.Add(new RoutedChannel(CreateGemini($"gemini-{i + 1}", new Uri(options.Gemini.BaseUrl), keys[i], options, loggers), priority: 10 + i));
         }
 
         // Never a failover target for real channels: it would hand users fake images.

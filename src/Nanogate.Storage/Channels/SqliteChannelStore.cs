@@ -1,0 +1,43 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Nanogate.Storage.Sqlite;
+
+namespace Nanogate.Storage.Channels;
+
+/// <summary>Channels added through the admin API, so they survive a restart.</summary>
+public sealed class SqliteChannelStore(SqliteDatabase db)
+{
+    /// <summary>All stored channels.</summary>
+    public Task<IReadOnlyList<StoredChannel>> ListAsync(CancellationToken cancellationToken) =>
+        db.ReadAsync<IReadOnlyList<StoredChannel>>(async c =>
+        {
+            var rows = await c.QueryAsync<(string Name, string Kind, string BaseUrl, string ApiKey, long Priority, long Enabled, long CreatedAt)>(
+                "SELECT name, kind, base_url, api_key, priority, enabled, created_at FROM channels ORDER BY priority, name").ConfigureAwait(false);
+            return [.. rows.Select(r => new StoredChannel(r.Name, r.Kind, r.BaseUrl, r.ApiKey, (int)r.Priority, r.Enabled != 0, r.CreatedAt))];
+        }, cancellationToken);
+
+    /// <summary>Stores a channel; false when the name is taken.</summary>
+    public Task<bool> AddAsync(StoredChannel channel, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            try
+            {
+                await c.ExecuteAsync(
+                    "INSERT INTO channels (name, kind, base_url, api_key, priority, enabled, created_at) VALUES (@Name, @Kind, @BaseUrl, @ApiKey, @Priority, @Enabled, @CreatedAt)",
+                    channel, tx).ConfigureAwait(false);
+                return true;
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == 19)
+            {
+                return false;
+            }
+        }, cancellationToken);
+
+    /// <summary>Deletes a stored channel; false when there is none by that name.</summary>
+    public Task<bool> RemoveAsync(string name, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (c, tx) => await c.ExecuteAsync("DELETE FROM channels WHERE name = @name", new { name }, tx).ConfigureAwait(false) > 0, cancellationToken);
+
+    /// <summary>Records a stored channel's enabled flag; false when there is none by that name (e.g. one from configuration).</summary>
+    public Task<bool> SetEnabledAsync(string name, bool enabled, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (c, tx) => await c.ExecuteAsync("UPDATE channels SET enabled = @enabled WHERE name = @name", new { name, enabled }, tx).ConfigureAwait(false) > 0, cancellationToken);
+}
