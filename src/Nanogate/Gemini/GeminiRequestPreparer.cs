@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Nanogate.Core.Catalog;
 using Nanogate.Core.Images;
-using Nanogate.Hosting;
+using Nanogate.Core.Requests;
 
 namespace Nanogate.Gemini;
 
@@ -135,26 +135,35 @@ public static class GeminiRequestPreparer
         }
 
         var data = dataNode.GetValue<string>();
-        var maxBase64 = ((LimitsOptions.MaxImageBytes + 2) / 3 * 4) + 4;
+        var maxBase64 = ((ReferenceImage.MaxBytes + 2) / 3 * 4) + 4;
         if (data.Length > maxBase64)
         {
             throw new InvalidRequestException($"{path}.data is larger than 10 MB: each input image must be at most 10 MB.");
         }
 
-        var bytes = new byte[(data.Length * 3 / 4) + 3];
-        if (!Convert.TryFromBase64String(data, bytes, out var length))
+        // Decoded only to be checked (the JSON keeps the base64): a pooled buffer, not a new 10 MB array per image.
+        var bytes = ArrayPool<byte>.Shared.Rent((data.Length * 3 / 4) + 3);
+        ImageInfo info;
+        try
         {
-            throw new InvalidRequestException($"{path}.data is not valid base64: send the image bytes encoded with standard base64 (no data: prefix).");
-        }
+            if (!Convert.TryFromBase64String(data, bytes, out var length))
+            {
+                throw new InvalidRequestException($"{path}.data is not valid base64: send the image bytes encoded with standard base64 (no data: prefix).");
+            }
 
-        if (length > LimitsOptions.MaxImageBytes)
-        {
-            throw new InvalidRequestException($"{path}.data is larger than 10 MB ({length} bytes): each input image must be at most 10 MB.");
-        }
+            if (length > ReferenceImage.MaxBytes)
+            {
+                throw new InvalidRequestException($"{path}.data is larger than 10 MB ({length} bytes): each input image must be at most 10 MB.");
+            }
 
-        if (!ImageSniffer.TryIdentify(bytes.AsSpan(0, length), out var info))
+            if (!ImageSniffer.TryIdentify(bytes.AsSpan(0, length), out info))
+            {
+                throw new InvalidRequestException($"{path}.data is not a JPEG, PNG or WebP image: the bytes were checked, not the declared type.");
+            }
+        }
+        finally
         {
-            throw new InvalidRequestException($"{path}.data is not a JPEG, PNG or WebP image: the bytes were checked, not the declared type.");
+            ArrayPool<byte>.Shared.Return(bytes);
         }
 
         if (!string.Equals(declared, info.MimeType, StringComparison.OrdinalIgnoreCase))

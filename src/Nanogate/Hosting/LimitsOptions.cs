@@ -11,7 +11,4 @@ public sealed class LimitsOptions
     /// </summary>
     [Range(1, 1024, ErrorMessage = "Limits:MaxRequestBodyMB must be between 1 and 1024.")]
     public int MaxRequestBodyMB { get; set; } = 32;
-
-    /// <summary>Largest single input image in bytes after decoding (10 MB, as the seeds document).</summary>
-    public const int MaxImageBytes = 10 * 1024 * 1024;
 }

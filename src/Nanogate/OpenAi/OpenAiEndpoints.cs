@@ -17,9 +17,6 @@ namespace Nanogate.OpenAi;
 /// </summary>
 public static class OpenAiEndpoints
 {
-    /// <summary>The most bytes one input image may have.</summary>
-    public const long MaxImageBytes = 10L * 1024 * 1024;
-
     /// <summary>When the catalog's models are listed as created (OpenAI's listing requires a date).</summary>
     private const long CatalogCreated = 1767225600; // 2026-01-01T00:00:00Z
 
@@ -164,7 +161,7 @@ public static class OpenAiEndpoints
         {
             var file = files[i];
             var label = files.Count == 1 ? $"image '{file.FileName}'" : $"image {i + 1} ('{file.FileName}')";
-            if (file.Length > MaxImageBytes)
+            if (file.Length > Nanogate.Core.Requests.ReferenceImage.MaxBytes)
             {
                 return OpenAiError.Invalid($"{label} is {file.Length / (1024.0 * 1024.0):0.0} MB; each image may be at most 10 MB.", "image", "image_too_large");
             }

@@ -16,7 +16,7 @@ namespace Nanogate.Tasks;
 internal sealed partial class TaskRequestParser(ModelCatalog catalog, IImageFetcher fetcher)
 {
     /// <summary>Most bytes of one reference image.</summary>
-    public const int MaxImageBytes = 10 * 1024 * 1024;
+    public const int MaxImageBytes = ReferenceImage.MaxBytes;
 
     private static readonly string[] SearchFlags = ["google_search", "google_image_search", "enable_web_search"];
 
