@@ -11,6 +11,7 @@ public sealed class ChannelRouter
 {
     private readonly ConcurrentDictionary<string, DateTimeOffset> _coolingUntil = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
+    private readonly Lock _changes = new();
     private volatile IReadOnlyList<RoutedChannel> _channels;
 
     /// <summary>Creates a router over channels in priority order.</summary>
@@ -30,7 +31,7 @@ public sealed class ChannelRouter
     /// <summary>Adds a channel (copy-on-write: calls in flight keep the list they started with); false when the name is taken.</summary>
     public bool Add(RoutedChannel channel)
     {
-        lock (_coolingUntil)
+        lock (_changes)
         {
             if (_channels.Any(c => c.Channel.Name == channel.Channel.Name))
             {
@@ -46,7 +47,7 @@ public sealed class ChannelRouter
     public bool Remove(string channel)
     {
         RoutedChannel? found;
-        lock (_coolingUntil)
+        lock (_changes)
         {
             found = _channels.FirstOrDefault(c => c.Channel.Name == channel);
             if (found is null)

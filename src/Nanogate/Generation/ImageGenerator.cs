@@ -45,8 +45,7 @@ public sealed class ImageGenerator(ChannelRouter router)
                 : ImageOutcome.Failed(new ImageFailure("no_image", $"The model answered without an image (finishReason {summary.FinishReason ?? "none"}){Detail(summary.FinishMessage ?? summary.Text)}. Ask for an image explicitly in the prompt.", Retryable: false));
         }
 
-        var (width, height) = ImageSniffer.TryIdentify(image.Data, out var info) ? (info.Width, info.Height) : (0, 0);
-        var mime = ImageSniffer.TryIdentify(image.Data, out var sniffed) ? sniffed.MimeType : image.MimeType;
+        var (mime, width, height) = ImageSniffer.TryIdentify(image.Data, out var info) ? (info.MimeType, info.Width, info.Height) : (image.MimeType, 0, 0);
         return ImageOutcome.Of(new GeneratedImage(image.Data, mime, width, height, summary.Text, summary.Usage, response.Channel));
     }
 

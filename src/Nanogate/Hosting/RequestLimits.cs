@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace Nanogate.Hosting;
@@ -13,16 +12,4 @@ public static class RequestLimits
         return shape("INVALID_ARGUMENT",
             $"Request body too large: the limit is {limit} MB (Limits:MaxRequestBodyMB). Send each image as at most 10 MB, or pass images by URL.");
     }
-
-    /// <summary>Applies the configured body limit to every request.</summary>
-    public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app) => app.Use((context, next) =>
-    {
-        var limit = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxRequestBodyMB;
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
-        {
-            feature.MaxRequestBodySize = limit * 1024L * 1024L;
-        }
-
-        return next(context);
-    });
 }
