@@ -146,7 +146,7 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
             if (image.Media is { } m)
             {
                 await c.ExecuteAsync(
-                    "INSERT INTO media (id, account_id, mime_type, bytes, width, height, sha256, created_at, expires_at) VALUES (@Id, @AccountId, @MimeType, @Bytes, @Width, @Height, @Sha256, @CreatedAt, @ExpiresAt)",
+                    "INSERT INTO media (id, account_id, mime_type, bytes, width, height, created_at, expires_at) VALUES (@Id, @AccountId, @MimeType, @Bytes, @Width, @Height, @CreatedAt, @ExpiresAt)",
                     m, tx).ConfigureAwait(false);
             }
 

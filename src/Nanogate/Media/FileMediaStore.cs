@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Nanogate.Storage;
@@ -8,12 +7,14 @@ namespace Nanogate.Media;
 
 /// <summary>
 /// Media as files under <c>{Storage:DataDirectory}/media/</c> with a row per image in the <c>media</c>
-/// table. A file is written under a temporary name and renamed into place, so a reader never sees
-/// half an image; the row is inserted after the rename, so a row always has its file until purged.
+/// table. A file is written under its final (fresh, random) name before its row is inserted, so a
+/// reader, who finds files through rows, never sees half an image, and a row always has its file until
+/// purged. Files left without a row (a crash between the write and the insert) are swept by
+/// <see cref="SweepOrphansAsync"/>.
 /// </summary>
 internal sealed class FileMediaStore(SqliteDatabase db, IOptions<StorageOptions> storage, IOptions<MediaOptions> options, TimeProvider time) : IMediaStore
 {
-    private const string Columns = "id AS Id, account_id AS AccountId, mime_type AS MimeType, bytes AS Bytes, width AS Width, height AS Height, sha256 AS Sha256, created_at AS CreatedAt, expires_at AS ExpiresAt, purged_at AS PurgedAt";
+    private const string Columns = "id AS Id, account_id AS AccountId, mime_type AS MimeType, bytes AS Bytes, width AS Width, height AS Height, created_at AS CreatedAt, expires_at AS ExpiresAt, purged_at AS PurgedAt";
 
     private readonly string _root = Path.GetFullPath(Path.Combine(storage.Value.DataDirectory, "media"));
 
@@ -21,12 +22,21 @@ internal sealed class FileMediaStore(SqliteDatabase db, IOptions<StorageOptions>
     public async Task<StoredMedia> SaveAsync(string accountId, ReadOnlyMemory<byte> data, string mimeType, int width, int height, CancellationToken cancellationToken)
     {
         var media = await WriteFileAsync(accountId, data, mimeType, width, height, cancellationToken).ConfigureAwait(false);
-        await db.WriteAsync(
+        try
+        {
+            await db.WriteAsync(
             (c, tx) => c.ExecuteAsync(
-                "INSERT INTO media (id, account_id, mime_type, bytes, width, height, sha256, created_at, expires_at) VALUES (@Id, @AccountId, @MimeType, @Bytes, @Width, @Height, @Sha256, @created, @expires)",
-                new { media.Id, media.AccountId, media.MimeType, media.Bytes, media.Width, media.Height, media.Sha256, created = media.CreatedAt.ToUnixTimeMilliseconds(), expires = media.ExpiresAt.ToUnixTimeMilliseconds() },
+                "INSERT INTO media (id, account_id, mime_type, bytes, width, height, created_at, expires_at) VALUES (@Id, @AccountId, @MimeType, @Bytes, @Width, @Height, @created, @expires)",
+                new { media.Id, media.AccountId, media.MimeType, media.Bytes, media.Width, media.Height, created = media.CreatedAt.ToUnixTimeMilliseconds(), expires = media.ExpiresAt.ToUnixTimeMilliseconds() },
                 tx),
-            cancellationToken).ConfigureAwait(false);
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            DeleteFile(media);
+            throw;
+        }
+
         return media;
     }
 
@@ -34,30 +44,33 @@ internal sealed class FileMediaStore(SqliteDatabase db, IOptions<StorageOptions>
     public void DeleteFile(StoredMedia media) => TryDelete(PathOf(media.Id));
 
     /// <inheritdoc />
-    public async Task<StoredMedia> WriteFileAsync(string accountId, ReadOnlyMemory<byte> data, string mimeType, int width, int height, CancellationToken cancellationToken)
+    public Task<StoredMedia> WriteFileAsync(string accountId, ReadOnlyMemory<byte> data, string mimeType, int width, int height, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var id = Ids.New("med_", 24);
-        var sha = Convert.ToHexStringLower(SHA256.HashData(data.Span));
         var path = PathOf(id);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
+
+        // Straight to the final name: the id is fresh and random, so nobody can open the file before
+        // its row exists (rows are inserted after this returns). A crash mid-write leaves an orphan
+        // without a row, which SweepOrphansAsync deletes. One positional write, no FileStream buffer,
+        // no temp file and rename (those were a fifth of the task path's CPU).
         try
         {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
+            if (!options.Value.DirectWrites || !DirectFileWriter.TryWriteNew(path, data.Span))
             {
-                await file.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+                using var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, preallocationSize: data.Length);
+                RandomAccess.Write(handle, data.Span, 0);
             }
-
-            File.Move(temp, path);
         }
         catch
         {
-            TryDelete(temp);
+            TryDelete(path);
             throw;
         }
 
         var now = time.GetUtcNow();
-        return new StoredMedia(id, accountId, mimeType, data.Length, width, height, sha, now, now + options.Value.LinkTtl, null);
+        return Task.FromResult(new StoredMedia(id, accountId, mimeType, data.Length, width, height, now, now + options.Value.LinkTtl, null));
     }
 
     /// <inheritdoc />
@@ -116,6 +129,77 @@ internal sealed class FileMediaStore(SqliteDatabase db, IOptions<StorageOptions>
         return ids.Count;
     }
 
+    /// <inheritdoc />
+    public async Task<int> SweepOrphansAsync(DateTimeOffset writtenBefore, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(_root))
+        {
+            return 0;
+        }
+
+        var deleted = 0;
+        var batch = new List<string>(500);
+        foreach (var file in Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            DateTime written;
+            try
+            {
+                written = File.GetLastWriteTimeUtc(file);
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            if (written >= writtenBefore.UtcDateTime)
+            {
+                continue; // possibly still being written, or its row is about to be inserted
+            }
+
+            var name = Path.GetFileName(file);
+            if (!name.StartsWith("med_", StringComparison.Ordinal) || name.Contains('.', StringComparison.Ordinal))
+            {
+                // Not a media file (e.g. a temp file left by an older version's write-then-rename).
+                TryDelete(file);
+                deleted++;
+                continue;
+            }
+
+            batch.Add(name);
+            if (batch.Count == 500)
+            {
+                deleted += await DeleteUnknownAsync(batch, cancellationToken).ConfigureAwait(false);
+                batch.Clear();
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            deleted += await DeleteUnknownAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+
+        return deleted;
+    }
+
+    private async Task<int> DeleteUnknownAsync(List<string> ids, CancellationToken cancellationToken)
+    {
+        var known = (await db.ReadAsync(
+            c => c.QueryAsync<string>("SELECT id FROM media WHERE id IN @ids", new { ids }),
+            cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+        var deleted = 0;
+        foreach (var id in ids)
+        {
+            if (!known.Contains(id))
+            {
+                TryDelete(PathOf(id));
+                deleted++;
+            }
+        }
+
+        return deleted;
+    }
+
     private string PathOf(string id)
     {
         // Ids are base62 after the prefix; two characters of fan-out keep directories small.
@@ -137,9 +221,9 @@ internal sealed class FileMediaStore(SqliteDatabase db, IOptions<StorageOptions>
         }
     }
 
-    private sealed record MediaRow(string Id, string AccountId, string MimeType, long Bytes, long Width, long Height, string Sha256, long CreatedAt, long ExpiresAt, long? PurgedAt)
+    private sealed record MediaRow(string Id, string AccountId, string MimeType, long Bytes, long Width, long Height, long CreatedAt, long ExpiresAt, long? PurgedAt)
     {
-        public StoredMedia ToMedia() => new(Id, AccountId, MimeType, Bytes, (int)Width, (int)Height, Sha256,
+        public StoredMedia ToMedia() => new(Id, AccountId, MimeType, Bytes, (int)Width, (int)Height,
             DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt), DateTimeOffset.FromUnixTimeMilliseconds(ExpiresAt),
             PurgedAt is { } p ? DateTimeOffset.FromUnixTimeMilliseconds(p) : null);
     }

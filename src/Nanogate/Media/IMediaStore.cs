@@ -25,6 +25,12 @@ internal interface IMediaStore
     /// <summary>Opens the bytes for reading, or null when they are gone.</summary>
     Stream? OpenRead(StoredMedia media);
 
+    /// <summary>
+    /// Deletes files last written before <paramref name="writtenBefore"/> that have no row (left by a
+    /// crash between writing a file and registering it); returns how many.
+    /// </summary>
+    Task<int> SweepOrphansAsync(DateTimeOffset writtenBefore, CancellationToken cancellationToken);
+
     /// <summary>Deletes the bytes of everything expired at <paramref name="now"/> and marks it purged; returns how many.</summary>
     Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -47,7 +47,7 @@ internal static class MediaEndpoints
             return Gone();
         }
 
-        var etag = $"\"{media.Sha256}\"";
+        var etag = media.ETag;
         var secondsLeft = Math.Max(0, (long)(DateTimeOffset.FromUnixTimeSeconds(long.Parse(exp!, CultureInfo.InvariantCulture)) - now).TotalSeconds);
         var headers = context.Response.Headers;
         headers.ETag = etag;

@@ -13,6 +13,19 @@ internal sealed class MediaOptions
     [Range(1, 86_400, ErrorMessage = "Media:SweepIntervalSeconds must be between 1 and 86400.")]
     public int SweepIntervalSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// How often files without a row are looked for, in minutes (<c>Media:OrphanSweepMinutes</c>); only
+    /// files older than this are touched, so an image being registered is never taken.
+    /// </summary>
+    [Range(1, 10_080, ErrorMessage = "Media:OrphanSweepMinutes must be between 1 and 10080.")]
+    public int OrphanSweepMinutes { get; set; } = 60;
+
+    /// <summary>
+    /// Write image files with <c>O_DIRECT</c> (Linux), bypassing the page cache (<c>Media:DirectWrites</c>,
+    /// default true). Ignored, with a fallback to normal writes, where the file system refuses it.
+    /// </summary>
+    public bool DirectWrites { get; set; } = true;
+
     /// <summary>The lifetime as a <see cref="TimeSpan"/>.</summary>
     public TimeSpan LinkTtl => TimeSpan.FromHours(LinkTtlHours);
 }

@@ -2,12 +2,18 @@ using Microsoft.Extensions.Options;
 
 namespace Nanogate.Media;
 
-/// <summary>Deletes the bytes of expired media every <c>Media:SweepIntervalSeconds</c> (one minute by default).</summary>
+/// <summary>
+/// Deletes the bytes of expired media every <c>Media:SweepIntervalSeconds</c> (one minute by default),
+/// and files that never got a row (a crash between writing and registering one) every
+/// <c>Media:OrphanSweepMinutes</c>, starting at startup.
+/// </summary>
 internal sealed partial class MediaSweeper(IMediaStore store, IOptions<MediaOptions> options, TimeProvider time, ILogger<MediaSweeper> logger) : BackgroundService
 {
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var orphanInterval = TimeSpan.FromMinutes(options.Value.OrphanSweepMinutes);
+        DateTimeOffset? lastOrphanSweep = null;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds), time);
         do
         {
@@ -23,6 +29,17 @@ internal sealed partial class MediaSweeper(IMediaStore store, IOptions<MediaOpti
                     }
                 }
                 while (purged >= 1000);
+
+                var now = time.GetUtcNow();
+                if (lastOrphanSweep is null || now - lastOrphanSweep >= orphanInterval)
+                {
+                    lastOrphanSweep = now;
+                    var orphans = await store.SweepOrphansAsync(now - orphanInterval, stoppingToken).ConfigureAwait(false);
+                    if (orphans > 0)
+                    {
+                        LogOrphans(logger, orphans);
+                    }
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -34,6 +51,9 @@ internal sealed partial class MediaSweeper(IMediaStore store, IOptions<MediaOpti
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Count} expired media files")]
     private static partial void LogPurged(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleted {Count} media files that had no row (left by an interrupted write)")]
+    private static partial void LogOrphans(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Media sweep failed; will retry")]
     private static partial void LogFailed(ILogger logger, Exception exception);

@@ -7,7 +7,6 @@ namespace Nanogate.Media;
 /// <param name="Bytes">Length of the data.</param>
 /// <param name="Width">Pixels (0 when unknown).</param>
 /// <param name="Height">Pixels (0 when unknown).</param>
-/// <param name="Sha256">Lowercase hex SHA-256 of the data (the ETag, quoted).</param>
 /// <param name="CreatedAt">When stored.</param>
 /// <param name="ExpiresAt">When links stop working and the bytes are purged.</param>
 /// <param name="PurgedAt">When the bytes were deleted, or null.</param>
@@ -18,7 +17,10 @@ internal sealed record StoredMedia(
     long Bytes,
     int Width,
     int Height,
-    string Sha256,
     DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt,
-    DateTimeOffset? PurgedAt);
+    DateTimeOffset? PurgedAt)
+{
+    /// <summary>The strong entity tag: the quoted id (ids are random and stored bytes never change).</summary>
+    public string ETag => $"\"{Id}\"";
+}

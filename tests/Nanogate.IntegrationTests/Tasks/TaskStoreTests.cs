@@ -61,7 +61,7 @@ public sealed class TaskStoreTests : IAsyncLifetime, IDisposable
 
     private async Task InsertMediaAsync(string id) =>
         await _db.WriteAsync((c, tx) => c.ExecuteAsync(
-            "INSERT INTO media (id, account_id, mime_type, bytes, width, height, sha256, created_at, expires_at) VALUES (@id, @_accountId, 'image/png', 1, 1, 1, 'x', @T0, @exp)",
+            "INSERT INTO media (id, account_id, mime_type, bytes, width, height, created_at, expires_at) VALUES (@id, @_accountId, 'image/png', 1, 1, 1, @T0, @exp)",
             new { id, _accountId, T0, exp = T0 + 86_400_000 }, tx));
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class TaskStoreTests : IAsyncLifetime, IDisposable
         await _store.ClaimAsync(10, T0, T0 + Lease, 3, CancellationToken.None);
         Assert.Single(await _store.ClaimAsync(10, T0 + Lease + 1, T0 + 2 * Lease, 3, CancellationToken.None));
 
-        NewMediaRow Row(string id) => new(id, _accountId, "image/png", 1000, 1024, 1024, "00", T0, T0 + 86_400_000);
+        NewMediaRow Row(string id) => new(id, _accountId, "image/png", 1000, 1024, 1024, T0, T0 + 86_400_000);
         Assert.False((await _store.SucceedAsync(taskId, 0, 1, Image("med_row_stale") with { Media = Row("med_row_stale") }, T0 + Lease + 2, CancellationToken.None)).Applied);
         Assert.True((await _store.SucceedAsync(taskId, 0, 2, Image("med_row_fresh") with { Media = Row("med_row_fresh") }, T0 + Lease + 3, CancellationToken.None)).Applied);
 
