@@ -1,12 +1,18 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 
 namespace Nanogate.Playground;
 
 /// <summary>
 /// The browser surfaces: the playground at <c>/</c>, the admin console at <c>/admin</c> and the
 /// API reference at <c>/docs</c> (and <c>/reference</c>). The files are embedded in the assembly,
-/// so <c>dotnet run</c> and a published dll started from any folder serve the same pages.
+/// so <c>dotnet run</c> and a published dll started from any folder serve the same pages. The pages
+/// share their head and header through <see cref="PageIncludes"/>; the embedded pages are expanded
+/// once, at startup.
 /// </summary>
 public static class PlaygroundEndpoints
 {
@@ -34,7 +40,7 @@ public static class PlaygroundEndpoints
 
         app.UseStaticFiles(new StaticFileOptions
         {
-            FileProvider = files,
+            FileProvider = new AssetFiles(files),
             RequestPath = AssetPath,
             ContentTypeProvider = types,
             OnPrepareResponse = ctx =>
@@ -52,12 +58,39 @@ public static class PlaygroundEndpoints
         return app;
     }
 
-#pragma warning disable CA1859 // either provider, chosen by configuration
-    private static void MapPage(WebApplication app, IFileProvider files, string route, string file) =>
+    /// <summary>A page as sent: the expanded HTML and its ETag.</summary>
+    private sealed record Page(byte[] Html, EntityTagHeaderValue ETag);
+
+    private static Page? Build(IFileProvider files, string file)
+    {
+        var html = PageIncludes.Expand(files, file);
+        if (html is null)
+        {
+            return null;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(html);
+        return new Page(bytes, new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 8))}\""));
+    }
+
+    private static void MapPage(WebApplication app, IFileProvider files, string route, string file)
+    {
+        // Embedded files never change: expand them once (and fail at startup if a page is broken).
+        // Files from Playground:Directory are expanded on every request, so edits show at once.
+        Func<Page?> page;
+        if (files is EmbeddedFileProvider)
+        {
+            var built = Build(files, file);
+            page = () => built;
+        }
+        else
+        {
+            page = () => Build(files, file);
+        }
+
         app.MapGet(route, (HttpContext context) =>
         {
-            var info = files.GetFileInfo(file);
-            if (!info.Exists)
+            if (page() is not { } found)
             {
                 return Results.NotFound();
             }
@@ -67,7 +100,21 @@ public static class PlaygroundEndpoints
             headers.XContentTypeOptions = "nosniff";
             headers.ContentSecurityPolicy = ContentSecurityPolicy;
             headers["Referrer-Policy"] = "no-referrer";
-            return Results.Stream(info.CreateReadStream(), "text/html; charset=utf-8");
+            return Results.Bytes(found.Html, "text/html; charset=utf-8", entityTag: found.ETag);
         }).ExcludeFromDescription();
-#pragma warning restore CA1859
+    }
+
+    /// <summary>
+    /// The assets under <see cref="AssetPath"/>: every file but the HTML, which is served only
+    /// expanded, at the pages' own routes (a page or partial from here would show raw includes).
+    /// </summary>
+    private sealed class AssetFiles(IFileProvider files) : IFileProvider
+    {
+        public IFileInfo GetFileInfo(string subpath) =>
+            subpath.EndsWith(".html", StringComparison.OrdinalIgnoreCase) ? new NotFoundFileInfo(subpath) : files.GetFileInfo(subpath);
+
+        public IDirectoryContents GetDirectoryContents(string subpath) => NotFoundDirectoryContents.Singleton;
+
+        public IChangeToken Watch(string filter) => files.Watch(filter);
+    }
 }
