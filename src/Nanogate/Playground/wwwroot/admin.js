@@ -1,5 +1,7 @@
 // The admin console: accounts, keys, credit top-ups, channels, recent tasks and usage (admin key).
-import { STORE, store, api, h, $, icon, toast, copyText, fmtInt, fmtUsd, fmtTime, fmtRelative, maskKey } from './common.js';
+import {
+  STORE, store, api, h, $, icon, toast, copyText, keyDialog, fmtInt, fmtUsd, fmtTime, fmtRelative, maskKey,
+} from './common.js';
 
 const state = { accounts: [], selected: null, catalog: null, lastKey: null };
 const adminKey = () => store.get(STORE.adminKey);
@@ -7,7 +9,14 @@ const call = (path, opts = {}) => api(`/admin/v1${path}`, { key: adminKey(), ...
 
 // ---------- the admin key ----------
 const pill = $('#admin-pill');
-const dialog = $('#admin-dialog');
+const keyUi = keyDialog({
+  id: 'admin',
+  title: 'Admin key',
+  hint: ['The operator key for ', h('code', '/admin/v1'), ': printed on the server\'s first start, or set with ', h('code', 'Admin:ApiKey'), '. Kept in this browser.'],
+  label: 'Admin key',
+  placeholder: 'sk-admin-…',
+  save: 'Unlock console',
+});
 
 function renderPill(ok) {
   const key = adminKey();
@@ -17,25 +26,18 @@ function renderPill(ok) {
   pill.setAttribute('aria-label', !key ? 'Add the admin key' : `Admin key ${maskKey(key)}. Change key`);
 }
 
-function openDialog() {
-  $('#admin-input').value = adminKey() || '';
-  $('#admin-error').hidden = true;
-  $('#admin-forget').hidden = !adminKey();
-  dialog.showModal();
-  $('#admin-input').focus();
-}
+const openDialog = () => keyUi.open(adminKey());
 
 pill.addEventListener('click', openDialog);
-$('#admin-cancel').addEventListener('click', () => dialog.close());
-$('#admin-forget').addEventListener('click', () => {
+keyUi.forget.addEventListener('click', () => {
   store.remove(STORE.adminKey);
-  dialog.close();
+  keyUi.dialog.close();
   locked();
 });
-$('#admin-form').addEventListener('submit', async (e) => {
+keyUi.form.addEventListener('submit', async (e) => {
   e.preventDefault();
-  const key = $('#admin-input').value.trim();
-  const err = $('#admin-error');
+  const key = keyUi.input.value.trim();
+  const err = keyUi.error;
   if (!key) {
     err.hidden = false;
     err.textContent = 'Paste the admin key.';
@@ -44,7 +46,7 @@ $('#admin-form').addEventListener('submit', async (e) => {
   try {
     await api('/admin/v1/accounts', { key });
     store.set(STORE.adminKey, key);
-    dialog.close();
+    keyUi.dialog.close();
     await loadAll();
   } catch (ex) {
     err.hidden = false;

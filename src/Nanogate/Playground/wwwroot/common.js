@@ -1,5 +1,5 @@
 // Shared by the playground, the API reference and the admin console: storage, API calls,
-// formatting, the key dialog and small DOM helpers. No dependencies, no build step.
+// formatting, the key dialogs and small DOM helpers. No dependencies, no build step.
 
 export const STORE = {
   apiKey: 'nanogate.apiKey',
@@ -214,6 +214,49 @@ export async function copyText(text, button) {
   }
 }
 
+// ---------- key dialogs ----------
+/**
+ * Builds a key dialog at the end of <body>: a native modal <dialog> labelled by its title, with
+ * the elements #ID-dialog, -form, -title, -input, -error, -toggle (with toggle: true), -forget,
+ * -cancel and -save. The playground and the reference use it for the API key ('key'), the admin
+ * console for the admin key ('admin'). Cancel closes it; open(value) fills the input, hides the
+ * error, offers "Forget key" only when there is a key, and moves focus to the input.
+ */
+export function keyDialog({ id, title, hint, label, placeholder, save, toggle = false }) {
+  const input = h('input', {
+    type: 'password', id: `${id}-input`, autocomplete: 'off', spellcheck: 'false', placeholder, 'aria-describedby': `${id}-error`,
+  });
+  const error = h('p.alert.error', { id: `${id}-error`, role: 'alert', hidden: true });
+  const forget = h('button.btn.ghost.danger', { type: 'button', id: `${id}-forget` }, 'Forget key');
+  const showHide = (e) => {
+    input.type = input.type === 'password' ? 'text' : 'password';
+    e.currentTarget.textContent = input.type === 'password' ? 'Show' : 'Hide';
+  };
+  const saveButton = h('button.btn.primary', { type: 'submit', id: `${id}-save` }, save);
+  const form = h('form', { id: `${id}-form` },
+    h('div.dialog-body',
+      h('div', h('h2', { id: `${id}-title` }, title), h('p.hint', hint)),
+      h('div.field',
+        h('label.label', { for: `${id}-input` }, label),
+        toggle ? h('div.input-group', input, h('button.btn', { type: 'button', id: `${id}-toggle`, onclick: showHide }, 'Show')) : input,
+        error)),
+    h('div.dialog-actions',
+      forget,
+      h('button.btn', { type: 'button', id: `${id}-cancel`, onclick: () => dialog.close() }, 'Cancel'),
+      saveButton));
+  const dialog = h('dialog', { id: `${id}-dialog`, 'aria-labelledby': `${id}-title` }, form);
+  document.body.append(dialog);
+
+  function open(value) {
+    input.value = value || '';
+    error.hidden = true;
+    forget.hidden = !value;
+    dialog.showModal();
+    input.focus();
+  }
+  return { dialog, form, input, error, forget, save: saveButton, open };
+}
+
 // ---------- the user's API key: entered once, kept in this browser ----------
 /**
  * Wires the header's key pill and the key dialog. onChange(account|null) runs after a key is
@@ -221,11 +264,15 @@ export async function copyText(text, button) {
  */
 export function setupKey({ onChange } = {}) {
   const pill = $('#key-pill');
-  const dialog = $('#key-dialog');
-  const form = $('#key-form');
-  const input = $('#key-input');
-  const error = $('#key-error');
-  const forget = $('#key-forget');
+  const { dialog, form, input, error, forget, save, open: openDialog } = keyDialog({
+    id: 'key',
+    title: 'Your API key',
+    hint: ['Entered once and kept in this browser (localStorage). It is sent only to this server, as ', h('code', 'Authorization: Bearer'), '.'],
+    label: 'API key',
+    placeholder: 'sk-…',
+    save: 'Save key',
+    toggle: true,
+  });
   let account = null;
 
   const render = (state, text) => {
@@ -258,20 +305,9 @@ export function setupKey({ onChange } = {}) {
     }
   }
 
-  function open() {
-    input.value = store.get(STORE.apiKey) || '';
-    error.hidden = true;
-    forget.hidden = !store.get(STORE.apiKey);
-    dialog.showModal();
-    input.focus();
-  }
+  const open = () => openDialog(store.get(STORE.apiKey));
 
   pill.addEventListener('click', open);
-  $('#key-cancel').addEventListener('click', () => dialog.close());
-  $('#key-toggle').addEventListener('click', (e) => {
-    input.type = input.type === 'password' ? 'text' : 'password';
-    e.currentTarget.textContent = input.type === 'password' ? 'Show' : 'Hide';
-  });
   forget.addEventListener('click', async () => {
     store.remove(STORE.apiKey);
     dialog.close();
@@ -287,7 +323,6 @@ export function setupKey({ onChange } = {}) {
       input.focus();
       return;
     }
-    const save = $('#key-save');
     save.disabled = true;
     save.textContent = 'Checking…';
     try {
