@@ -15,8 +15,11 @@ using Nanogate.Security;
 using Nanogate.Storage;
 using Nanogate.Storage.Accounts;
 using Nanogate.Storage.Ledger;
+using Nanogate.Storage.Media;
+using Nanogate.Storage.Reports;
 using Nanogate.Storage.Sqlite;
 using Nanogate.Storage.Tasks;
+using Nanogate.Storage.Webhooks;
 using Nanogate.Tasks;
 using Nanogate.Upstreams.Simulator;
 using Nanogate.Webhooks;
@@ -63,8 +66,12 @@ public static class NanogateApp
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(ModelCatalog.Default);
         services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory));
+        services.AddSingleton<IStorage, SqliteStorage>();
         services.AddSingleton<IAccountStore, SqliteAccountStore>();
         services.AddSingleton<ILedger, SqliteLedger>();
+        services.AddSingleton<IMediaIndex, SqliteMediaIndex>();
+        services.AddSingleton<IWebhookOutbox, SqliteWebhookOutbox>();
+        services.AddSingleton<IAdminReports, SqliteAdminReports>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<AdminAuthenticator>();
         services.AddSingleton<ServerAddress>();
@@ -99,16 +106,11 @@ public static class NanogateApp
         app.UseRequestIds();
         app.UseRequestMetrics();
         app.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
-        app.MapGet("/readyz", async (SqliteDatabase db, CancellationToken ct) =>
+        app.MapGet("/readyz", async (IStorage storage, CancellationToken ct) =>
         {
             try
             {
-                await db.ReadAsync(async c =>
-                {
-                    using var command = c.CreateCommand();
-                    command.CommandText = "SELECT 1";
-                    return await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
-                }, ct).ConfigureAwait(false);
+                await storage.PingAsync(ct).ConfigureAwait(false);
                 return Results.Json(new { status = "ready" });
             }
             catch (Exception e) when (e is not OperationCanceledException)

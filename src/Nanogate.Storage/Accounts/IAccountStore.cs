@@ -27,9 +27,18 @@ public interface IAccountStore
     /// <summary>Sets a key's default image delivery ("inline", "url" or null); false when no such key.</summary>
     Task<bool> SetKeyImageDeliveryAsync(string keyId, string? delivery, CancellationToken cancellationToken);
 
+    /// <summary>Replaces an account's webhook signing secret; false when no such account.</summary>
+    Task<bool> SetWebhookSecretAsync(string accountId, string secret, CancellationToken cancellationToken);
+
     /// <summary>An instance setting, or null.</summary>
     Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>Sets an instance setting.</summary>
     Task SetSettingAsync(string key, string value, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores <paramref name="candidate"/> unless the setting exists, and returns the stored value, in one
+    /// transaction: processes starting together agree on one value.
+    /// </summary>
+    Task<string> GetOrAddSettingAsync(string key, string candidate, CancellationToken cancellationToken);
 }

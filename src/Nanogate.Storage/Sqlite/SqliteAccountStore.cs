@@ -10,6 +10,8 @@ public sealed class SqliteAccountStore(SqliteDatabase db, TimeProvider time) : I
     private const string KeyColumns =
         "id AS Id, account_id AS AccountId, prefix AS Prefix, name AS Name, image_delivery AS ImageDelivery, created_at AS CreatedAt, revoked_at AS RevokedAt";
 
+    private const string SettingSql = "SELECT value FROM settings WHERE key = @key";
+
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <inheritdoc />
@@ -90,14 +92,28 @@ public sealed class SqliteAccountStore(SqliteDatabase db, TimeProvider time) : I
             cancellationToken);
 
     /// <inheritdoc />
+    public Task<bool> SetWebhookSecretAsync(string accountId, string secret, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (c, tx) =>
+            await c.ExecuteAsync("UPDATE accounts SET webhook_secret = @secret WHERE id = @id", new { secret, id = accountId }, tx).ConfigureAwait(false) > 0,
+            cancellationToken);
+
+    /// <inheritdoc />
     public Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken) =>
-        db.ReadAsync(c => c.ExecuteScalarAsync<string?>("SELECT value FROM settings WHERE key = @key", new { key }), cancellationToken);
+        db.ReadAsync(c => c.ExecuteScalarAsync<string?>(SettingSql, new { key }), cancellationToken);
 
     /// <inheritdoc />
     public Task SetSettingAsync(string key, string value, CancellationToken cancellationToken) =>
         db.WriteAsync(
             (c, tx) => c.ExecuteAsync("INSERT INTO settings (key, value) VALUES (@key, @value) ON CONFLICT(key) DO UPDATE SET value = excluded.value", new { key, value }, tx),
             cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<string> GetOrAddSettingAsync(string key, string candidate, CancellationToken cancellationToken) =>
+        (await db.WriteAsync(async (c, tx) =>
+        {
+            await c.ExecuteAsync("INSERT OR IGNORE INTO settings (key, value) VALUES (@key, @candidate)", new { key, candidate }, tx).ConfigureAwait(false);
+            return await c.ExecuteScalarAsync<string>(SettingSql, new { key }, tx).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false))!;
 
     private sealed record AccountRow(string Id, string Name, long CreatedAt, long CreditsAvailable, string WebhookSecret)
     {

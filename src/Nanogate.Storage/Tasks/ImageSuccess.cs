@@ -1,3 +1,5 @@
+using Nanogate.Storage.Media;
+
 namespace Nanogate.Storage.Tasks;
 
 /// <summary>A made and stored image, as the worker records it.</summary>

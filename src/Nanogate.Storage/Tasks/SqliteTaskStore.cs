@@ -145,9 +145,7 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
             // The media row goes first (task_images.media_id references it); a fenced-out write takes it back.
             if (image.Media is { } m)
             {
-                await c.ExecuteAsync(
-                    "INSERT INTO media (id, account_id, mime_type, bytes, width, height, created_at, expires_at) VALUES (@Id, @AccountId, @MimeType, @Bytes, @Width, @Height, @CreatedAt, @ExpiresAt)",
-                    m, tx).ConfigureAwait(false);
+                await SqliteMediaIndex.InsertAsync(c, tx, m).ConfigureAwait(false);
             }
 
             var updated = await c.ExecuteAsync(

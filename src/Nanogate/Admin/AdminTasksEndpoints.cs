@@ -1,7 +1,7 @@
-using Microsoft.Data.Sqlite;
 using Nanogate.Auth;
 using Nanogate.Hosting;
-using Nanogate.Storage.Sqlite;
+using Nanogate.Storage.Reports;
+using Nanogate.Tasks;
 
 namespace Nanogate.Admin;
 
@@ -28,12 +28,7 @@ public static class AdminTasksEndpoints
 
     private static readonly string[] Statuses = ["pending", "running", "succeeded", "partially_succeeded", "failed", "canceled"];
 
-    private static string? Iso(SqliteDataReader r, int i) =>
-        r.IsDBNull(i) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(i)).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
-
-    private static string? Str(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-
-    private static async Task<IResult> ListTasksAsync(HttpContext context, SqliteDatabase db, string? status, string? account_id, int? limit)
+    private static async Task<IResult> ListTasksAsync(HttpContext context, IAdminReports reports, string? status, string? account_id, int? limit)
     {
         if (status is not null && !Statuses.Contains(status))
         {
@@ -45,57 +40,35 @@ public static class AdminTasksEndpoints
             return ApiError.Invalid("limit must be between 1 and 200.", "limit");
         }
 
-        var rows = await db.ReadAsync(async c =>
+        var tasks = await reports.ListTasksAsync(status, account_id, limit ?? 50, context.RequestAborted).ConfigureAwait(false);
+        var rows = tasks.Select(t =>
         {
-            using var command = c.CreateCommand();
-            command.CommandText = """
-                SELECT t.id, t.account_id, a.name, t.model, t.status, t.n,
-                       t.credits_reserved, t.credits_charged, t.credits_refunded,
-                       t.error_code, t.error_message, t.created_at, t.completed_at,
-                       json_extract(t.request, '$.prompt'), json_extract(t.request, '$.aspect_ratio'), json_extract(t.request, '$.resolution'),
-                       (SELECT COUNT(*) FROM task_images i WHERE i.task_id = t.id AND i.status = 'succeeded'),
-                       (SELECT COUNT(*) FROM task_images i WHERE i.task_id = t.id AND i.status = 'failed')
-                FROM tasks t JOIN accounts a ON a.id = t.account_id
-                WHERE ($status IS NULL OR t.status = $status) AND ($account IS NULL OR t.account_id = $account)
-                ORDER BY t.created_at DESC, t.id DESC
-                LIMIT $limit
-                """;
-            command.Parameters.AddWithValue("$status", (object?)status ?? DBNull.Value);
-            command.Parameters.AddWithValue("$account", (object?)account_id ?? DBNull.Value);
-            command.Parameters.AddWithValue("$limit", limit ?? 50);
-            var list = new List<object>();
-            using var r = await command.ExecuteReaderAsync(context.RequestAborted).ConfigureAwait(false);
-            while (await r.ReadAsync(context.RequestAborted).ConfigureAwait(false))
+            var prompt = t.Prompt ?? string.Empty;
+            return new
             {
-                var prompt = Str(r, 13) ?? string.Empty;
-                list.Add(new
-                {
-                    task_id = r.GetString(0),
-                    @object = "task",
-                    account_id = r.GetString(1),
-                    account_name = r.GetString(2),
-                    model = r.GetString(3),
-                    status = r.GetString(4),
-                    n = r.GetInt32(5),
-                    images = new { succeeded = r.GetInt32(16), failed = r.GetInt32(17) },
-                    // The prompt is the customer's text: the console shows a preview, not the whole of it.
-                    prompt_preview = prompt.Length > 120 ? prompt[..120] + "…" : prompt,
-                    aspect_ratio = Str(r, 14),
-                    resolution = Str(r, 15),
-                    credits = new { reserved = r.GetInt64(6), charged = r.GetInt64(7), refunded = r.GetInt64(8) },
-                    error = r.IsDBNull(9) ? null : new { code = r.GetString(9), message = Str(r, 10) },
-                    created_at = Iso(r, 11),
-                    completed_at = Iso(r, 12),
-                });
-            }
-
-            return list;
-        }, context.RequestAborted).ConfigureAwait(false);
+                task_id = t.Id,
+                @object = "task",
+                account_id = t.AccountId,
+                account_name = t.AccountName,
+                model = t.Model,
+                status = t.Status,
+                n = t.N,
+                images = new { succeeded = t.ImagesSucceeded, failed = t.ImagesFailed },
+                // The prompt is the customer's text: the console shows a preview, not the whole of it.
+                prompt_preview = prompt.Length > 120 ? prompt[..120] + "…" : prompt,
+                aspect_ratio = t.AspectRatio,
+                resolution = t.Resolution,
+                credits = new { reserved = t.CreditsReserved, charged = t.CreditsCharged, refunded = t.CreditsRefunded },
+                error = t.ErrorCode is null ? null : new { code = t.ErrorCode, message = t.ErrorMessage },
+                created_at = TaskJson.Iso(t.CreatedAt),
+                completed_at = TaskJson.Iso(t.CompletedAt),
+            };
+        }).ToList();
 
         return Results.Json(new { @object = "list", data = rows }, JsonDefaults.Snake);
     }
 
-    private static async Task<IResult> UsageAsync(HttpContext context, SqliteDatabase db, TimeProvider time, int? days)
+    private static async Task<IResult> UsageAsync(HttpContext context, IAdminReports reports, TimeProvider time, int? days)
     {
         if (days is < 1 or > 3660)
         {
@@ -104,48 +77,18 @@ public static class AdminTasksEndpoints
 
         var window = days ?? 30;
         var since = time.GetUtcNow().AddDays(-window).ToUnixTimeMilliseconds();
-        var rows = await db.ReadAsync(async c =>
+        var usage = await reports.UsageAsync(since, context.RequestAborted).ConfigureAwait(false);
+        var rows = usage.Select(u => new
         {
-            // Credits from the reservations (every dialect bills through one), images from the task queue.
-            using var command = c.CreateCommand();
-            command.CommandText = """
-                SELECT u.account_id, a.name, u.model,
-                       SUM(u.requests), SUM(u.charged), SUM(u.refunded), SUM(u.images_ok), SUM(u.images_failed)
-                FROM (
-                    SELECT r.account_id, COALESCE(r.model, 'unknown') AS model, COUNT(*) AS requests,
-                           SUM(r.captured) AS charged, SUM(r.released) AS refunded, 0 AS images_ok, 0 AS images_failed
-                    FROM reservations r WHERE r.created_at >= $since
-                    GROUP BY r.account_id, COALESCE(r.model, 'unknown')
-                    UNION ALL
-                    SELECT t.account_id, t.model, 0, 0, 0,
-                           SUM(CASE WHEN i.status = 'succeeded' THEN 1 ELSE 0 END),
-                           SUM(CASE WHEN i.status = 'failed' THEN 1 ELSE 0 END)
-                    FROM tasks t JOIN task_images i ON i.task_id = t.id WHERE t.created_at >= $since
-                    GROUP BY t.account_id, t.model
-                ) u JOIN accounts a ON a.id = u.account_id
-                GROUP BY u.account_id, u.model
-                ORDER BY SUM(u.charged) DESC, a.name, u.model
-                """;
-            command.Parameters.AddWithValue("$since", since);
-            var list = new List<object>();
-            using var r = await command.ExecuteReaderAsync(context.RequestAborted).ConfigureAwait(false);
-            while (await r.ReadAsync(context.RequestAborted).ConfigureAwait(false))
-            {
-                list.Add(new
-                {
-                    account_id = r.GetString(0),
-                    account_name = r.GetString(1),
-                    model = r.GetString(2),
-                    requests = r.GetInt64(3),
-                    credits_charged = r.GetInt64(4),
-                    credits_refunded = r.GetInt64(5),
-                    task_images_succeeded = r.GetInt64(6),
-                    task_images_failed = r.GetInt64(7),
-                });
-            }
-
-            return list;
-        }, context.RequestAborted).ConfigureAwait(false);
+            account_id = u.AccountId,
+            account_name = u.AccountName,
+            model = u.Model,
+            requests = u.Requests,
+            credits_charged = u.CreditsCharged,
+            credits_refunded = u.CreditsRefunded,
+            task_images_succeeded = u.TaskImagesSucceeded,
+            task_images_failed = u.TaskImagesFailed,
+        }).ToList();
 
         return Results.Json(new { @object = "list", days = window, data = rows }, JsonDefaults.Snake);
     }

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using Nanogate.Auth;
 using Nanogate.Storage;
 using Nanogate.Storage.Accounts;
-using Nanogate.Storage.Sqlite;
 
 namespace Nanogate.Hosting;
 
@@ -11,7 +10,7 @@ namespace Nanogate.Hosting;
 /// demo account. Keys are printed to the console once, when they are created, and stored only as hashes.
 /// </summary>
 public sealed partial class Bootstrapper(
-    SqliteDatabase db,
+    IStorage storage,
     IAccountStore accounts,
     AdminAuthenticator admin,
     IOptions<AdminOptions> adminOptions,
@@ -29,8 +28,8 @@ public sealed partial class Bootstrapper(
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await db.MigrateAsync(cancellationToken).ConfigureAwait(false);
-        LogMigrated(logger, db.FilePath);
+        await storage.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        LogMigrated(logger, storage.Location);
         var banner = new List<string>();
 
         if (!string.IsNullOrWhiteSpace(adminOptions.Value.ApiKey))

@@ -1,21 +1,18 @@
-using Dapper;
 using Microsoft.Extensions.Options;
 using Nanogate.Storage;
-using Nanogate.Storage.Sqlite;
+using Nanogate.Storage.Media;
 
 namespace Nanogate.Media;
 
 /// <summary>
 /// Media as files under <c>{Storage:DataDirectory}/media/</c> with a row per image in the <c>media</c>
-/// table. A file is written under its final (fresh, random) name before its row is inserted, so a
-/// reader, who finds files through rows, never sees half an image, and a row always has its file until
-/// purged. Files left without a row (a crash between the write and the insert) are swept by
-/// <see cref="SweepOrphansAsync"/>.
+/// table (kept through <see cref="IMediaIndex"/>). A file is written under its final (fresh, random)
+/// name before its row is inserted, so a reader, who finds files through rows, never sees half an
+/// image, and a row always has its file until purged. Files left without a row (a crash between the
+/// write and the insert) are swept by <see cref="SweepOrphansAsync"/>.
 /// </summary>
-internal sealed class FileMediaStore(SqliteDatabase db, IOptions<StorageOptions> storage, IOptions<MediaOptions> options, TimeProvider time) : IMediaStore
+internal sealed class FileMediaStore(IMediaIndex index, IOptions<StorageOptions> storage, IOptions<MediaOptions> options, TimeProvider time) : IMediaStore
 {
-    private const string Columns = "id AS Id, account_id AS AccountId, mime_type AS MimeType, bytes AS Bytes, width AS Width, height AS Height, created_at AS CreatedAt, expires_at AS ExpiresAt, purged_at AS PurgedAt";
-
     private readonly string _root = Path.GetFullPath(Path.Combine(storage.Value.DataDirectory, "media"));
 
     /// <inheritdoc />
@@ -24,12 +21,7 @@ internal sealed class FileMediaStore(SqliteDatabase db, IOptions<StorageOptions>
         var media = await WriteFileAsync(accountId, data, mimeType, width, height, cancellationToken).ConfigureAwait(false);
         try
         {
-            await db.WriteAsync(
-            (c, tx) => c.ExecuteAsync(
-                "INSERT INTO media (id, account_id, mime_type, bytes, width, height, created_at, expires_at) VALUES (@Id, @AccountId, @MimeType, @Bytes, @Width, @Height, @created, @expires)",
-                new { media.Id, media.AccountId, media.MimeType, media.Bytes, media.Width, media.Height, created = media.CreatedAt.ToUnixTimeMilliseconds(), expires = media.ExpiresAt.ToUnixTimeMilliseconds() },
-                tx),
-                cancellationToken).ConfigureAwait(false);
+            await index.InsertAsync(media.ToRow(), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -76,10 +68,8 @@ internal sealed class FileMediaStore(SqliteDatabase db, IOptions<StorageOptions>
     /// <inheritdoc />
     public async Task<StoredMedia?> FindAsync(string id, CancellationToken cancellationToken)
     {
-        var row = await db.ReadAsync(
-            c => c.QuerySingleOrDefaultAsync<MediaRow>($"SELECT {Columns} FROM media WHERE id = @id", new { id }),
-            cancellationToken).ConfigureAwait(false);
-        return row?.ToMedia();
+        var row = await index.FindAsync(id, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : StoredMedia.FromRow(row);
     }
 
     /// <inheritdoc />
@@ -108,9 +98,7 @@ internal sealed class FileMediaStore(SqliteDatabase db, IOptions<StorageOptions>
     public async Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var cutoff = now.ToUnixTimeMilliseconds();
-        var ids = (await db.ReadAsync(
-            c => c.QueryAsync<string>("SELECT id FROM media WHERE purged_at IS NULL AND expires_at <= @cutoff LIMIT 1000", new { cutoff }),
-            cancellationToken).ConfigureAwait(false)).ToList();
+        var ids = await index.ListExpiredAsync(cutoff, cancellationToken).ConfigureAwait(false);
         if (ids.Count == 0)
         {
             return 0;
@@ -123,9 +111,7 @@ internal sealed class FileMediaStore(SqliteDatabase db, IOptions<StorageOptions>
             TryDelete(PathOf(id));
         }
 
-        await db.WriteAsync(
-            (c, tx) => c.ExecuteAsync("UPDATE media SET purged_at = @cutoff WHERE id IN @ids AND purged_at IS NULL", new { cutoff, ids }, tx),
-            cancellationToken).ConfigureAwait(false);
+        await index.MarkPurgedAsync(ids, cutoff, cancellationToken).ConfigureAwait(false);
         return ids.Count;
     }
 
@@ -184,9 +170,7 @@ internal sealed class FileMediaStore(SqliteDatabase db, IOptions<StorageOptions>
 
     private async Task<int> DeleteUnknownAsync(List<string> ids, CancellationToken cancellationToken)
     {
-        var known = (await db.ReadAsync(
-            c => c.QueryAsync<string>("SELECT id FROM media WHERE id IN @ids", new { ids }),
-            cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+        var known = await index.FindExistingAsync(ids, cancellationToken).ConfigureAwait(false);
         var deleted = 0;
         foreach (var id in ids)
         {
@@ -219,12 +203,5 @@ internal sealed class FileMediaStore(SqliteDatabase db, IOptions<StorageOptions>
         catch (UnauthorizedAccessException)
         {
         }
-    }
-
-    private sealed record MediaRow(string Id, string AccountId, string MimeType, long Bytes, long Width, long Height, long CreatedAt, long ExpiresAt, long? PurgedAt)
-    {
-        public StoredMedia ToMedia() => new(Id, AccountId, MimeType, Bytes, (int)Width, (int)Height,
-            DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt), DateTimeOffset.FromUnixTimeMilliseconds(ExpiresAt),
-            PurgedAt is { } p ? DateTimeOffset.FromUnixTimeMilliseconds(p) : null);
     }
 }

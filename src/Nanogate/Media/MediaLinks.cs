@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Dapper;
 using Microsoft.Extensions.Options;
-using Nanogate.Storage.Sqlite;
+using Nanogate.Storage.Accounts;
 
 namespace Nanogate.Media;
 
@@ -13,7 +12,7 @@ namespace Nanogate.Media;
 /// first start (<see cref="InitializeAsync"/>, run by <see cref="MediaLinksInitializer"/>), so links survive
 /// restarts and are valid on every process sharing the database.
 /// </summary>
-internal sealed class MediaLinks(SqliteDatabase db, IOptions<MediaOptions> options, TimeProvider time)
+internal sealed class MediaLinks(IAccountStore settings, IOptions<MediaOptions> options, TimeProvider time)
 {
     private const string KeySetting = "media_signing_key";
     private volatile byte[]? _key;
@@ -21,14 +20,10 @@ internal sealed class MediaLinks(SqliteDatabase db, IOptions<MediaOptions> optio
     /// <summary>Loads the key, creating it if this is the first start. Runs before requests are served.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        // INSERT OR IGNORE then read back: two processes starting together agree on one key.
+        // Stored unless present, then read back: two processes starting together agree on one key.
         var candidate = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        var stored = await db.WriteAsync(async (c, tx) =>
-        {
-            await c.ExecuteAsync("INSERT OR IGNORE INTO settings (key, value) VALUES (@KeySetting, @candidate)", new { KeySetting, candidate }, tx).ConfigureAwait(false);
-            return await c.ExecuteScalarAsync<string>("SELECT value FROM settings WHERE key = @KeySetting", new { KeySetting }, tx).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
-        _key = Convert.FromBase64String(stored!);
+        var stored = await settings.GetOrAddSettingAsync(KeySetting, candidate, cancellationToken).ConfigureAwait(false);
+        _key = Convert.FromBase64String(stored);
     }
 
     /// <summary>How long new media and links live (<c>Media:LinkTtlHours</c>).</summary>
@@ -81,8 +76,8 @@ internal sealed class MediaLinks(SqliteDatabase db, IOptions<MediaOptions> optio
 
     private byte[] ReadKey()
     {
-        using var connection = db.OpenAsync().GetAwaiter().GetResult();
-        var stored = connection.ExecuteScalar<string>("SELECT value FROM settings WHERE key = @KeySetting", new { KeySetting })
+        // A read on its own pooled connection (never the writer's); SQLite's async calls complete synchronously.
+        var stored = settings.GetSettingAsync(KeySetting, CancellationToken.None).GetAwaiter().GetResult()
             ?? throw new InvalidOperationException("The media signing key does not exist yet: call MediaLinks.InitializeAsync at start (MediaLinksInitializer does).");
         return Convert.FromBase64String(stored);
     }

@@ -1,3 +1,5 @@
+using Nanogate.Storage.Media;
+
 namespace Nanogate.Media;
 
 /// <summary>One stored image: its metadata row (the bytes live in the <see cref="IMediaStore"/>).</summary>
@@ -23,4 +25,12 @@ internal sealed record StoredMedia(
 {
     /// <summary>The strong entity tag: the quoted id (ids are random and stored bytes never change).</summary>
     public string ETag => $"\"{Id}\"";
+
+    /// <summary>The row to insert for this image.</summary>
+    public NewMediaRow ToRow() => new(Id, AccountId, MimeType, Bytes, Width, Height, CreatedAt.ToUnixTimeMilliseconds(), ExpiresAt.ToUnixTimeMilliseconds());
+
+    /// <summary>An image from its stored row.</summary>
+    public static StoredMedia FromRow(MediaRow row) => new(row.Id, row.AccountId, row.MimeType, row.Bytes, (int)row.Width, (int)row.Height,
+        DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt), DateTimeOffset.FromUnixTimeMilliseconds(row.ExpiresAt),
+        row.PurgedAt is { } p ? DateTimeOffset.FromUnixTimeMilliseconds(p) : null);
 }

@@ -130,8 +130,7 @@ internal sealed partial class TaskWorkerPool(
                 // transaction per image. A stale attempt (fenced out) leaves no row, so its file goes.
                 var stored = await media.WriteFileAsync(claim.AccountId, image.Data, image.MimeType, image.Width, image.Height, lost.Token).ConfigureAwait(false);
                 var usage = image.Usage;
-                var row = new NewMediaRow(stored.Id, stored.AccountId, stored.MimeType, stored.Bytes, stored.Width, stored.Height,
-                    stored.CreatedAt.ToUnixTimeMilliseconds(), stored.ExpiresAt.ToUnixTimeMilliseconds());
+                var row = stored.ToRow();
                 var success = new ImageSuccess(stored.Id, stored.MimeType, image.Width, image.Height, string.IsNullOrWhiteSpace(image.Text) ? null : image.Text,
                     usage?.PromptTokens ?? 0, (usage?.CandidatesTokens ?? 0) + (usage?.ThoughtsTokens ?? 0), usage?.ImageOutputTokens ?? 0, row);
                 try

@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
-using Dapper;
 using Microsoft.Extensions.Options;
 using Nanogate.Security;
 using Nanogate.Storage.Accounts;
-using Nanogate.Storage.Sqlite;
+using Nanogate.Storage.Webhooks;
 
 namespace Nanogate.Webhooks;
 
@@ -17,7 +16,7 @@ namespace Nanogate.Webhooks;
 /// result write, so a stale attempt cannot overwrite a newer one.
 /// </summary>
 internal sealed partial class WebhookDispatcher(
-    SqliteDatabase db,
+    IWebhookOutbox outbox,
     IAccountStore accounts,
     SafeHttp http,
     WebhookSignal signal,
@@ -79,52 +78,18 @@ internal sealed partial class WebhookDispatcher(
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
 
         // A read first: the idle poll must not take the write lock that task commits queue on.
-        var firstDue = await db.ReadAsync(
-            c => c.ExecuteScalarAsync<long?>("SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE status = 'pending'"),
-            stoppingToken).ConfigureAwait(false);
+        var firstDue = await outbox.NextDueAsync(stoppingToken).ConfigureAwait(false);
         if (firstDue is null || firstDue > now)
         {
             return WaitUntil(firstDue);
         }
 
         var lease = now + ((_options.AttemptTimeoutSeconds + 30) * 1000L);
-        var (claimed, nextDue) = await db.WriteAsync(async (c, tx) =>
+        var (expired, claimed, nextDue) = await outbox.ClaimAsync(now, lease, free, stoppingToken).ConfigureAwait(false);
+        if (expired > 0)
         {
-            // Only due rows need the expiry check: a retry is never scheduled past expiry (it fails
-            // instead), so a pending row outlives its expiry only while due or leased.
-            var expired = await c.ExecuteAsync(
-                """
-                UPDATE webhook_deliveries
-                SET status = 'failed',
-                    last_error = 'Gave up: the delivery expired after ' || attempts || ' attempt(s).' || COALESCE(' Last error: ' || last_error, '')
-                WHERE status = 'pending' AND next_attempt_at <= @now AND expires_at <= @now
-                """,
-                new { now }, tx).ConfigureAwait(false);
-            if (expired > 0)
-            {
-                LogExpired(logger, expired);
-            }
-
-            var rows = (await c.QueryAsync<WebhookDelivery>(
-                """
-                SELECT id AS Id, account_id AS AccountId, url AS Url, payload AS Payload, attempts AS Attempts, expires_at AS ExpiresAt
-                FROM webhook_deliveries
-                WHERE status = 'pending' AND next_attempt_at <= @now
-                ORDER BY next_attempt_at
-                LIMIT @free
-                """,
-                new { now, free }, tx).ConfigureAwait(false)).AsList();
-            if (rows.Count > 0)
-            {
-                await c.ExecuteAsync(
-                    "UPDATE webhook_deliveries SET next_attempt_at = @lease WHERE id IN @ids",
-                    new { lease, ids = rows.Select(r => r.Id).ToArray() }, tx).ConfigureAwait(false);
-            }
-
-            var next = await c.ExecuteScalarAsync<long?>(
-                "SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE status = 'pending'", transaction: tx).ConfigureAwait(false);
-            return (rows, next);
-        }, stoppingToken).ConfigureAwait(false);
+            LogExpired(logger, expired);
+        }
 
         foreach (var row in claimed)
         {
@@ -269,27 +234,12 @@ internal sealed partial class WebhookDispatcher(
             }
         }
 
-        var updated = await db.WriteAsync((c, tx) => c.ExecuteAsync(
-            """
-            UPDATE webhook_deliveries
-            SET status = @status, attempts = @attempts, next_attempt_at = @next, last_status = @httpStatus,
-                last_error = @error, delivered_at = @deliveredAt
-            WHERE id = @id AND attempts = @previous AND status = 'pending'
-            """,
-            new
-            {
-                id = row.Id,
-                previous = row.Attempts,
-                status,
-                attempts,
-                next,
-                httpStatus = outcome.HttpStatus,
-                error,
-                deliveredAt = status == WebhookAttemptOutcome.Delivered ? now.ToUnixTimeMilliseconds() : (long?)null,
-            },
-            tx), CancellationToken.None).ConfigureAwait(false);
+        var deliveredAt = status == WebhookAttemptOutcome.Delivered ? now.ToUnixTimeMilliseconds() : (long?)null;
+        var recorded = await outbox.RecordAsync(
+            new WebhookAttemptResult(row.Id, row.Attempts, status, attempts, next, outcome.HttpStatus, error, deliveredAt),
+            CancellationToken.None).ConfigureAwait(false);
 
-        if (updated == 0)
+        if (!recorded)
         {
             LogStale(logger, row.Id);
         }

@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
-using Dapper;
 using Nanogate.Auth;
 using Nanogate.Hosting;
 using Nanogate.Storage.Accounts;
-using Nanogate.Storage.Sqlite;
 
 namespace Nanogate.Webhooks;
 
@@ -31,7 +29,7 @@ internal static class WebhookEndpoints
             return Secret(context, account.WebhookSecret);
         });
 
-        routes.MapPost("/v1/webhook-secret/rotate", async (HttpContext context, ApiKeyAuthenticator auth, SqliteDatabase db) =>
+        routes.MapPost("/v1/webhook-secret/rotate", async (HttpContext context, ApiKeyAuthenticator auth, IAccountStore accounts) =>
         {
             if (await AuthenticateAsync(context, auth).ConfigureAwait(false) is not { } caller)
             {
@@ -39,10 +37,8 @@ internal static class WebhookEndpoints
             }
 
             var secret = StandardWebhookSigner.SecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-            var updated = await db.WriteAsync(
-                (c, tx) => c.ExecuteAsync("UPDATE accounts SET webhook_secret = @secret WHERE id = @id", new { secret, id = caller.AccountId }, tx),
-                context.RequestAborted).ConfigureAwait(false);
-            return updated == 0 ? ApiError.NotFound("The account of this key no longer exists.") : Secret(context, secret);
+            var updated = await accounts.SetWebhookSecretAsync(caller.AccountId, secret, context.RequestAborted).ConfigureAwait(false);
+            return updated ? Secret(context, secret) : ApiError.NotFound("The account of this key no longer exists.");
         });
         return routes;
     }

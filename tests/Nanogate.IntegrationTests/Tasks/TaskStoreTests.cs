@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Dapper;
 using Nanogate.Storage;
+using Nanogate.Storage.Media;
 using Nanogate.Storage.Sqlite;
 using Nanogate.Storage.Tasks;
 

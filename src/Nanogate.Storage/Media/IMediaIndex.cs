@@ -1,0 +1,23 @@
+namespace Nanogate.Storage.Media;
+
+/// <summary>
+/// The <c>media</c> rows: one per stored image file. The files themselves belong to the web
+/// project's media store; a file without a row is an orphan, a row marked purged has lost its file.
+/// </summary>
+public interface IMediaIndex
+{
+    /// <summary>Inserts the row of a file that is already written (its own write transaction).</summary>
+    Task InsertAsync(NewMediaRow row, CancellationToken cancellationToken);
+
+    /// <summary>One row (also a purged one), or null.</summary>
+    Task<MediaRow?> FindAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Ids of rows expired at <paramref name="cutoff"/> and not yet purged, at most 1000 (a full batch means there may be more).</summary>
+    Task<IReadOnlyList<string>> ListExpiredAsync(long cutoff, CancellationToken cancellationToken);
+
+    /// <summary>Marks rows purged at <paramref name="purgedAt"/> (those not already marked).</summary>
+    Task MarkPurgedAsync(IReadOnlyList<string> ids, long purgedAt, CancellationToken cancellationToken);
+
+    /// <summary>Which of <paramref name="ids"/> have a row.</summary>
+    Task<IReadOnlySet<string>> FindExistingAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken);
+}
