@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Dapper;
+using Nanogate.IntegrationTests.Storage;
 using Nanogate.Storage;
 using Nanogate.Storage.Media;
 using Nanogate.Storage.Sqlite;
@@ -8,45 +9,23 @@ using Nanogate.Storage.Tasks;
 namespace Nanogate.IntegrationTests.Tasks;
 
 /// <summary>The queue's guarantees at the store level, on a real SQLite file, with the clock in the test's hands.</summary>
-public sealed class TaskStoreTests : IAsyncLifetime, IDisposable
+public sealed class TaskStoreTests : SqliteStoreTest
 {
-    private const long T0 = 1_800_000_000_000;
     private const long Lease = 30_000;
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "nanogate-tests", "store-" + Guid.NewGuid().ToString("N"));
-    private SqliteDatabase _db = null!;
     private SqliteTaskStore _store = null!;
     private SqliteLedger _ledger = null!;
-    private string _accountId = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _db = new SqliteDatabase(_dir);
-        await _db.MigrateAsync();
-        _store = new SqliteTaskStore(_db, new Renderer());
-        _ledger = new SqliteLedger(_db, TimeProvider.System);
-        _accountId = (await new SqliteAccountStore(_db, TimeProvider.System).CreateAccountAsync("store", 1000, CancellationToken.None)).Id;
-    }
-
-    public void Dispose() => _db?.Dispose();
-
-    public Task DisposeAsync()
-    {
-        _db.Dispose();
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-
-        return Task.CompletedTask;
+        await base.InitializeAsync();
+        _store = new SqliteTaskStore(Db, new Renderer());
+        _ledger = new SqliteLedger(Db, TimeProvider.System);
     }
 
     private async Task<string> CreateAsync(int n, string? callback = null, string? webhook = null)
     {
         var id = Ids.New("task_");
-        var created = await _store.CreateAsync(new NewTask(id, _accountId, "gemini-3.1-flash-lite-image", """{"prompt":"p","n":1}""", "req_x", "http://h", n, 45, callback, webhook, null), T0, CancellationToken.None);
+        var created = await _store.CreateAsync(new NewTask(id, AccountId, "gemini-3.1-flash-lite-image", """{"prompt":"p","n":1}""", "req_x", "http://h", n, 45, callback, webhook, null), T0, CancellationToken.None);
         Assert.NotNull(created);
         return id;
     }
@@ -55,15 +34,15 @@ public sealed class TaskStoreTests : IAsyncLifetime, IDisposable
 
     private async Task AssertLedgerConsistentAsync()
     {
-        var balance = await _ledger.GetBalanceAsync(_accountId, CancellationToken.None);
-        Assert.Equal(balance.Available, await _ledger.RecomputeAvailableAsync(_accountId, CancellationToken.None));
+        var balance = await _ledger.GetBalanceAsync(AccountId, CancellationToken.None);
+        Assert.Equal(balance.Available, await _ledger.RecomputeAvailableAsync(AccountId, CancellationToken.None));
         Assert.Equal(balance.ToppedUp, balance.Available + balance.Reserved + balance.Charged);
     }
 
     private async Task InsertMediaAsync(string id) =>
-        await _db.WriteAsync((c, tx) => c.ExecuteAsync(
-            "INSERT INTO media (id, account_id, mime_type, bytes, width, height, created_at, expires_at) VALUES (@id, @_accountId, 'image/png', 1, 1, 1, @T0, @exp)",
-            new { id, _accountId, T0, exp = T0 + 86_400_000 }, tx));
+        await Db.WriteAsync((c, tx) => c.ExecuteAsync(
+            "INSERT INTO media (id, account_id, mime_type, bytes, width, height, created_at, expires_at) VALUES (@id, @AccountId, 'image/png', 1, 1, 1, @T0, @exp)",
+            new { id, AccountId, T0, exp = T0 + 86_400_000 }, tx));
 
     [Fact]
     public async Task A_live_lease_is_not_claimed_again_and_an_expired_one_is_with_the_next_attempt()
@@ -87,13 +66,13 @@ public sealed class TaskStoreTests : IAsyncLifetime, IDisposable
         await _store.ClaimAsync(10, T0, T0 + Lease, 3, CancellationToken.None);
         Assert.Single(await _store.ClaimAsync(10, T0 + Lease + 1, T0 + 2 * Lease, 3, CancellationToken.None));
 
-        NewMediaRow Row(string id) => new(id, _accountId, "image/png", 1000, 1024, 1024, T0, T0 + 86_400_000);
+        NewMediaRow Row(string id) => new(id, AccountId, "image/png", 1000, 1024, 1024, T0, T0 + 86_400_000);
         Assert.False((await _store.SucceedAsync(taskId, 0, 1, Image("med_row_stale") with { Media = Row("med_row_stale") }, T0 + Lease + 2, CancellationToken.None)).Applied);
         Assert.True((await _store.SucceedAsync(taskId, 0, 2, Image("med_row_fresh") with { Media = Row("med_row_fresh") }, T0 + Lease + 3, CancellationToken.None)).Applied);
 
-        var ids = (await _db.ReadAsync(c => c.QueryAsync<string>("SELECT id FROM media WHERE id LIKE 'med_row_%'"))).ToList();
+        var ids = (await Db.ReadAsync(c => c.QueryAsync<string>("SELECT id FROM media WHERE id LIKE 'med_row_%'"))).ToList();
         Assert.Equal(["med_row_fresh"], ids);
-        Assert.Equal("med_row_fresh", (await _store.GetAsync(taskId, _accountId, CancellationToken.None))!.Images[0].MediaId);
+        Assert.Equal("med_row_fresh", (await _store.GetAsync(taskId, AccountId, CancellationToken.None))!.Images[0].MediaId);
     }
 
     [Fact]
@@ -111,18 +90,18 @@ public sealed class TaskStoreTests : IAsyncLifetime, IDisposable
         Assert.False((await _store.SucceedAsync(taskId, 0, 1, Image("med_stale"), T0 + Lease + 2, CancellationToken.None)).Applied);
         Assert.False((await _store.RetryAsync(taskId, 0, 1, T0, "timeout", "x", T0 + Lease + 2, CancellationToken.None)).Applied);
         Assert.False((await _store.FailAsync(taskId, 0, 1, "timeout", "x", T0 + Lease + 2, CancellationToken.None)).Applied);
-        Assert.Equal(0, (await _ledger.GetBalanceAsync(_accountId, CancellationToken.None)).Charged);
+        Assert.Equal(0, (await _ledger.GetBalanceAsync(AccountId, CancellationToken.None)).Charged);
 
         var write = await _store.SucceedAsync(taskId, 0, 2, Image("med_fresh"), T0 + Lease + 3, CancellationToken.None);
         Assert.True(write.Applied);
         Assert.True(write.TaskEnded);
         Assert.False((await _store.SucceedAsync(taskId, 0, 2, Image("med_fresh"), T0 + Lease + 4, CancellationToken.None)).Applied);
 
-        var task = (await _store.GetAsync(taskId, _accountId, CancellationToken.None))!;
+        var task = (await _store.GetAsync(taskId, AccountId, CancellationToken.None))!;
         Assert.Equal("succeeded", task.Task.Status);
         Assert.Equal("med_fresh", task.Images[0].MediaId);
         Assert.Equal((45L, 45L, 0L), (task.Task.CreditsReserved, task.Task.CreditsCharged, task.Task.CreditsRefunded));
-        var balance = await _ledger.GetBalanceAsync(_accountId, CancellationToken.None);
+        var balance = await _ledger.GetBalanceAsync(AccountId, CancellationToken.None);
         Assert.Equal((955L, 0L, 45L), (balance.Available, balance.Reserved, balance.Charged));
         await AssertLedgerConsistentAsync();
     }
@@ -142,7 +121,7 @@ public sealed class TaskStoreTests : IAsyncLifetime, IDisposable
         Assert.Equal((90L, 45L, 45L), (task.Task.CreditsReserved, task.Task.CreditsCharged, task.Task.CreditsRefunded));
         Assert.Equal(T0 + 2, task.Task.CompletedAt);
 
-        var deliveries = (await _db.ReadAsync(c => c.QueryAsync<(string Id, string Url, string Payload, long NextAttemptAt, long ExpiresAt)>(
+        var deliveries = (await Db.ReadAsync(c => c.QueryAsync<(string Id, string Url, string Payload, long NextAttemptAt, long ExpiresAt)>(
             "SELECT id, url, payload, next_attempt_at, expires_at FROM webhook_deliveries WHERE task_id = @taskId ORDER BY url", new { taskId }))).ToList();
         Assert.Equal(["https://a.example/cb", "https://b.example/callback"], deliveries.Select(d => d.Url));
         Assert.All(deliveries, d =>
@@ -190,7 +169,7 @@ public sealed class TaskStoreTests : IAsyncLifetime, IDisposable
     {
         var taskId = await CreateAsync(1);
         await _store.ClaimAsync(10, T0, T0 + Lease, 3, CancellationToken.None);
-        var (afterCancel, ended) = await _store.CancelAsync(_accountId, taskId, T0 + 1, CancellationToken.None);
+        var (afterCancel, ended) = await _store.CancelAsync(AccountId, taskId, T0 + 1, CancellationToken.None);
         Assert.False(ended);
         Assert.Equal("running", afterCancel!.Task.Status);
         var write = await _store.RetryAsync(taskId, 0, 1, T0 + 10, "upstream_unavailable", "503", T0 + 2, CancellationToken.None);
@@ -206,11 +185,11 @@ public sealed class TaskStoreTests : IAsyncLifetime, IDisposable
     public async Task Creating_without_enough_credits_writes_nothing()
     {
         var id = Ids.New("task_");
-        var created = await _store.CreateAsync(new NewTask(id, _accountId, "gemini-3.1-flash-lite-image", "{}", "req_x", "http://h", 4, 300, null, null, null), T0, CancellationToken.None);
+        var created = await _store.CreateAsync(new NewTask(id, AccountId, "gemini-3.1-flash-lite-image", "{}", "req_x", "http://h", 4, 300, null, null, null), T0, CancellationToken.None);
         Assert.Null(created);
         Assert.Null(await _store.GetAsync(id, null, CancellationToken.None));
-        Assert.Equal(0L, await _db.ReadAsync(c => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM reservations")));
-        Assert.Equal(1000, (await _ledger.GetBalanceAsync(_accountId, CancellationToken.None)).Available);
+        Assert.Equal(0L, await Db.ReadAsync(c => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM reservations")));
+        Assert.Equal(1000, (await _ledger.GetBalanceAsync(AccountId, CancellationToken.None)).Available);
     }
 
     private sealed class Renderer : ITaskEventRenderer

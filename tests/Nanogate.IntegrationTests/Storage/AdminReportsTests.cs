@@ -1,0 +1,110 @@
+using Nanogate.Storage;
+using Nanogate.Storage.Media;
+using Nanogate.Storage.Reports;
+using Nanogate.Storage.Sqlite;
+using Nanogate.Storage.Tasks;
+
+namespace Nanogate.IntegrationTests.Storage;
+
+public sealed class AdminReportsTests : SqliteStoreTest
+{
+    private const long Day = 86_400_000;
+    private readonly Clock _clock = new();
+    private SqliteAdminReports _reports = null!;
+    private SqliteTaskStore _tasks = null!;
+    private SqliteLedger _ledger = null!;
+    private string _betaId = null!;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _reports = new SqliteAdminReports(Db);
+        _tasks = new SqliteTaskStore(Db, new NoEvents());
+        _ledger = new SqliteLedger(Db, _clock);
+        _betaId = (await Accounts.CreateAccountAsync("beta", 1000, CancellationToken.None)).Id;
+    }
+
+    private async Task<string> SubmitAsync(string accountId, string model, int n, int price, long at, string prompt = "a cat")
+    {
+        var id = Ids.New("task_");
+        var request = $$"""{"prompt":"{{prompt}}","aspect_ratio":"16:9","resolution":"2K","n":{{n}}}""";
+        Assert.NotNull(await _tasks.CreateAsync(new NewTask(id, accountId, model, request, "req_x", "http://h", n, price, null, null, null), at, CancellationToken.None));
+        return id;
+    }
+
+    /// <summary>Claims every image of the task (it must be the only one queued) and makes the first <paramref name="made"/>; the rest fail.</summary>
+    private async Task FinishAsync(string taskId, string accountId, int made, long at)
+    {
+        foreach (var claim in await _tasks.ClaimAsync(10, at, at + 30_000, 3, CancellationToken.None))
+        {
+            Assert.Equal(taskId, claim.TaskId);
+            if (claim.Index < made)
+            {
+                var media = new NewMediaRow(Ids.New("med_", 24), accountId, "image/png", 1, 1, 1, at, at + Day);
+                await _tasks.SucceedAsync(taskId, claim.Index, claim.Attempt, new ImageSuccess(media.Id, "image/png", 1, 1, null, 1, 1, 1, media), at, CancellationToken.None);
+            }
+            else
+            {
+                await _tasks.FailAsync(taskId, claim.Index, claim.Attempt, "blocked", "No image.", at, CancellationToken.None);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Tasks_are_listed_newest_first_with_their_account_request_and_image_counts_and_filter_by_status_and_account()
+    {
+        var ended = await SubmitAsync(AccountId, "model-a", 2, 45, T0, prompt: "a red fox");
+        await FinishAsync(ended, AccountId, made: 1, T0 + 500);
+        var pending = await SubmitAsync(AccountId, "model-a", 1, 45, T0 + 1_000);
+        var other = await SubmitAsync(_betaId, "model-b", 1, 45, T0 + 2_000);
+
+        var all = await _reports.ListTasksAsync(null, null, 50, CancellationToken.None);
+        Assert.Equal([other, pending, ended], all.Select(t => t.Id));
+        Assert.Equal(
+            new AdminTaskRow(ended, AccountId, "alpha", "model-a", "partially_succeeded", 2, 90, 45, 45, null, null, T0, T0 + 500, "a red fox", "16:9", "2K", 1, 1),
+            all[2]);
+        Assert.Equal("beta", all[0].AccountName);
+
+        Assert.Equal([pending, ended], (await _reports.ListTasksAsync(null, AccountId, 50, CancellationToken.None)).Select(t => t.Id));
+        Assert.Equal([other, pending], (await _reports.ListTasksAsync("pending", null, 50, CancellationToken.None)).Select(t => t.Id));
+        Assert.Equal([other], (await _reports.ListTasksAsync(null, null, 1, CancellationToken.None)).Select(t => t.Id));
+    }
+
+    [Fact]
+    public async Task Usage_adds_up_reservations_and_task_images_per_account_and_model_within_the_window_most_charged_first()
+    {
+        var partial = await SubmitAsync(AccountId, "model-a", 2, 45, T0);
+        await FinishAsync(partial, AccountId, made: 1, T0);
+        _clock.Now = T0;
+        var direct = await _ledger.TryReserveAsync(AccountId, 10, "generate", "model-a", CancellationToken.None);
+        await _ledger.SettleAsync(direct!.Id, 10, CancellationToken.None);
+        var unbilled = await _ledger.TryReserveAsync(AccountId, 5, "generate", null, CancellationToken.None);
+        await _ledger.SettleAsync(unbilled!.Id, 0, CancellationToken.None);
+        var beta = await SubmitAsync(_betaId, "model-b", 1, 100, T0);
+        await FinishAsync(beta, _betaId, made: 1, T0);
+        await SubmitAsync(AccountId, "model-a", 1, 45, T0 - (10 * Day));
+
+        Assert.Equal(
+            [
+                new UsageRow(_betaId, "beta", "model-b", 1, 100, 0, 1, 0),
+                new UsageRow(AccountId, "alpha", "model-a", 2, 55, 45, 1, 1),
+                new UsageRow(AccountId, "alpha", "unknown", 1, 0, 5, 0, 0),
+            ],
+            await _reports.UsageAsync(T0 - Day, CancellationToken.None));
+
+        var longer = await _reports.UsageAsync(T0 - (11 * Day), CancellationToken.None);
+        Assert.Equal(3, longer.Single(u => u.AccountId == AccountId && u.Model == "model-a").Requests);
+    }
+
+    private sealed class NoEvents : ITaskEventRenderer
+    {
+        public (string Payload, long ExpiresAt) Render(TaskSnapshot ended, long now) => ("{}", now + 1_000);
+    }
+
+    private sealed class Clock : TimeProvider
+    {
+        public long Now { get; set; } = T0;
+
+        public override DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeMilliseconds(Now);
+    }
+}
