@@ -3,6 +3,9 @@ namespace Nanogate.Storage.Accounts;
 /// <summary>Accounts, their API keys, and instance settings.</summary>
 public interface IAccountStore
 {
+    /// <summary>The prefix of account webhook secrets (Standard Webhooks: <c>whsec_</c> + base64).</summary>
+    const string WebhookSecretPrefix = "whsec_";
+
     /// <summary>Creates an account with a fresh webhook secret and, if <paramref name="initialCredits"/> &gt; 0, a top-up.</summary>
     Task<Account> CreateAccountAsync(string name, long initialCredits, CancellationToken cancellationToken);
 

@@ -6,13 +6,16 @@ namespace Nanogate.Storage.Media;
 /// </summary>
 public interface IMediaIndex
 {
+    /// <summary>The most ids <see cref="ListExpiredAsync"/> returns at once.</summary>
+    const int ExpiredBatch = 1000;
+
     /// <summary>Inserts the row of a file that is already written (its own write transaction).</summary>
     Task InsertAsync(NewMediaRow row, CancellationToken cancellationToken);
 
     /// <summary>One row (also a purged one), or null.</summary>
     Task<MediaRow?> FindAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>Ids of rows expired at <paramref name="cutoff"/> and not yet purged, at most 1000 (a full batch means there may be more).</summary>
+    /// <summary>Ids of rows expired at <paramref name="cutoff"/> and not yet purged, at most <see cref="ExpiredBatch"/> (a full batch means there may be more).</summary>
     Task<IReadOnlyList<string>> ListExpiredAsync(long cutoff, CancellationToken cancellationToken);
 
     /// <summary>Marks rows purged at <paramref name="purgedAt"/> (those not already marked).</summary>

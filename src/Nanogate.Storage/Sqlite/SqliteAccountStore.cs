@@ -19,7 +19,7 @@ public sealed class SqliteAccountStore(SqliteDatabase db, TimeProvider time) : I
         db.WriteAsync(async (c, tx) =>
         {
             var id = Ids.New("acct_", 16);
-            var secret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+            var secret = IAccountStore.WebhookSecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
             var now = Now;
             await c.ExecuteAsync(
                 "INSERT INTO accounts (id, name, created_at, credits_available, webhook_secret) VALUES (@id, @name, @now, 0, @secret)",

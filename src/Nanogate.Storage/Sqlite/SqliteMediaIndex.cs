@@ -22,7 +22,7 @@ public sealed class SqliteMediaIndex(SqliteDatabase db) : IMediaIndex
     /// <inheritdoc />
     public async Task<IReadOnlyList<string>> ListExpiredAsync(long cutoff, CancellationToken cancellationToken) =>
         (await db.ReadAsync(
-            c => c.QueryAsync<string>("SELECT id FROM media WHERE purged_at IS NULL AND expires_at <= @cutoff LIMIT 1000", new { cutoff }),
+            c => c.QueryAsync<string>("SELECT id FROM media WHERE purged_at IS NULL AND expires_at <= @cutoff LIMIT @limit", new { cutoff, limit = IMediaIndex.ExpiredBatch }),
             cancellationToken).ConfigureAwait(false)).AsList();
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Nanogate.Storage.Media;
 
 namespace Nanogate.Media;
 
@@ -28,7 +29,7 @@ internal sealed partial class MediaSweeper(IMediaStore store, IOptions<MediaOpti
                         LogPurged(logger, purged);
                     }
                 }
-                while (purged >= 1000);
+                while (purged >= IMediaIndex.ExpiredBatch);
 
                 var now = time.GetUtcNow();
                 if (lastOrphanSweep is null || now - lastOrphanSweep >= orphanInterval)

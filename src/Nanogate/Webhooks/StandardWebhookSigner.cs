@@ -11,7 +11,7 @@ namespace Nanogate.Webhooks;
 internal static class StandardWebhookSigner
 {
     /// <summary>The prefix of account webhook secrets.</summary>
-    public const string SecretPrefix = "whsec_";
+    public const string SecretPrefix = Storage.Accounts.IAccountStore.WebhookSecretPrefix;
 
     /// <summary>The <c>webhook-signature</c> value: <c>v1,&lt;base64 HMAC-SHA256&gt;</c>.</summary>
     /// <exception cref="FormatException">The secret is not <c>whsec_</c> followed by base64.</exception>
