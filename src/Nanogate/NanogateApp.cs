@@ -14,6 +14,7 @@ using Nanogate.Playground;
 using Nanogate.Security;
 using Nanogate.Storage;
 using Nanogate.Storage.Accounts;
+using Nanogate.Storage.Channels;
 using Nanogate.Storage.Ledger;
 using Nanogate.Storage.Media;
 using Nanogate.Storage.Reports;
@@ -72,6 +73,8 @@ public static class NanogateApp
         services.AddSingleton<IMediaIndex, SqliteMediaIndex>();
         services.AddSingleton<IWebhookOutbox, SqliteWebhookOutbox>();
         services.AddSingleton<IAdminReports, SqliteAdminReports>();
+        services.AddSingleton<ITaskStore, SqliteTaskStore>();
+        services.AddSingleton<IChannelStore, SqliteChannelStore>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<AdminAuthenticator>();
         services.AddSingleton<ServerAddress>();
@@ -83,7 +86,6 @@ public static class NanogateApp
         services.AddOpenApi();
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService(sp => sp.GetRequiredService<Bootstrapper>());
-        services.AddSingleton<Nanogate.Storage.Channels.SqliteChannelStore>();
         services.AddHostedService<StoredChannelLoader>();
         services.AddSingleton<IMediaStore, FileMediaStore>();
         services.AddSingleton<MediaLinks>();
@@ -92,7 +94,6 @@ public static class NanogateApp
         services.AddSingleton<IImageFetcher, SafeImageFetcher>();
         services.AddSingleton<TaskRequestParser>();
         services.AddSingleton<ITaskEventRenderer, TaskEventRenderer>();
-        services.AddSingleton<SqliteTaskStore>();
         services.AddSingleton<TaskSignals>();
         services.AddHostedService<TaskWorkerPool>();
         services.AddHostedService<IdempotencyPruner>();

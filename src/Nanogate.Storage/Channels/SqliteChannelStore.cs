@@ -4,10 +4,10 @@ using Nanogate.Storage.Sqlite;
 
 namespace Nanogate.Storage.Channels;
 
-/// <summary>Channels added through the admin API, so they survive a restart.</summary>
-public sealed class SqliteChannelStore(SqliteDatabase db)
+/// <summary>The stored channels on SQLite.</summary>
+public sealed class SqliteChannelStore(SqliteDatabase db) : IChannelStore
 {
-    /// <summary>All stored channels.</summary>
+    /// <inheritdoc />
     public Task<IReadOnlyList<StoredChannel>> ListAsync(CancellationToken cancellationToken) =>
         db.ReadAsync<IReadOnlyList<StoredChannel>>(async c =>
         {
@@ -16,7 +16,7 @@ public sealed class SqliteChannelStore(SqliteDatabase db)
             return [.. rows.Select(r => new StoredChannel(r.Name, r.Kind, r.BaseUrl, r.ApiKey, (int)r.Priority, r.Enabled != 0, r.CreatedAt))];
         }, cancellationToken);
 
-    /// <summary>Stores a channel; false when the name is taken.</summary>
+    /// <inheritdoc />
     public Task<bool> AddAsync(StoredChannel channel, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, tx) =>
         {
@@ -33,11 +33,11 @@ public sealed class SqliteChannelStore(SqliteDatabase db)
             }
         }, cancellationToken);
 
-    /// <summary>Deletes a stored channel; false when there is none by that name.</summary>
+    /// <inheritdoc />
     public Task<bool> RemoveAsync(string name, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, tx) => await c.ExecuteAsync("DELETE FROM channels WHERE name = @name", new { name }, tx).ConfigureAwait(false) > 0, cancellationToken);
 
-    /// <summary>Records a stored channel's enabled flag; false when there is none by that name (e.g. one from configuration).</summary>
+    /// <inheritdoc />
     public Task<bool> SetEnabledAsync(string name, bool enabled, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, tx) => await c.ExecuteAsync("UPDATE channels SET enabled = @enabled WHERE name = @name", new { name, enabled }, tx).ConfigureAwait(false) > 0, cancellationToken);
 }

@@ -13,5 +13,5 @@ public enum IdempotencyState
     InFlight,
 }
 
-/// <summary>The result of <see cref="SqliteTaskStore.BeginIdempotentAsync"/>.</summary>
+/// <summary>The result of <see cref="ITaskStore.BeginIdempotentAsync"/>.</summary>
 public sealed record IdempotencyOutcome(IdempotencyState State, IdempotentResponse? Response);

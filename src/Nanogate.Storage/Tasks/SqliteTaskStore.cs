@@ -5,14 +5,11 @@ using Nanogate.Storage.Sqlite;
 namespace Nanogate.Storage.Tasks;
 
 /// <summary>
-/// Durable tasks on SQLite: one row per image is the work queue. Workers claim due images with a
-/// lease and an attempt number; every later write of theirs names that attempt (a fencing token), so
-/// a worker whose lease expired and was re-claimed writes nothing. An image's success and its charge
-/// commit together; a task's terminal state, the settlement of its reservation and its webhook
-/// outbox rows commit together. Times are unix milliseconds from the caller's <see cref="TimeProvider"/>
-/// (SQLite is in-process, so the process clock is the database clock).
+/// The task store on SQLite. Every write is one <see cref="SqliteDatabase.WriteAsync{T}"/> transaction (BEGIN IMMEDIATE:
+/// one writer at a time, also across processes), so a claim's select and update see no concurrent change; every
+/// fenced write is an UPDATE conditioned on the image's attempt and its running status.
 /// </summary>
-public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events)
+public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events) : ITaskStore
 {
     private const string TaskColumns = """
         id AS Id, account_id AS AccountId, model AS Model, request AS Request, request_id AS RequestId, base_url AS BaseUrl,
@@ -29,10 +26,7 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
         i.charged AS Charged, i.error_code AS ErrorCode, i.error_message AS ErrorMessage, m.expires_at AS MediaExpiresAt
         """;
 
-    /// <summary>
-    /// Reserves n × price and inserts the task and its queued images in one transaction (and completes the
-    /// idempotency key, if any). Returns null, writing nothing, when the account lacks the credits.
-    /// </summary>
+    /// <inheritdoc />
     public Task<TaskRow?> CreateAsync(NewTask task, long now, CancellationToken cancellationToken) =>
         db.WriteAsync<TaskRow?>(async (c, tx) =>
         {
@@ -69,11 +63,7 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
             return await c.QuerySingleAsync<TaskRow>($"SELECT {TaskColumns} FROM tasks WHERE id = @Id", new { task.Id }, tx).ConfigureAwait(false);
         }, cancellationToken);
 
-    /// <summary>
-    /// Claims up to <paramref name="max"/> due images: queued ones whose time has come, and running ones whose
-    /// lease expired (their worker died). Each gets attempt + 1 and a lease until <paramref name="leaseUntil"/>.
-    /// Expired ones that already used <paramref name="maxAttempts"/> attempts fail instead (timeout).
-    /// </summary>
+    /// <inheritdoc />
     public Task<IReadOnlyList<ImageClaim>> ClaimAsync(int max, long now, long leaseUntil, int maxAttempts, CancellationToken cancellationToken) =>
         db.WriteAsync<IReadOnlyList<ImageClaim>>(async (c, tx) =>
         {
@@ -129,13 +119,13 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
             return claims;
         }, cancellationToken);
 
-    /// <summary>Extends a lease; false when the claim is stale (the worker should stop).</summary>
+    /// <inheritdoc />
     public Task<bool> HeartbeatAsync(string taskId, int index, long attempt, long leaseUntil, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, tx) => await c.ExecuteAsync(
             "UPDATE task_images SET lease_until = @leaseUntil WHERE task_id = @taskId AND idx = @index AND attempt = @attempt AND status = 'running'",
             new { leaseUntil, taskId, index, attempt }, tx).ConfigureAwait(false) == 1, cancellationToken);
 
-    /// <summary>Records a made image and captures its price, fenced by the attempt; ends the task if it was the last image.</summary>
+    /// <inheritdoc />
     public Task<ImageWrite> SucceedAsync(string taskId, int index, long attempt, ImageSuccess image, long now, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, tx) =>
         {
@@ -172,10 +162,7 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
             return new ImageWrite(true, await EndTaskIfDoneAsync(c, tx, taskId, now).ConfigureAwait(false));
         }, cancellationToken);
 
-    /// <summary>
-    /// Puts an image back in the queue after a retryable failure (fenced), not before <paramref name="nextAttemptAt"/>;
-    /// if the task was canceled meanwhile the image is canceled instead.
-    /// </summary>
+    /// <inheritdoc />
     public Task<ImageWrite> RetryAsync(string taskId, int index, long attempt, long nextAttemptAt, string code, string message, long now, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, tx) =>
         {
@@ -193,7 +180,7 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
                 : new ImageWrite(true, await EndTaskIfDoneAsync(c, tx, taskId, now).ConfigureAwait(false));
         }, cancellationToken);
 
-    /// <summary>Fails an image for good (fenced); ends the task if it was the last image.</summary>
+    /// <inheritdoc />
     public Task<ImageWrite> FailAsync(string taskId, int index, long attempt, string code, string message, long now, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, tx) =>
         {
@@ -208,10 +195,7 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
                 : new ImageWrite(true, await EndTaskIfDoneAsync(c, tx, taskId, now).ConfigureAwait(false));
         }, cancellationToken);
 
-    /// <summary>
-    /// Cancels a task of <paramref name="accountId"/>: queued images are canceled (running ones finish). Returns the
-    /// task after the change and whether it ended now, or null when there is no such task for this account.
-    /// </summary>
+    /// <inheritdoc />
     public Task<(TaskSnapshot? Task, bool Ended)> CancelAsync(string accountId, string taskId, long now, CancellationToken cancellationToken) =>
         db.WriteAsync<(TaskSnapshot?, bool)>(async (c, tx) =>
         {
@@ -235,7 +219,7 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
             return (await ReadSnapshotAsync(c, tx, taskId).ConfigureAwait(false), ended);
         }, cancellationToken);
 
-    /// <summary>A task with its images, or null (also when it belongs to another account than <paramref name="accountId"/>, if given).</summary>
+    /// <inheritdoc />
     public Task<TaskSnapshot?> GetAsync(string taskId, string? accountId, CancellationToken cancellationToken) =>
         db.ReadAsync(async c =>
         {
@@ -244,10 +228,7 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
             return snapshot is not null && (accountId is null || snapshot.Task.AccountId == accountId) ? snapshot : null;
         }, cancellationToken);
 
-    /// <summary>
-    /// The account's tasks, newest first (by insertion order: two tasks can share a millisecond), after the
-    /// task <paramref name="after"/> (a cursor), at most <paramref name="limit"/> + 1.
-    /// </summary>
+    /// <inheritdoc />
     public Task<IReadOnlyList<TaskSnapshot>> ListAsync(string accountId, string? status, int limit, string? after, CancellationToken cancellationToken) =>
         db.ReadAsync<IReadOnlyList<TaskSnapshot>>(async c =>
         {
@@ -274,16 +255,12 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
             return tasks.Select(t => new TaskSnapshot(t, images[t.Id].ToList())).ToList();
         }, cancellationToken);
 
-    /// <summary>Whether a task id exists with a cursor-able row for the account (for validating <c>after</c>).</summary>
+    /// <inheritdoc />
     public Task<bool> ExistsAsync(string accountId, string taskId, CancellationToken cancellationToken) =>
         db.ReadAsync(async c => await c.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM tasks WHERE id = @taskId AND account_id = @accountId", new { taskId, accountId }).ConfigureAwait(false) > 0, cancellationToken);
 
-    /// <summary>
-    /// Claims an idempotency key for a request whose hash is <paramref name="requestHash"/>. Keys created before
-    /// <paramref name="expiredBefore"/> are forgotten; in-flight claims older than <paramref name="abandonedBefore"/>
-    /// (their process died) are taken over.
-    /// </summary>
+    /// <inheritdoc />
     public Task<IdempotencyOutcome> BeginIdempotentAsync(string accountId, string key, string requestHash, long now, long expiredBefore, long abandonedBefore, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, tx) =>
         {
@@ -312,7 +289,7 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
                 : new IdempotencyOutcome(IdempotencyState.Replay, new IdempotentResponse(key, (int)row.ResponseStatus.GetValueOrDefault(200), row.ResponseBody ?? "{}", row.ResponseLocation));
         }, cancellationToken);
 
-    /// <summary>Records the final answer of a held key (Prefer: wait) and marks it done.</summary>
+    /// <inheritdoc />
     public Task CompleteIdempotentAsync(string accountId, string key, int status, string body, string? location, CancellationToken cancellationToken) =>
         db.WriteAsync(
             (c, tx) => c.ExecuteAsync(
@@ -320,13 +297,13 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
                 new { status, body, location, accountId, key }, tx),
             cancellationToken);
 
-    /// <summary>Forgets an in-flight key whose request ended without creating anything (so the client may retry with it).</summary>
+    /// <inheritdoc />
     public Task AbandonIdempotentAsync(string accountId, string key, CancellationToken cancellationToken) =>
         db.WriteAsync(
             (c, tx) => c.ExecuteAsync("DELETE FROM idempotency_keys WHERE account_id = @accountId AND key = @key AND status = 'in_flight'", new { accountId, key }, tx),
             cancellationToken);
 
-    /// <summary>Deletes idempotency keys created before <paramref name="before"/>; returns how many.</summary>
+    /// <inheritdoc />
     public Task<int> PruneIdempotencyAsync(long before, CancellationToken cancellationToken) =>
         db.WriteAsync((c, tx) => c.ExecuteAsync("DELETE FROM idempotency_keys WHERE created_at < @before", new { before }, tx), cancellationToken);
 

@@ -248,7 +248,7 @@ public static class AdminEndpoints
     }, JsonDefaults.Snake, statusCode: status);
 
     private static async Task<IResult> CreateChannelAsync(
-        HttpContext context, ChannelRouter router, Nanogate.Storage.Channels.SqliteChannelStore store, Microsoft.Extensions.Options.IOptions<UpstreamOptions> options, ILoggerFactory loggers)
+        HttpContext context, ChannelRouter router, Nanogate.Storage.Channels.IChannelStore store, Microsoft.Extensions.Options.IOptions<UpstreamOptions> options, ILoggerFactory loggers)
     {
         var (body, error) = await JsonBody.ReadObjectAsync(context).ConfigureAwait(false);
         if (error is not null
@@ -302,7 +302,7 @@ public static class AdminEndpoints
         return ChannelList(router, 201);
     }
 
-    private static async Task<IResult> DeleteChannelAsync(HttpContext context, string name, ChannelRouter router, Nanogate.Storage.Channels.SqliteChannelStore store)
+    private static async Task<IResult> DeleteChannelAsync(HttpContext context, string name, ChannelRouter router, Nanogate.Storage.Channels.IChannelStore store)
     {
         if (!await store.RemoveAsync(name, context.RequestAborted).ConfigureAwait(false))
         {
@@ -315,7 +315,7 @@ public static class AdminEndpoints
         return ListChannels(router);
     }
 
-    private static async Task<IResult> UpdateChannelAsync(HttpContext context, string name, ChannelRouter router, Nanogate.Storage.Channels.SqliteChannelStore store)
+    private static async Task<IResult> UpdateChannelAsync(HttpContext context, string name, ChannelRouter router, Nanogate.Storage.Channels.IChannelStore store)
     {
         var (body, error) = await JsonBody.ReadObjectAsync(context).ConfigureAwait(false);
         if (error is not null)

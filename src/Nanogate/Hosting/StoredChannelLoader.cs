@@ -5,7 +5,7 @@ using Nanogate.Upstreams.Channels;
 namespace Nanogate.Hosting;
 
 /// <summary>At start (after migrations), puts the channels added through the admin API back into the router.</summary>
-public sealed class StoredChannelLoader(SqliteChannelStore store, ChannelRouter router, IOptions<UpstreamOptions> options, ILoggerFactory loggers) : IHostedService
+public sealed class StoredChannelLoader(IChannelStore store, ChannelRouter router, IOptions<UpstreamOptions> options, ILoggerFactory loggers) : IHostedService
 {
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)

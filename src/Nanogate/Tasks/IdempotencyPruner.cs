@@ -3,7 +3,7 @@ using Nanogate.Storage.Tasks;
 namespace Nanogate.Tasks;
 
 /// <summary>Deletes idempotency keys older than 24 hours, hourly (lookups ignore them anyway; this keeps the table small).</summary>
-internal sealed partial class IdempotencyPruner(SqliteTaskStore store, TimeProvider time, ILogger<IdempotencyPruner> logger) : BackgroundService
+internal sealed partial class IdempotencyPruner(ITaskStore store, TimeProvider time, ILogger<IdempotencyPruner> logger) : BackgroundService
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
 

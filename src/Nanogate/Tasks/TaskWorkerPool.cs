@@ -14,7 +14,7 @@ namespace Nanogate.Tasks;
 /// attempt. Work survives a crash: an unfinished image's lease runs out and it is claimed again.
 /// </summary>
 internal sealed partial class TaskWorkerPool(
-    SqliteTaskStore store,
+    ITaskStore store,
     ImageGenerator generator,
     IMediaStore media,
     ModelCatalog catalog,

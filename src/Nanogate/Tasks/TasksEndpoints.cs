@@ -38,7 +38,7 @@ internal static partial class TasksEndpoints
         HttpContext context,
         ApiKeyAuthenticator auth,
         TaskRequestParser parser,
-        SqliteTaskStore store,
+        ITaskStore store,
         IMediaStore media,
         MediaLinks links,
         ILedger ledger,
@@ -187,7 +187,7 @@ internal static partial class TasksEndpoints
         }
     }
 
-    private static async Task<IResult> GetAsync(HttpContext context, string taskId, ApiKeyAuthenticator auth, SqliteTaskStore store, MediaLinks links)
+    private static async Task<IResult> GetAsync(HttpContext context, string taskId, ApiKeyAuthenticator auth, ITaskStore store, MediaLinks links)
     {
         var caller = await auth.AuthenticateAsync(ApiKeyAuthenticator.ExtractKey(context.Request, geminiStyle: false), context.RequestAborted).ConfigureAwait(false);
         if (caller is null)
@@ -201,7 +201,7 @@ internal static partial class TasksEndpoints
             : Results.Json(TaskJson.Render(snapshot, MediaLinks.BaseUrl(context.Request), links), JsonDefaults.Snake);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, ApiKeyAuthenticator auth, SqliteTaskStore store, MediaLinks links, string? status, string? limit, string? after)
+    private static async Task<IResult> ListAsync(HttpContext context, ApiKeyAuthenticator auth, ITaskStore store, MediaLinks links, string? status, string? limit, string? after)
     {
         var caller = await auth.AuthenticateAsync(ApiKeyAuthenticator.ExtractKey(context.Request, geminiStyle: false), context.RequestAborted).ConfigureAwait(false);
         if (caller is null)
@@ -239,7 +239,7 @@ internal static partial class TasksEndpoints
         return Results.Json(list, JsonDefaults.Snake);
     }
 
-    private static async Task<IResult> CancelAsync(HttpContext context, string taskId, ApiKeyAuthenticator auth, SqliteTaskStore store, MediaLinks links, TaskSignals signals, WebhookSignal webhooks, TimeProvider time)
+    private static async Task<IResult> CancelAsync(HttpContext context, string taskId, ApiKeyAuthenticator auth, ITaskStore store, MediaLinks links, TaskSignals signals, WebhookSignal webhooks, TimeProvider time)
     {
         var caller = await auth.AuthenticateAsync(ApiKeyAuthenticator.ExtractKey(context.Request, geminiStyle: false), context.RequestAborted).ConfigureAwait(false);
         if (caller is null)
@@ -263,7 +263,7 @@ internal static partial class TasksEndpoints
     }
 
     /// <summary>Holds until the task ends (200 with it) or the wait runs out (null).</summary>
-    private static async Task<TaskSnapshot?> WaitForEndAsync(string taskId, string accountId, TimeSpan wait, SqliteTaskStore store, TaskSignals signals, CancellationToken cancellationToken)
+    private static async Task<TaskSnapshot?> WaitForEndAsync(string taskId, string accountId, TimeSpan wait, ITaskStore store, TaskSignals signals, CancellationToken cancellationToken)
     {
         var ended = signals.WhenEnded(taskId);
         var deadline = DateTime.UtcNow + wait;
