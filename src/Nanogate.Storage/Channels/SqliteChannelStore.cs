@@ -1,5 +1,4 @@
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Nanogate.Storage.Sqlite;
 
 namespace Nanogate.Storage.Channels;
@@ -18,20 +17,11 @@ public sealed class SqliteChannelStore(SqliteDatabase db) : IChannelStore
 
     /// <inheritdoc />
     public Task<bool> AddAsync(StoredChannel channel, CancellationToken cancellationToken) =>
-        db.WriteAsync(async (c, tx) =>
-        {
-            try
-            {
-                await c.ExecuteAsync(
-                    "INSERT INTO channels (name, kind, base_url, api_key, priority, enabled, created_at) VALUES (@Name, @Kind, @BaseUrl, @ApiKey, @Priority, @Enabled, @CreatedAt)",
-                    channel, tx).ConfigureAwait(false);
-                return true;
-            }
-            catch (SqliteException e) when (e.SqliteErrorCode == 19)
-            {
-                return false;
-            }
-        }, cancellationToken);
+        db.WriteAsync(
+            async (c, tx) => await c.ExecuteAsync(
+                "INSERT INTO channels (name, kind, base_url, api_key, priority, enabled, created_at) VALUES (@Name, @Kind, @BaseUrl, @ApiKey, @Priority, @Enabled, @CreatedAt) ON CONFLICT (name) DO NOTHING",
+                channel, tx).ConfigureAwait(false) == 1,
+            cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> RemoveAsync(string name, CancellationToken cancellationToken) =>
