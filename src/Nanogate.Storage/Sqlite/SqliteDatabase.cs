@@ -274,7 +274,11 @@ public sealed class SqliteDatabase : IDisposable
         if (_succeeded.Count == 0)
         {
             // Every write failed (each rolled back) or was canceled: nothing to commit.
-            DisposeQuietly(transaction);
+            if (!DisposeQuietly(transaction))
+            {
+                DiscardWriter();
+            }
+
             return index;
         }
 
@@ -395,15 +399,18 @@ public sealed class SqliteDatabase : IDisposable
         _succeeded.Clear();
     }
 
-    private static void DisposeQuietly(SqliteTransaction transaction)
+    /// <summary>Rolls back what is left of a transaction; false if even that failed.</summary>
+    private static bool DisposeQuietly(SqliteTransaction transaction)
     {
         try
         {
             transaction.Dispose();
+            return true;
         }
         catch (Exception)
         {
             // Rolling back a transaction of a broken connection may fail; the connection goes next.
+            return false;
         }
     }
 
