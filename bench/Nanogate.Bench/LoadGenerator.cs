@@ -38,7 +38,10 @@ internal sealed record Measurement(
     double P99Ms,
     double MaxMs,
     long PeakRssKb,
-    string? FirstError);
+    string? FirstError,
+    double? TargetCpuMsPerRequest = null,
+    double? UpstreamCpuMsPerRequest = null,
+    double? HarnessCpuMsPerRequest = null);
 
 /// <summary>
 /// The in-process load generator: HttpClient over SocketsHttpHandler (one connection per worker,
@@ -51,7 +54,9 @@ internal static class LoadGenerator
     private const int Capacity = 1 << 22;
     private static readonly long[] Latencies = new long[Capacity];
 
-    public static async Task<Measurement> RunAsync(RequestSpec spec, int concurrency, TimeSpan warmup, TimeSpan duration, int? rssPid)
+    /// <param name="rssPid">The target's root process: its tree's peak RSS and CPU time are measured.</param>
+    /// <param name="upstreamPid">The upstream behind the target (the simulator), whose CPU time is measured too.</param>
+    public static async Task<Measurement> RunAsync(RequestSpec spec, int concurrency, TimeSpan warmup, TimeSpan duration, int? rssPid, int? upstreamPid = null)
     {
         using var handler = new SocketsHttpHandler
         {
@@ -74,10 +79,12 @@ internal static class LoadGenerator
             }
 
             await Task.Delay(warmup).ConfigureAwait(false);
+            var cpuStart = CpuNow(sampler, upstreamPid);
             Interlocked.Exchange(ref state.MeasureStart, Stopwatch.GetTimestamp());
             Volatile.Write(ref state.Phase, 1);
             await Task.Delay(duration).ConfigureAwait(false);
             var end = Stopwatch.GetTimestamp();
+            var cpuEnd = CpuNow(sampler, upstreamPid);
             Interlocked.Exchange(ref state.MeasureEnd, end);
             Volatile.Write(ref state.Phase, 2);
             await Task.WhenAll(workers).ConfigureAwait(false);
@@ -98,7 +105,10 @@ internal static class LoadGenerator
                 Percentile(count, 0.99),
                 count == 0 ? double.NaN : Ms(Latencies[count - 1]),
                 sampler?.PeakKb ?? 0,
-                state.FirstError);
+                state.FirstError,
+                PerRequest(cpuEnd.Target - cpuStart.Target, total, sampler is not null),
+                PerRequest(cpuEnd.Upstream - cpuStart.Upstream, total, upstreamPid is not null),
+                PerRequest(cpuEnd.Harness - cpuStart.Harness, total, true));
         }
         finally
         {
@@ -108,6 +118,15 @@ internal static class LoadGenerator
             }
         }
     }
+
+    /// <summary>CPU seconds used so far by the target's tree, the upstream and this harness.</summary>
+    private static (double Target, double Upstream, double Harness) CpuNow(RssSampler? target, int? upstreamPid) =>
+        (target?.Pids.Sum(ProcCpu.Seconds) ?? 0,
+         upstreamPid is { } u ? ProcCpu.Seconds(u) : 0,
+         Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
+
+    private static double? PerRequest(double cpuSeconds, long requests, bool known) =>
+        known && requests > 0 ? Math.Round(cpuSeconds * 1000 / requests, 4) : null;
 
     private static async Task WorkerAsync(HttpClient client, RequestSpec spec, RunState state)
     {

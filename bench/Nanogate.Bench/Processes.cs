@@ -265,6 +265,9 @@ internal sealed class RssSampler : IAsyncDisposable
 
     public long PeakKb => Volatile.Read(ref _peakKb);
 
+    /// <summary>The processes of the tree (found when sampling started).</summary>
+    public IReadOnlyList<int> Pids => _pids;
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);

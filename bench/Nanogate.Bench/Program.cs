@@ -166,7 +166,7 @@ for (var round = 0; round < options.Rounds; round++)
                 continue;
             }
 
-            var m = await LoadGenerator.RunAsync(spec, cell.Concurrency, options.Warmup, options.Duration, target.Pid);
+            var m = await LoadGenerator.RunAsync(spec, cell.Concurrency, options.Warmup, options.Duration, target.Pid, target.Name == "direct" ? null : upstreamPid);
             if (!results.TryGetValue((target.Name, cell), out var list))
             {
                 results[(target.Name, cell)] = list = [];

@@ -67,14 +67,16 @@ internal static class Report
                     requests,
                     requests > 0 ? runs.Sum(r => r.ResponseBytes) / requests : 0,
                     Math.Round(runs.Max(r => r.PeakRssKb) / 1024.0, 1),
+                    Nullable(Median(runs.Select(r => r.TargetCpuMsPerRequest).OfType<double>())),
+                    Nullable(Median(runs.Select(r => r.UpstreamCpuMsPerRequest).OfType<double>())),
                     runs.Select(r => r.FirstError).FirstOrDefault(e => e is not null),
                     [.. runs]));
             }
         }
 
         var table = new StringBuilder();
-        var header = string.Format(CultureInfo.InvariantCulture, "{0,-9} {1,-16} {2,5} {3,10} {4,8} {5,8} {6,8} {7,8} {8,8} {9,8} {10,8} {11,8}",
-            "target", "scenario", "conc", "req/s", "%direct", "p50 ms", "p90 ms", "p99 ms", "+p50", "+p99", "errors", "RSS MB");
+        var header = string.Format(CultureInfo.InvariantCulture, "{0,-9} {1,-16} {2,5} {3,10} {4,8} {5,8} {6,8} {7,8} {8,8} {9,8} {10,8} {11,8} {12,8} {13,8}",
+            "target", "scenario", "conc", "req/s", "%direct", "p50 ms", "p90 ms", "p99 ms", "+p50", "+p99", "errors", "RSS MB", "cpu ms", "up ms");
         table.AppendLine(header);
         table.AppendLine(new string('-', header.Length));
         string? lastLabel = null;
@@ -88,11 +90,12 @@ internal static class Report
 
             lastLabel = row.Scenario;
             lastConc = row.Concurrency;
-            table.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0,-9} {1,-16} {2,5} {3,10:0.0} {4,8} {5,8} {6,8} {7,8} {8,8} {9,8} {10,8} {11,8:0}",
+            table.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0,-9} {1,-16} {2,5} {3,10:0.0} {4,8} {5,8} {6,8} {7,8} {8,8} {9,8} {10,8} {11,8:0} {12,8} {13,8}",
                 row.Target, row.Scenario, row.Concurrency, row.Rps,
                 row.OfDirect is { } f ? (f * 100).ToString("0", CultureInfo.InvariantCulture) + " %" : "",
                 Ms(row.P50Ms ?? double.NaN), Ms(row.P90Ms ?? double.NaN), Ms(row.P99Ms ?? double.NaN),
-                Signed(row.AddedP50Ms), Signed(row.AddedP99Ms), row.Errors, row.PeakRssMb));
+                Signed(row.AddedP50Ms), Signed(row.AddedP99Ms), row.Errors, row.PeakRssMb,
+                Cpu(row.CpuMsPerRequest), Cpu(row.UpstreamCpuMsPerRequest)));
         }
 
         if (batches.Count > 0)
@@ -122,7 +125,8 @@ internal static class Report
 
         table.AppendLine();
         table.AppendLine($"Median of {options.Rounds} interleaved round(s) of {options.Duration.TotalSeconds:0.#} s after {options.Warmup.TotalSeconds:0.#} s warm-up; +p50/+p99 = added latency vs direct in the same round (median of rounds);");
-        table.AppendLine("errors = non-expected status or exception, summed over rounds; RSS MB = peak resident memory of the target's process tree (direct: the upstream).");
+        table.AppendLine("errors = non-expected status or exception, summed over rounds; RSS MB = peak resident memory of the target's process tree (direct: the upstream);\n"
+            + "cpu ms = CPU time (user + system) of the target's process tree per request in the measured window; up ms = the same for the upstream simulator behind it (median of rounds).");
         foreach (var target in targets)
         {
             table.AppendLine($"{target.Name,-9} {target.Note}");
@@ -179,6 +183,8 @@ internal static class Report
 
     private static double Zero(double v) => double.IsNaN(v) ? 0 : Math.Round(v, 3);
 
+    private static string Cpu(double? ms) => ms is not { } v ? "" : v.ToString(v < 10 ? "0.000" : "0.0", CultureInfo.InvariantCulture);
+
     private static string Signed(double? ms) => ms is not { } v ? "" : (v >= 0 ? "+" : "") + Ms(v);
 
     private static double? Nullable(double v) => double.IsNaN(v) ? null : Math.Round(v, 3);
@@ -210,6 +216,8 @@ internal static class Report
         long Requests,
         long MeanResponseBytes,
         double PeakRssMb,
+        double? CpuMsPerRequest,
+        double? UpstreamCpuMsPerRequest,
         string? FirstError,
         Measurement[] Rounds);
 }
