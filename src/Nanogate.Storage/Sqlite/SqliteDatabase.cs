@@ -14,13 +14,24 @@ public sealed class SqliteDatabase : IDisposable
     /// <summary>At most this many writes share one transaction (bounds how long one commit holds its callers).</summary>
     internal const int MaxBatch = 64;
 
+    /// <summary>
+    /// At most this many background writes join a transaction (a request write that arrives meanwhile
+    /// waits for that transaction at most), and at most <see cref="MaxBackgroundWithRequests"/> when
+    /// request writes are in it too (they complete only when their transaction commits).
+    /// </summary>
+    internal const int MaxBackgroundBatch = 16;
+
+    /// <inheritdoc cref="MaxBackgroundBatch"/>
+    internal const int MaxBackgroundWithRequests = 4;
+
     private const string Savepoint = "w";
 
     private readonly string _connectionString;
 
-    // Guards _queue, _draining and _disposed. Whenever _draining is false the queue is empty.
+    // Guards _queue, _background, _draining and _disposed. Whenever _draining is false both queues are empty.
     private readonly Lock _gate = new();
     private readonly Queue<WriteItem> _queue = new();
+    private readonly Queue<WriteItem> _background = new();
     private bool _draining;
     private bool _disposed;
 
@@ -92,7 +103,20 @@ public sealed class SqliteDatabase : IDisposable
     /// queue meanwhile are run by a pool thread, in batches of at most <see cref="MaxBatch"/>.
     /// </para>
     /// </remarks>
-    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken = default)
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken = default) =>
+        Enqueue(work, background: false, cancellationToken);
+
+    /// <summary>
+    /// <see cref="WriteAsync{T}"/> for work nobody is waiting on interactively (task workers, webhook
+    /// delivery, sweepers): queued writes of requests go first, and background writes fill a transaction
+    /// only up to <see cref="MaxBackgroundBatch"/>, so a request's write waits for little of it.
+    /// Relative order between the two lanes is not kept (writes that race each other have no order anyway);
+    /// within a lane it is.
+    /// </summary>
+    public Task<T> WriteInBackgroundAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken = default) =>
+        Enqueue(work, background: true, cancellationToken);
+
+    private Task<T> Enqueue<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, bool background, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
         if (cancellationToken.IsCancellationRequested)
@@ -110,7 +134,7 @@ public sealed class SqliteDatabase : IDisposable
                 return Task.FromException<T>(new ObjectDisposedException(nameof(SqliteDatabase)));
             }
 
-            _queue.Enqueue(item);
+            (background ? _background : _queue).Enqueue(item);
             drain = !_draining;
             _draining = true;
         }
@@ -152,7 +176,7 @@ public sealed class SqliteDatabase : IDisposable
     {
         lock (_gate)
         {
-            if (_queue.Count > 0)
+            if (_queue.Count > 0 || _background.Count > 0)
             {
                 return false;
             }
@@ -174,6 +198,12 @@ public sealed class SqliteDatabase : IDisposable
         lock (_gate)
         {
             while (_batch.Count < MaxBatch && _queue.TryDequeue(out var item))
+            {
+                _batch.Add(item);
+            }
+
+            var background = Math.Min(MaxBatch - _batch.Count, _batch.Count > 0 ? MaxBackgroundWithRequests : MaxBackgroundBatch);
+            while (background-- > 0 && _background.TryDequeue(out var item))
             {
                 _batch.Add(item);
             }

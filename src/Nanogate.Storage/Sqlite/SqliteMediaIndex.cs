@@ -27,7 +27,7 @@ public sealed class SqliteMediaIndex(SqliteDatabase db) : IMediaIndex
 
     /// <inheritdoc />
     public Task MarkPurgedAsync(IReadOnlyList<string> ids, long purgedAt, CancellationToken cancellationToken) =>
-        db.WriteAsync(
+        db.WriteInBackgroundAsync(
             (c, tx) => c.ExecuteAsync("UPDATE media SET purged_at = @cutoff WHERE id IN @ids AND purged_at IS NULL", new { cutoff = purgedAt, ids }, tx),
             cancellationToken);
 

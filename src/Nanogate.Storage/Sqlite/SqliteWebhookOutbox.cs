@@ -14,7 +14,7 @@ public sealed class SqliteWebhookOutbox(SqliteDatabase db) : IWebhookOutbox
 
     /// <inheritdoc />
     public Task<WebhookClaim> ClaimAsync(long now, long leaseUntil, int max, CancellationToken cancellationToken) =>
-        db.WriteAsync(async (c, tx) =>
+        db.WriteInBackgroundAsync(async (c, tx) =>
         {
             // Only due rows need the expiry check: a retry is never scheduled past expiry (it fails
             // instead), so a pending row outlives its expiry only while due or leased.
@@ -49,7 +49,7 @@ public sealed class SqliteWebhookOutbox(SqliteDatabase db) : IWebhookOutbox
 
     /// <inheritdoc />
     public Task<bool> RecordAsync(WebhookAttemptResult result, CancellationToken cancellationToken) =>
-        db.WriteAsync(async (c, tx) => await c.ExecuteAsync(
+        db.WriteInBackgroundAsync(async (c, tx) => await c.ExecuteAsync(
             """
             UPDATE webhook_deliveries
             SET status = @status, attempts = @attempts, next_attempt_at = @next, last_status = @httpStatus,

@@ -65,7 +65,7 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
 
     /// <inheritdoc />
     public Task<IReadOnlyList<ImageClaim>> ClaimAsync(int max, long now, long leaseUntil, int maxAttempts, CancellationToken cancellationToken) =>
-        db.WriteAsync<IReadOnlyList<ImageClaim>>(async (c, tx) =>
+        db.WriteInBackgroundAsync<IReadOnlyList<ImageClaim>>(async (c, tx) =>
         {
             var due = (await c.QueryAsync<DueRow>(
                 """
@@ -121,13 +121,13 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
 
     /// <inheritdoc />
     public Task<bool> HeartbeatAsync(string taskId, int index, long attempt, long leaseUntil, CancellationToken cancellationToken) =>
-        db.WriteAsync(async (c, tx) => await c.ExecuteAsync(
+        db.WriteInBackgroundAsync(async (c, tx) => await c.ExecuteAsync(
             "UPDATE task_images SET lease_until = @leaseUntil WHERE task_id = @taskId AND idx = @index AND attempt = @attempt AND status = 'running'",
             new { leaseUntil, taskId, index, attempt }, tx).ConfigureAwait(false) == 1, cancellationToken);
 
     /// <inheritdoc />
     public Task<ImageWrite> SucceedAsync(string taskId, int index, long attempt, ImageSuccess image, long now, CancellationToken cancellationToken) =>
-        db.WriteAsync(async (c, tx) =>
+        db.WriteInBackgroundAsync(async (c, tx) =>
         {
             var task = await c.QuerySingleAsync<(string ReservationId, long Price)>(
                 "SELECT reservation_id, price FROM tasks WHERE id = @taskId", new { taskId }, tx).ConfigureAwait(false);
@@ -164,7 +164,7 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
 
     /// <inheritdoc />
     public Task<ImageWrite> RetryAsync(string taskId, int index, long attempt, long nextAttemptAt, string code, string message, long now, CancellationToken cancellationToken) =>
-        db.WriteAsync(async (c, tx) =>
+        db.WriteInBackgroundAsync(async (c, tx) =>
         {
             var updated = await c.ExecuteAsync(
                 """
@@ -182,7 +182,7 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
 
     /// <inheritdoc />
     public Task<ImageWrite> FailAsync(string taskId, int index, long attempt, string code, string message, long now, CancellationToken cancellationToken) =>
-        db.WriteAsync(async (c, tx) =>
+        db.WriteInBackgroundAsync(async (c, tx) =>
         {
             var updated = await c.ExecuteAsync(
                 """
@@ -305,7 +305,7 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
 
     /// <inheritdoc />
     public Task<int> PruneIdempotencyAsync(long before, CancellationToken cancellationToken) =>
-        db.WriteAsync((c, tx) => c.ExecuteAsync("DELETE FROM idempotency_keys WHERE created_at < @before", new { before }, tx), cancellationToken);
+        db.WriteInBackgroundAsync((c, tx) => c.ExecuteAsync("DELETE FROM idempotency_keys WHERE created_at < @before", new { before }, tx), cancellationToken);
 
     /// <summary>
     /// If no image of the task is queued or running any more: sets the terminal status, settles the reservation

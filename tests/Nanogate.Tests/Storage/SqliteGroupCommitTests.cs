@@ -104,6 +104,54 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Request_writes_go_before_queued_background_writes_which_join_them_only_a_few_at_a_time()
+    {
+        var (holder, release) = HoldWriter();
+        var order = new List<string>();
+        Task<int> Write(string key, bool background)
+        {
+            Func<SqliteConnection, SqliteTransaction, Task<int>> work = (c, tx) =>
+            {
+                order.Add(key); // the writer runs one write at a time
+                return InsertAsync(c, tx, key);
+            };
+            return background ? _db.WriteInBackgroundAsync(work) : _db.WriteAsync(work);
+        }
+
+        var background = Enumerable.Range(0, 10).Select(i => Write($"bg{i}", background: true)).ToList();
+        var requests = Enumerable.Range(0, 3).Select(i => Write($"rq{i}", background: false)).ToList();
+        var commits = _db.Commits;
+
+        release();
+        await holder;
+        await Task.WhenAll(requests.Concat(background));
+
+        // The requests, queued last, ran first, together with at most MaxBackgroundWithRequests background
+        // writes; the other background writes followed in their own order, in one more transaction.
+        Assert.Equal(["rq0", "rq1", "rq2"], order.Take(3));
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"bg{i}"), order.Skip(3));
+        Assert.Equal(commits + 3, _db.Commits); // the holder's, requests + 4 background, the other 6
+        Assert.Equal(14, CommittedKeys().Count);
+    }
+
+    [Fact]
+    public async Task Background_writes_alone_are_batched_up_to_their_own_cap()
+    {
+        var (holder, release) = HoldWriter();
+        var commits = _db.Commits;
+        var queued = Enumerable.Range(0, SqliteDatabase.MaxBackgroundBatch + 1)
+            .Select(i => _db.WriteInBackgroundAsync((c, tx) => InsertAsync(c, tx, $"bg{i:D2}")))
+            .ToList();
+
+        release();
+        await holder;
+        await Task.WhenAll(queued);
+
+        Assert.Equal(commits + 3, _db.Commits); // the holder's, MaxBackgroundBatch, the one left over
+        Assert.Equal(SqliteDatabase.MaxBackgroundBatch + 2, CommittedKeys().Count);
+    }
+
+    [Fact]
     public async Task Batches_are_capped()
     {
         var (holder, release) = HoldWriter();
