@@ -69,7 +69,8 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
         {
             var due = (await c.QueryAsync<DueRow>(
                 """
-                SELECT task_id AS TaskId, idx AS Idx, status AS Status, attempt AS Attempt FROM (
+                SELECT task_id AS TaskId, idx AS Idx, status AS Status, attempt AS Attempt,
+                    (SELECT canceled_at IS NOT NULL FROM tasks WHERE id = task_id) AS Canceled FROM (
                     SELECT task_id, idx, status, attempt, next_attempt_at AS due FROM task_images WHERE status = 'queued' AND next_attempt_at <= @now
                     UNION ALL
                     SELECT task_id, idx, status, attempt, lease_until AS due FROM task_images WHERE status = 'running' AND lease_until < @now)
@@ -80,17 +81,21 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
             var claims = new List<ImageClaim>(due.Count);
             foreach (var row in due)
             {
-                if (row.Status == TaskStatuses.Running && row.Attempt >= maxAttempts)
+                if (row.Status == TaskStatuses.Running && (row.Canceled != 0 || row.Attempt >= maxAttempts))
                 {
-                    // The worker of the last allowed attempt vanished mid-image: give up on it.
-                    var failed = await c.ExecuteAsync(
+                    // The worker vanished mid-image: of a canceled task the image is canceled (as a retry
+                    // after cancel would be); on the last allowed attempt it is given up.
+                    var (status, code, message) = row.Canceled != 0
+                        ? ("canceled", (string?)null, (string?)null)
+                        : ("failed", "timeout", $"The image was not finished after {row.Attempt} attempts.");
+                    var ended = await c.ExecuteAsync(
                         """
-                        UPDATE task_images SET status = 'failed', lease_until = NULL, completed_at = @now,
-                            error_code = 'timeout', error_message = @message
+                        UPDATE task_images SET status = @status, lease_until = NULL, completed_at = @now,
+                            error_code = @code, error_message = @message
                         WHERE task_id = @TaskId AND idx = @Idx AND attempt = @Attempt AND status = 'running'
                         """,
-                        new { now, row.TaskId, row.Idx, row.Attempt, message = $"The image was not finished after {row.Attempt} attempts." }, tx).ConfigureAwait(false);
-                    if (failed == 1)
+                        new { status, now, row.TaskId, row.Idx, row.Attempt, code, message }, tx).ConfigureAwait(false);
+                    if (ended == 1)
                     {
                         await EndTaskIfDoneAsync(c, tx, row.TaskId, now).ConfigureAwait(false);
                     }
@@ -397,6 +402,9 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
         public long Idx { get; set; }
         public string Status { get; set; } = "";
         public long Attempt { get; set; }
+
+        /// <summary>1 when the task was canceled (its queued images already are).</summary>
+        public long Canceled { get; set; }
     }
 
     private sealed class ClaimTaskRow

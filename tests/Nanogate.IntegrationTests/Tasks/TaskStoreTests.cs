@@ -165,6 +165,24 @@ public sealed class TaskStoreTests : SqliteStoreTest
     }
 
     [Fact]
+    public async Task An_image_of_a_canceled_task_whose_worker_died_is_canceled_not_made_again()
+    {
+        var taskId = await CreateAsync(1);
+        Assert.Single(await _store.ClaimAsync(10, T0, T0 + Lease, 3, CancellationToken.None));
+        var (_, ended) = await _store.CancelAsync(AccountId, taskId, T0 + 1, CancellationToken.None);
+        Assert.False(ended); // the image is running: its worker would cancel it when it reports
+
+        // The worker never reports; its lease runs out with attempts left.
+        Assert.Empty(await _store.ClaimAsync(10, T0 + Lease + 1, T0 + 2 * Lease, 3, CancellationToken.None));
+
+        var task = (await _store.GetAsync(taskId, null, CancellationToken.None))!;
+        Assert.Equal("canceled", task.Task.Status);
+        Assert.Equal("canceled", task.Images[0].Status);
+        Assert.Equal((45L, 0L, 45L), (task.Task.CreditsReserved, task.Task.CreditsCharged, task.Task.CreditsRefunded));
+        await AssertLedgerConsistentAsync();
+    }
+
+    [Fact]
     public async Task A_retry_after_cancel_cancels_the_image()
     {
         var taskId = await CreateAsync(1);
