@@ -127,7 +127,6 @@ public static class NanogateApp
         app.MapGeminiApi();
         app.MapOpenAiApi();
         app.MapAdminApi();
-        app.MapAdminTasksApi();
         app.MapPlayground();
         app.MapMediaApi();
         app.MapTasksApi();

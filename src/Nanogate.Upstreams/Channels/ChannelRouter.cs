@@ -24,6 +24,10 @@ public sealed class ChannelRouter
     /// <summary>The channels, in priority order.</summary>
     public IReadOnlyList<RoutedChannel> Channels => _channels;
 
+    /// <summary>The kind of the channel named <paramref name="channel"/> (e.g. "gemini", "simulator"), or the name itself if it is gone.</summary>
+    public string KindOf(string channel) =>
+        _channels.FirstOrDefault(c => c.Channel.Name == channel)?.Channel.Kind ?? channel;
+
     /// <summary>When a channel may be used again after a rate limit, or null.</summary>
     public DateTimeOffset? CoolingUntil(string channel) =>
         _coolingUntil.TryGetValue(channel, out var until) && until > _time.GetUtcNow() ? until : null;

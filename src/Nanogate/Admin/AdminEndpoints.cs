@@ -33,6 +33,7 @@ public static class AdminEndpoints
         admin.MapPost("/channels", CreateChannelAsync);
         admin.MapPatch("/channels/{name}", UpdateChannelAsync);
         admin.MapDelete("/channels/{name}", DeleteChannelAsync);
+        admin.MapAdminTasksRoutes();
         return routes;
     }
 

@@ -1,6 +1,6 @@
-using Nanogate.Auth;
 using Nanogate.Hosting;
 using Nanogate.Storage.Reports;
+using Nanogate.Storage.Tasks;
 using Nanogate.Tasks;
 
 namespace Nanogate.Admin;
@@ -11,28 +11,19 @@ namespace Nanogate.Admin;
 /// </summary>
 public static class AdminTasksEndpoints
 {
-    /// <summary>Maps the admin task and usage routes.</summary>
-    public static IEndpointRouteBuilder MapAdminTasksApi(this IEndpointRouteBuilder routes)
+    /// <summary>Maps the admin task and usage routes on the admin group (which checks the admin key).</summary>
+    internal static RouteGroupBuilder MapAdminTasksRoutes(this RouteGroupBuilder admin)
     {
-        var admin = routes.MapGroup("/admin/v1").AddEndpointFilter(async (context, next) =>
-        {
-            var auth = context.HttpContext.RequestServices.GetRequiredService<AdminAuthenticator>();
-            return auth.IsAdmin(context.HttpContext.Request)
-                ? await next(context).ConfigureAwait(false)
-                : ApiError.Result(401, "unauthenticated", "This route needs the admin key as Authorization: Bearer <admin key> (printed on first start, or set Admin:ApiKey).");
-        });
         admin.MapGet("/tasks", ListTasksAsync);
         admin.MapGet("/usage", UsageAsync);
-        return routes;
+        return admin;
     }
-
-    private static readonly string[] Statuses = ["pending", "running", "succeeded", "partially_succeeded", "failed", "canceled"];
 
     private static async Task<IResult> ListTasksAsync(HttpContext context, IAdminReports reports, string? status, string? account_id, int? limit)
     {
-        if (status is not null && !Statuses.Contains(status))
+        if (status is not null && !TaskStatuses.All.Contains(status))
         {
-            return ApiError.Invalid($"status must be one of {string.Join(", ", Statuses)}.", "status");
+            return ApiError.Invalid($"status must be one of {string.Join(", ", TaskStatuses.All)}.", "status");
         }
 
         if (limit is < 1 or > 200)

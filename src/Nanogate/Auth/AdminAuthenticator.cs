@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using Nanogate.Storage;
 
 namespace Nanogate.Auth;
@@ -24,7 +23,4 @@ public sealed class AdminAuthenticator
         var given = Convert.FromHexString(Ids.HashKey(key));
         return CryptographicOperations.FixedTimeEquals(given, _hash);
     }
-
-    /// <summary>Hex SHA-256 of an admin key.</summary>
-    public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 }

@@ -192,7 +192,7 @@ public static partial class GeminiEndpoints
             response.StatusCode = 200;
             response.ContentType = sse ? "text/event-stream" : "application/json; charset=UTF-8";
             response.Headers.CacheControl = "no-cache";
-            response.Headers["x-nanogate-upstream"] = KindOf(router, stream.Channel);
+            response.Headers["x-nanogate-upstream"] = router.KindOf(stream.Channel);
             if (delivery is not null)
             {
                 response.Headers[GeminiImageDelivery.Header] = "url";
@@ -298,15 +298,12 @@ public static partial class GeminiEndpoints
 
     private static void SetUpstreamHeaders(HttpContext context, ChannelRouter router, string channel, Reservation settled)
     {
-        context.Response.Headers["x-nanogate-upstream"] = KindOf(router, channel);
+        context.Response.Headers["x-nanogate-upstream"] = router.KindOf(channel);
         context.Response.Headers["x-nanogate-credits-charged"] = settled.Captured.ToString(CultureInfo.InvariantCulture);
     }
 
     private static void RecordCharge(HttpContext context, ModelInfo model, long credits) =>
         context.RequestServices.GetRequiredService<Operations.NanogateMetrics>().Add("nanogate_credits_charged_total", $"dialect=\"gemini\",model=\"{model.Id}\"", credits);
-
-    private static string KindOf(ChannelRouter router, string channel) =>
-        router.Channels.FirstOrDefault(c => c.Channel.Name == channel)?.Channel.Kind ?? channel;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: upstream {Channel} failed ({Kind}): {Message}")]
     private static partial void LogUpstreamFailure(ILogger logger, string requestId, string channel, UpstreamFailureKind kind, string message);

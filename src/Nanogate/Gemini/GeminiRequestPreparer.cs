@@ -42,7 +42,7 @@ public static class GeminiRequestPreparer
                 root.WriteTo(writer);
             }
 
-            prepared = new PreparedGeminiRequest(buffer.WrittenSpan.ToArray(), adjustments, promptChars, images, candidates, size);
+            prepared = new PreparedGeminiRequest(buffer.WrittenMemory, adjustments, promptChars, images, candidates, size);
             error = null;
             return true;
         }

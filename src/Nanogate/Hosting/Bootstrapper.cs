@@ -34,7 +34,7 @@ public sealed partial class Bootstrapper(
 
         if (!string.IsNullOrWhiteSpace(adminOptions.Value.ApiKey))
         {
-            admin.SetHash(AdminAuthenticator.Hash(adminOptions.Value.ApiKey));
+            admin.SetHash(Ids.HashKey(adminOptions.Value.ApiKey));
         }
         else if (await accounts.GetSettingAsync(AdminHashSetting, cancellationToken).ConfigureAwait(false) is { } stored)
         {
@@ -43,7 +43,7 @@ public sealed partial class Bootstrapper(
         else
         {
             var key = "sk-admin-" + Ids.NewApiKey()[3..];
-            var hash = AdminAuthenticator.Hash(key);
+            var hash = Ids.HashKey(key);
             await accounts.SetSettingAsync(AdminHashSetting, hash, cancellationToken).ConfigureAwait(false);
             admin.SetHash(hash);
             banner.Add($"Admin key (shown once, stored hashed): {key}");

@@ -17,12 +17,12 @@ public sealed class UpstreamOptions
     public GeminiUpstreamOptions Gemini { get; set; } = new();
 }
 
-/// <summary>The <c>Upstreams:Gemini</c> section.</summary>
+/// <summary>
+/// The <c>Upstreams:Gemini</c> section. Its keys (<c>Upstreams:Gemini:ApiKeys</c>, a comma-separated
+/// string or an array, else env GEMINI_API_KEY) are read by <see cref="ChannelSetup.GeminiKeys"/>.
+/// </summary>
 public sealed class GeminiUpstreamOptions
 {
-    /// <summary>Google API keys, comma-separated or as an array (<c>Upstreams:Gemini:ApiKeys</c>); defaults to env GEMINI_API_KEY.</summary>
-    public string? ApiKeys { get; set; }
-
     /// <summary>Google's base URL (<c>Upstreams:Gemini:BaseUrl</c>).</summary>
     [Url(ErrorMessage = "Upstreams:Gemini:BaseUrl must be an absolute http(s) URL.")]
     public string BaseUrl { get; set; } = "https://generativelanguage.googleapis.com";

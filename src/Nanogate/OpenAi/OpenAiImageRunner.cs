@@ -69,7 +69,7 @@ internal sealed partial class OpenAiImageRunner(
             headers["x-nanogate-images-failed"] = string.Join("; ", failures.Select(f => f.Code));
         }
 
-        headers["x-nanogate-upstream"] = router.Channels.FirstOrDefault(c => c.Channel.Name == images[0].Channel)?.Channel.Kind ?? images[0].Channel;
+        headers["x-nanogate-upstream"] = router.KindOf(images[0].Channel);
         long input = 0, output = 0;
         foreach (var usage in images.Select(i => i.Usage).OfType<Upstreams.Gemini.GeminiUsage>())
         {

@@ -82,7 +82,7 @@ internal static partial class TasksEndpoints
             }
 
             var now = time.GetUtcNow();
-            var hash = Convert.ToHexStringLower(SHA256.HashData([.. Encoding.UTF8.GetBytes(context.Request.Path.Value + "\n"), .. raw]));
+            var hash = RequestHash(context.Request.Path.Value, raw);
             var begun = await store.BeginIdempotentAsync(caller.AccountId, idempotencyKey, hash, now.ToUnixTimeMilliseconds(),
                 (now - IdempotencyLifetime).ToUnixTimeMilliseconds(), (now - IdempotencyAbandonedAfter).ToUnixTimeMilliseconds(), context.RequestAborted).ConfigureAwait(false);
             switch (begun.State)
@@ -315,6 +315,15 @@ internal static partial class TasksEndpoints
         }
 
         return null;
+    }
+
+    /// <summary>SHA-256 of the path and the body (the idempotency fingerprint), without copying the body.</summary>
+    private static string RequestHash(string? path, byte[] body)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.UTF8.GetBytes(path + "\n"));
+        sha.AppendData(body);
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
     private static async Task<(byte[] Body, IResult? Error)> ReadBodyAsync(HttpContext context)
