@@ -13,6 +13,9 @@ public interface IChannelStore
     /// <summary>Stores a channel; false, changing nothing, when a stored channel already has its name.</summary>
     Task<bool> AddAsync(StoredChannel channel, CancellationToken cancellationToken);
 
+    /// <summary>Replaces every field of the stored channel named <paramref name="channel"/>.Name but its creation time; false when there is none by that name.</summary>
+    Task<bool> UpdateAsync(StoredChannel channel, CancellationToken cancellationToken);
+
     /// <summary>Deletes a stored channel; false when there is none by that name.</summary>
     Task<bool> RemoveAsync(string name, CancellationToken cancellationToken);
 

@@ -1,4 +1,5 @@
 using Nanogate.Storage.Channels;
+using Nanogate.Storage.Sqlite;
 
 namespace Nanogate.IntegrationTests.Storage;
 

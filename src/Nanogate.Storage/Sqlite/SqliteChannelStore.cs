@@ -1,7 +1,7 @@
 using Dapper;
-using Nanogate.Storage.Sqlite;
+using Nanogate.Storage.Channels;
 
-namespace Nanogate.Storage.Channels;
+namespace Nanogate.Storage.Sqlite;
 
 /// <summary>The stored channels on SQLite.</summary>
 public sealed class SqliteChannelStore(SqliteDatabase db) : IChannelStore
@@ -10,16 +10,24 @@ public sealed class SqliteChannelStore(SqliteDatabase db) : IChannelStore
     public Task<IReadOnlyList<StoredChannel>> ListAsync(CancellationToken cancellationToken) =>
         db.ReadAsync<IReadOnlyList<StoredChannel>>(async c =>
         {
-            var rows = await c.QueryAsync<(string Name, string Kind, string BaseUrl, string ApiKey, long Priority, long Enabled, long CreatedAt)>(
-                "SELECT name, kind, base_url, api_key, priority, enabled, created_at FROM channels ORDER BY priority, name").ConfigureAwait(false);
-            return [.. rows.Select(r => new StoredChannel(r.Name, r.Kind, r.BaseUrl, r.ApiKey, (int)r.Priority, r.Enabled != 0, r.CreatedAt))];
+            var rows = await c.QueryAsync<(string Name, string Kind, string BaseUrl, string ApiKey, long Priority, long Enabled, long CreatedAt, string? Settings)>(
+                "SELECT name, kind, base_url, api_key, priority, enabled, created_at, settings FROM channels ORDER BY priority, name").ConfigureAwait(false);
+            return [.. rows.Select(r => new StoredChannel(r.Name, r.Kind, r.BaseUrl, r.ApiKey, (int)r.Priority, r.Enabled != 0, r.CreatedAt, r.Settings))];
         }, cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> AddAsync(StoredChannel channel, CancellationToken cancellationToken) =>
         db.WriteAsync(
             async (c, tx) => await c.ExecuteAsync(
-                "INSERT INTO channels (name, kind, base_url, api_key, priority, enabled, created_at) VALUES (@Name, @Kind, @BaseUrl, @ApiKey, @Priority, @Enabled, @CreatedAt) ON CONFLICT (name) DO NOTHING",
+                "INSERT INTO channels (name, kind, base_url, api_key, priority, enabled, created_at, settings) VALUES (@Name, @Kind, @BaseUrl, @ApiKey, @Priority, @Enabled, @CreatedAt, @Settings) ON CONFLICT (name) DO NOTHING",
+                channel, tx).ConfigureAwait(false) == 1,
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> UpdateAsync(StoredChannel channel, CancellationToken cancellationToken) =>
+        db.WriteAsync(
+            async (c, tx) => await c.ExecuteAsync(
+                "UPDATE channels SET kind = @Kind, base_url = @BaseUrl, api_key = @ApiKey, priority = @Priority, enabled = @Enabled, settings = @Settings WHERE name = @Name",
                 channel, tx).ConfigureAwait(false) == 1,
             cancellationToken);
 
