@@ -8,8 +8,8 @@ public static class PostgresServiceCollectionExtensions
     /// <summary>Every store contract on the database of <paramref name="connectionString"/> (an Npgsql connection string).</summary>
     public static IServiceCollection AddPostgresStorage(this IServiceCollection services, string connectionString)
     {
-        // Not built yet: NanogateApp refuses Storage:Provider=postgres at start with a clear message.
         _ = connectionString;
-        return services;
+        _ = services;
+        throw new InvalidOperationException("Storage:Provider 'postgres' is not available in this build yet; use 'sqlite' (the default).");
     }
 }

@@ -2,6 +2,7 @@ using Nanogate.Auth;
 using Nanogate.Core.Catalog;
 using Nanogate.Hosting;
 using Nanogate.Storage.Accounts;
+using Nanogate.Storage.Changes;
 using Nanogate.Storage.Ledger;
 using Nanogate.Upstreams.Channels;
 
@@ -33,6 +34,7 @@ public static class AdminEndpoints
         admin.MapPost("/channels", CreateChannelAsync);
         admin.MapPatch("/channels/{name}", UpdateChannelAsync);
         admin.MapDelete("/channels/{name}", DeleteChannelAsync);
+        admin.MapPost("/admin-key/rotate", RotateAdminKeyAsync);
         admin.MapAdminTasksRoutes();
         return routes;
     }
@@ -142,7 +144,7 @@ public static class AdminEndpoints
             return ApiError.NotFound($"No key {keyId}.");
         }
 
-        auth.Invalidate();
+        await auth.KeysChangedAsync(CancellationToken.None).ConfigureAwait(false);
         return Results.Json(new { id = keyId, @object = "api_key", revoked = true }, JsonDefaults.Snake);
     }
 
@@ -164,8 +166,19 @@ public static class AdminEndpoints
             return ApiError.NotFound($"No key {keyId}.");
         }
 
-        auth.Invalidate();
+        await auth.KeysChangedAsync(CancellationToken.None).ConfigureAwait(false);
         return Results.Json(new { id = keyId, @object = "api_key", image_delivery = delivery }, JsonDefaults.Snake);
+    }
+
+    private static async Task<IResult> RotateAdminKeyAsync(HttpContext context, AdminAuthenticator admin, IAccountStore accounts, IChangeFeed changes)
+    {
+        if (admin.IsPinned)
+        {
+            return ApiError.Result(409, "admin_key_pinned", "The admin key is set by configuration (Admin:ApiKey); change it there and restart every process.");
+        }
+
+        var key = await admin.RotateAsync(accounts, changes, CancellationToken.None).ConfigureAwait(false);
+        return Results.Json(new { @object = "admin_key", key }, JsonDefaults.Snake);
     }
 
     private static async Task<IResult> TopUpAsync(HttpContext context, string accountId, IAccountStore accounts, ILedger ledger, ModelCatalog catalog)

@@ -19,7 +19,6 @@ public sealed partial class Bootstrapper(
     ServerAddress address,
     ILogger<Bootstrapper> logger) : IHostedService
 {
-    private const string AdminHashSetting = "admin_key_hash";
     private const string DemoCreatedSetting = "demo_account_id";
 
     /// <summary>Lines printed on start for a person to read (keys created now, where to go).</summary>
@@ -34,17 +33,17 @@ public sealed partial class Bootstrapper(
 
         if (!string.IsNullOrWhiteSpace(adminOptions.Value.ApiKey))
         {
-            admin.SetHash(Ids.HashKey(adminOptions.Value.ApiKey));
+            admin.SetHash(Ids.HashKey(adminOptions.Value.ApiKey), pinned: true);
         }
-        else if (await accounts.GetSettingAsync(AdminHashSetting, cancellationToken).ConfigureAwait(false) is { } stored)
+        else if (await accounts.GetSettingAsync(AdminAuthenticator.HashSetting, cancellationToken).ConfigureAwait(false) is { } stored)
         {
             admin.SetHash(stored);
         }
         else
         {
-            var key = "sk-admin-" + Ids.NewApiKey()[3..];
+            var key = AdminAuthenticator.NewKey();
             var hash = Ids.HashKey(key);
-            await accounts.SetSettingAsync(AdminHashSetting, hash, cancellationToken).ConfigureAwait(false);
+            await accounts.SetSettingAsync(AdminAuthenticator.HashSetting, hash, cancellationToken).ConfigureAwait(false);
             admin.SetHash(hash);
             banner.Add($"Admin key (shown once, stored hashed): {key}");
         }
