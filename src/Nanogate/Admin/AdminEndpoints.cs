@@ -70,9 +70,14 @@ public static class AdminEndpoints
             return ApiError.Invalid("name is required: a label for the account, e.g. {\"name\":\"acme\"}.", "name");
         }
 
-        if (credits is < 0)
+        if (AdminNames.Problem(name, "name") is { } problem)
         {
-            return ApiError.Invalid("credits must be zero or more.", "credits");
+            return ApiError.Invalid(problem, "name");
+        }
+
+        if (credits is < 0 or > ILedger.MaxBalance)
+        {
+            return ApiError.Invalid($"credits must be a whole number from 0 to {ILedger.MaxBalance:N0}.", "credits");
         }
 
         var account = await accounts.CreateAccountAsync(name.Trim(), credits ?? 0, context.RequestAborted).ConfigureAwait(false);
@@ -115,6 +120,11 @@ public static class AdminEndpoints
         if (error is not null || !JsonBody.TryGetString(body!, "name", out var name, out error))
         {
             return error!;
+        }
+
+        if (name is not null && AdminNames.Problem(name, "name") is { } problem)
+        {
+            return ApiError.Invalid(problem, "name");
         }
 
         if (await accounts.GetAccountAsync(accountId, context.RequestAborted).ConfigureAwait(false) is null)
@@ -201,9 +211,9 @@ public static class AdminEndpoints
                 return ApiError.Invalid("Send either {\"credits\":N} or {\"package\":\"…\",\"usd\":N}, not both.");
             }
 
-            if (credits <= 0)
+            if (credits is <= 0 or > ILedger.MaxBalance)
             {
-                return ApiError.Invalid("credits must be a positive integer.", "credits");
+                return ApiError.Invalid($"credits must be a positive whole number, at most {ILedger.MaxBalance:N0}.", "credits");
             }
 
             amount = credits.Value;
@@ -227,6 +237,11 @@ public static class AdminEndpoints
                 return ApiError.Invalid($"The {package.Id} package starts at ${package.MinimumUsd}; {usd} is below it.", "usd");
             }
 
+            if (usd > ILedger.MaxBalance / package.CreditsPerUsd)
+            {
+                return ApiError.Invalid($"usd {usd} buys more than the {ILedger.MaxBalance:N0} credits an account may hold.", "usd");
+            }
+
             amount = (long)Math.Floor(usd.Value * package.CreditsPerUsd);
             note = $"package {package.Id}: ${usd}";
         }
@@ -240,7 +255,11 @@ public static class AdminEndpoints
             return ApiError.NotFound($"No account {accountId}.");
         }
 
-        await ledger.TopUpAsync(accountId, amount, note, context.RequestAborted).ConfigureAwait(false);
+        if (await ledger.TopUpAsync(accountId, amount, note, CancellationToken.None).ConfigureAwait(false) is null)
+        {
+            return ApiError.Invalid($"Adding {amount:N0} credits would take the account past the {ILedger.MaxBalance:N0} credits one account may hold; nothing was added.", "credits");
+        }
+
         var balance = await ledger.GetBalanceAsync(accountId, context.RequestAborted).ConfigureAwait(false);
         return Results.Json(new { account_id = accountId, added = amount, note, credits = balance }, JsonDefaults.Snake);
     }
