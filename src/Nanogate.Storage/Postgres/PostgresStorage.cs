@@ -3,7 +3,7 @@ using Dapper;
 namespace Nanogate.Storage.Postgres;
 
 /// <summary>The PostgreSQL database as <see cref="IStorage"/>.</summary>
-public sealed class PostgresStorage(PostgresDatabase db, DatabaseClock clock) : IStorage
+public sealed class PostgresStorage(PostgresDatabase db, TimeProvider time) : IStorage
 {
     /// <inheritdoc />
     public string Location => db.Location;
@@ -14,7 +14,10 @@ public sealed class PostgresStorage(PostgresDatabase db, DatabaseClock clock) : 
         await db.MigrateAsync(cancellationToken).ConfigureAwait(false);
 
         // Start-up is the moment to settle the clock: leases and expiries written from now on follow the database's.
-        await clock.SyncAsync(cancellationToken).ConfigureAwait(false);
+        if (time is DatabaseClock clock)
+        {
+            await clock.SyncAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />
