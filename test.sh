@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every suite: unit, integration (real Kestrel + SQLite), and the e2e/browser suites when present.
-# Installs what it needs where it can; skips a part with a visible message where it cannot.
+# Installs what it needs where it can (a throwaway PostgreSQL server included, see tests/postgres.sh); skips a
+# part with a visible message where it cannot. With CI=true a skip is a failure.
 set -uo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -11,16 +12,54 @@ passed=0; failed=0; skipped=0; broken=()
 
 note() { printf '\n==== %s ====\n' "$*"; }
 
-count_dotnet() { # $1 = trx file of a dotnet test run
+in_ci=false; [ "${CI:-}" = "true" ] && in_ci=true
+
+# Adds a suite's skipped tests: in CI a skip means a missing tool, and that fails the run.
+add_skipped() { # $1 = suite name, $2 = skipped tests
+  [ "$2" -gt 0 ] || return 0
+  if $in_ci; then
+    echo "$1: $2 skipped test(s) count as failed in CI (CI=true)"; failed=$((failed + $2))
+  else
+    skipped=$((skipped + $2))
+  fi
+}
+
+# Counts a dotnet test run from its trx. Returns 1 (after saying why) when the run cannot be trusted: no trx, no
+# tests, an aborted run, or a non-zero exit without a failed test to explain it. Failed, error, timeout and
+# aborted results count as failed, never as skipped.
+count_dotnet() { # $1 = suite name, $2 = trx file, $3 = exit status of dotnet test
+  local name=$1 trx=$2 status=$3 counters outcome total p bad s
+  if [ ! -f "$trx" ]; then echo "$name: no trx (the run crashed or never started)"; return 1; fi
+  counters=$(grep -oE '<Counters [^>]*' "$trx" | head -n 1)
+  if [ -z "$counters" ]; then echo "$name: the trx has no counters"; return 1; fi
+  counter() { local v; v=$(sed -nE "s/.* $1=\"([0-9]+)\".*/\1/p" <<<"$counters"); echo "${v:-0}"; }
+  total=$(counter total); p=$(counter passed)
+  bad=$(( $(counter failed) + $(counter error) + $(counter timeout) + $(counter aborted) ))
+  s=$((total - p - bad)); [ "$s" -ge 0 ] || s=0
+  passed=$((passed + p)); failed=$((failed + bad))
+  add_skipped "$name" "$s"
+  outcome=$(grep -oE '<ResultSummary outcome="[A-Za-z]+"' "$trx" | head -n 1 | sed -E 's/.*="([A-Za-z]+)"/\1/')
+  if [ "$total" -eq 0 ]; then echo "$name: the run reported no tests"; return 1; fi
+  if [ "$outcome" = "Aborted" ] || [ "$(counter passedButRunAborted)" -gt 0 ]; then echo "$name: the run was aborted"; return 1; fi
+  if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then echo "$name: dotnet test exited with $status but no test failed"; return 1; fi
+  return 0
+}
+
+# The contract suite's results per provider (its classes end in _on_sqlite / _on_postgres). Returns 1 when a
+# provider has no results at all (the suite did not run there).
+count_contracts() { # $1 = trx file
   [ -f "$1" ] || return 1
-  local counters
-  counters=$(grep -oE '<Counters [^>]*' "$1" | head -n 1)
-  [ -n "$counters" ] || return 1
-  local total p f
-  total=$(sed -E 's/.* total="([0-9]+)".*/\1/' <<<"$counters")
-  p=$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")
-  f=$(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")
-  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + total - p - f))
+  local line
+  line=$(grep -oE '<UnitTestResult [^>]*>' "$1" \
+    | sed -nE 's/.* testName="[^"]*\.Contracts\.[A-Za-z]+_on_(sqlite|postgres)\.[^"]*".* outcome="([A-Za-z]+)".*/\1 \2/p' \
+    | awk '{ n[$1]++; if ($2 == "Passed") p[$1]++; else if ($2 == "NotExecuted") s[$1]++; else f[$1]++ }
+           END { sep = "";
+                 for (i = 1; i <= 2; i++) { k = i == 1 ? "sqlite" : "postgres";
+                   printf "%s%s %d passed %d failed", sep, k, p[k], f[k]; if (s[k] > 0) printf " %d skipped", s[k]; sep = ", " }
+                 printf "|%d|%d\n", n["sqlite"], n["postgres"] }')
+  echo "contract suite: ${line%%|*}"
+  local counts=${line#*|}
+  [ "${counts%%|*}" -gt 0 ] && [ "${counts##*|}" -gt 0 ]
 }
 
 note "build"
@@ -36,15 +75,34 @@ else
   grep -E 'error|warning' "$results_dir/format.log" | head -n 20; echo "dotnet format: changes needed (run: dotnet format Nanogate.slnx)"; failed=$((failed + 1))
 fi
 
+# A throwaway PostgreSQL server for the PostgreSQL half of the contract suite, stopped and deleted at exit.
+note "postgres"
+# shellcheck source=tests/postgres.sh
+source tests/postgres.sh
+trap postgres_stop EXIT
+trap 'exit 130' INT TERM
+if ! postgres_start; then
+  if $in_ci; then
+    echo "postgres: a test server is required in CI (CI=true)"; failed=$((failed + 1)); broken+=("postgres")
+  else
+    skipped=$((skipped + 1))
+  fi
+fi
+
 for project in tests/Nanogate.Tests tests/Nanogate.IntegrationTests; do
   name=$(basename "$project")
   note "$name"
   dotnet test "$project" -c Release --no-build -nologo --results-directory "$results_dir" \
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" 2>&1 | tee "$results_dir/$name.log" | grep -vE '^\s*$' | tail -n 40
-  if ! count_dotnet "$results_dir/$name.trx"; then
-    echo "$name did not report results"; failed=$((failed + 1)); broken+=("$name")
+  status=${PIPESTATUS[0]}
+  if ! count_dotnet "$name" "$results_dir/$name.trx" "$status"; then
+    failed=$((failed + 1)); broken+=("$name")
+  fi
+  if [ "$name" = "Nanogate.IntegrationTests" ] && ! count_contracts "$results_dir/$name.trx"; then
+    echo "contract suite: a provider has no results"; failed=$((failed + 1)); broken+=("contract suite")
   fi
 done
+postgres_stop
 
 # Suites outside .NET: each prints one line "<name>: N passed, N failed, N skipped".
 for suite in e2e/run.sh:e2e e2e/browser/run.sh:browser; do
@@ -56,7 +114,7 @@ for suite in e2e/run.sh:e2e e2e/browser/run.sh:browser; do
     if [ -n "$line" ]; then
       p=$(sed -E "s/^$name: ([0-9]+) passed.*/\1/" <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
       s=$(sed -nE 's/.* ([0-9]+) skipped.*/\1/p' <<<"$line"); s=${s:-0}
-      passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+      passed=$((passed + p)); failed=$((failed + f)); add_skipped "$name" "$s"
     else
       echo "$script did not report results"; failed=$((failed + 1))
     fi
@@ -73,4 +131,5 @@ fi
 note "summary"
 echo "Passed: $passed, Failed: $failed, Skipped: $skipped"
 echo "Summary: $passed passed, $failed failed, $skipped skipped"
+[ "${#broken[@]}" -eq 0 ] || echo "Runs that could not be trusted: ${broken[*]}"
 [ "$failed" -eq 0 ]

@@ -54,9 +54,10 @@ public static class NanogateApp
             o => o.HeartbeatSeconds < o.LeaseSeconds,
             "Tasks:HeartbeatSeconds must be less than Tasks:LeaseSeconds, or leases expire while images are still being made.");
         AddOptions<WebhookOptions>(builder, "Webhooks");
+        var postgresConnection = builder.Configuration.GetConnectionString("Postgres");
         builder.Services.AddOptions<StorageOptions>().Validate(
-            o => string.Equals(o.Provider, "sqlite", StringComparison.OrdinalIgnoreCase),
-            "Storage:Provider 'postgres' is not available in this build yet; use 'sqlite' (the default).");
+            o => !string.Equals(o.Provider, "postgres", StringComparison.OrdinalIgnoreCase) || !string.IsNullOrWhiteSpace(postgresConnection),
+            "ConnectionStrings:Postgres must be set when Storage:Provider is 'postgres' (an Npgsql connection string, e.g. Host=db;Username=nanogate;Password=…;Database=nanogate).");
 
         var limitMb = builder.Configuration.GetValue("Limits:MaxRequestBodyMB", 32);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limitMb * 1024L * 1024L);

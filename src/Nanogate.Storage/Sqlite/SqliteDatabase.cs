@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Nanogate.Storage.Migrations;
 
 namespace Nanogate.Storage.Sqlite;
 
@@ -475,7 +476,7 @@ public sealed class SqliteDatabase : IDisposable
         await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at INTEGER NOT NULL);").ConfigureAwait(false);
         var applied = (await connection.QueryAsync<string>("SELECT version FROM schema_migrations").ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
 
-        foreach (var (version, sql) in LoadMigrations("Sqlite"))
+        foreach (var (version, sql) in EmbeddedMigrations.Load("Sqlite"))
         {
             if (applied.Contains(version))
             {
@@ -489,19 +490,6 @@ public sealed class SqliteDatabase : IDisposable
                 new { version, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() },
                 transaction).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>The embedded migrations of a provider, ordered by file name (their version).</summary>
-    internal static IEnumerable<(string Version, string Sql)> LoadMigrations(string provider)
-    {
-        var assembly = typeof(SqliteDatabase).Assembly;
-        var prefix = $"{assembly.GetName().Name}.Migrations.{provider}.";
-        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
-        {
-            using var stream = assembly.GetManifestResourceStream(name)!;
-            using var reader = new StreamReader(stream);
-            yield return (Path.GetFileNameWithoutExtension(name[prefix.Length..]), reader.ReadToEnd());
         }
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Dapper;
 using Nanogate.IntegrationTests.Infrastructure;
 
 namespace Nanogate.IntegrationTests.Admin;
@@ -40,9 +41,20 @@ public class AdminApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     public async Task Keys_are_stored_as_hashes_only()
     {
         var account = await Server.CreateAccountAsync(0);
-        var db = await File.ReadAllBytesAsync(Path.Combine(Server.DataDirectory, "nanogate.db"));
-        var wal = Path.Combine(Server.DataDirectory, "nanogate.db-wal");
-        var all = Encoding.ASCII.GetString(db) + (File.Exists(wal) ? Encoding.ASCII.GetString(await File.ReadAllBytesAsync(wal)) : "");
+        string all;
+        if (TestStorage.OnPostgres)
+        {
+            // Every row of the tables a key could land in, as text.
+            await using var c = await Server.OpenDatabaseAsync();
+            all = string.Join('\n', await c.QueryAsync<string>("SELECT t::text FROM api_keys t UNION ALL SELECT t::text FROM accounts t UNION ALL SELECT t::text FROM settings t"));
+        }
+        else
+        {
+            var db = await File.ReadAllBytesAsync(Path.Combine(Server.DataDirectory, "nanogate.db"));
+            var wal = Path.Combine(Server.DataDirectory, "nanogate.db-wal");
+            all = Encoding.ASCII.GetString(db) + (File.Exists(wal) ? Encoding.ASCII.GetString(await File.ReadAllBytesAsync(wal)) : "");
+        }
+
         Assert.DoesNotContain(account.Key, all, StringComparison.Ordinal);
         Assert.Contains(Nanogate.Storage.Ids.HashKey(account.Key), all, StringComparison.Ordinal);
     }
@@ -163,13 +175,17 @@ public class BootstrapTests
             var me = (await client.GetFromJsonAsync<JsonObject>("/v1/account"))!;
             Assert.Equal(1234, me["credits"]!["available"]!.GetValue<long>());
         }
+
+        await TestStorage.DropAsync(dir);
     }
 
     [Fact]
     public async Task Bad_configuration_fails_at_start_naming_the_key()
     {
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => NanogateServer.StartAsync("Storage:Provider=postgres"));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => NanogateServer.StartAsync("Storage:Provider=mysql"));
         Assert.Contains("Storage:Provider", error.Message, StringComparison.Ordinal);
+        var postgres = await Assert.ThrowsAnyAsync<Exception>(() => NanogateServer.StartAsync("Storage:Provider=postgres"));
+        Assert.Contains("ConnectionStrings:Postgres", postgres.Message, StringComparison.Ordinal);
         var timeout = await Assert.ThrowsAnyAsync<Exception>(() => NanogateServer.StartAsync("Upstreams:TimeoutSeconds=0"));
         Assert.Contains("Upstreams:TimeoutSeconds", timeout.Message, StringComparison.Ordinal);
     }

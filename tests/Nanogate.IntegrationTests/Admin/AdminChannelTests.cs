@@ -51,6 +51,7 @@ public sealed class AdminChannelTests
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await TestStorage.DropAsync(dir);
         try
         {
             Directory.Delete(dir, recursive: true);

@@ -9,7 +9,8 @@ using Nanogate.Storage.Ledger;
 namespace Nanogate.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// A real Nanogate on loopback (Kestrel, port 0) with its own SQLite file in a temp folder and the
+/// A real Nanogate on loopback (Kestrel, port 0) with its own SQLite file in a temp folder (or, with
+/// <c>NANOGATE_TEST_STORAGE=postgres</c>, its own PostgreSQL database: see <see cref="TestStorage"/>) and the
 /// built-in simulator at zero latency, unless a test says otherwise.
 /// </summary>
 public sealed class NanogateServer : IAsyncDisposable
@@ -17,10 +18,12 @@ public sealed class NanogateServer : IAsyncDisposable
     public const string AdminKey = "sk-admin-integration-tests";
 
     private readonly WebApplication _app;
+    private readonly bool _ownsData;
 
-    private NanogateServer(WebApplication app, string dataDirectory)
+    private NanogateServer(WebApplication app, string dataDirectory, bool ownsData)
     {
         _app = app;
+        _ownsData = ownsData;
         DataDirectory = dataDirectory;
         BaseAddress = app.Services.GetRequiredService<ServerAddress>().Get();
         Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
@@ -42,22 +45,46 @@ public sealed class NanogateServer : IAsyncDisposable
 
     public static async Task<NanogateServer> StartAsync(params string[] settings)
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "nanogate-tests", Guid.NewGuid().ToString("N"));
+        // A test that names its own data directory (to restart on it) owns it, and on PostgreSQL its database too.
+        var given = settings.FirstOrDefault(s => s.StartsWith("Storage:DataDirectory=", StringComparison.Ordinal))?["Storage:DataDirectory=".Length..];
+        var dataDirectory = given ?? Path.Combine(Path.GetTempPath(), "nanogate-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
         var args = new List<string>
         {
             "--urls=http://127.0.0.1:0",
-            $"--Storage:DataDirectory={dataDirectory}",
             $"--Admin:ApiKey={AdminKey}",
             "--Simulator:LatencyMs=0",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Microsoft.AspNetCore=Warning",
         };
+
+        // A test that picks the provider itself (to check configuration errors) gets exactly what it asked for.
+        var storage = settings.Any(s => s.StartsWith("Storage:Provider=", StringComparison.Ordinal))
+            ? [$"Storage:DataDirectory={dataDirectory}"]
+            : await TestStorage.SettingsAsync(dataDirectory);
+        args.AddRange(storage.Select(s => "--" + s));
         args.AddRange(settings.Select(s => "--" + s));
         var app = NanogateApp.Build([.. args]);
-        await app.StartAsync();
-        return new NanogateServer(app, dataDirectory);
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            if (given is null)
+            {
+                await TestStorage.DropAsync(dataDirectory);
+            }
+
+            throw;
+        }
+
+        return new NanogateServer(app, dataDirectory, ownsData: given is null);
     }
+
+    /// <summary>An open connection to this server's database (SQLite or PostgreSQL), for tests that look at rows directly.</summary>
+    public Task<System.Data.Common.DbConnection> OpenDatabaseAsync() => TestStorage.OpenAsync(DataDirectory);
 
     /// <summary>Creates an account with <paramref name="credits"/> and a key for it.</summary>
     public async Task<TestAccount> CreateAccountAsync(long credits, string name = "test")
@@ -92,6 +119,12 @@ public sealed class NanogateServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (!_ownsData)
+        {
+            return;
+        }
+
+        await TestStorage.DropAsync(DataDirectory);
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -5,7 +5,11 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Dapper;
-using Nanogate.Storage.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Nanogate.IntegrationTests.Infrastructure;
+using Nanogate.Storage;
+using Nanogate.Storage.Ledger;
 
 namespace Nanogate.IntegrationTests.Tasks;
 
@@ -68,17 +72,21 @@ public sealed class CrashRecoveryTests : IDisposable
         }
 
         // The ledger, read straight from the database: 6 captures of 45, nothing held, books balanced.
-        using var db = new SqliteDatabase(_dataDirectory);
-        var captures = (await db.ReadAsync(c => c.QueryAsync<long>(
-            "SELECT amount FROM ledger_entries WHERE account_id = @accountId AND kind = 'capture'", new { accountId }))).ToList();
+        await using var db = await TestStorage.OpenAsync(_dataDirectory);
+        var captures = (await db.QueryAsync<long>(
+            "SELECT amount FROM ledger_entries WHERE account_id = @accountId AND kind = 'capture'", new { accountId })).ToList();
         Assert.Equal(6, captures.Count);
         Assert.All(captures, amount => Assert.Equal(45, amount));
-        var ledger = new SqliteLedger(db, TimeProvider.System);
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection((await TestStorage.SettingsAsync(_dataDirectory)).Select(s => s.Split('=', 2)).Select(p => KeyValuePair.Create(p[0], (string?)p[1])))
+            .Build();
+        await using var storage = new ServiceCollection().AddSingleton(TimeProvider.System).AddNanogateStorage(configuration).BuildServiceProvider();
+        var ledger = storage.GetRequiredService<ILedger>();
         var balance = await ledger.GetBalanceAsync(accountId, CancellationToken.None);
         Assert.Equal((730L, 0L, 270L), (balance.Available, balance.Reserved, balance.Charged));
         Assert.Equal(balance.Available, await ledger.RecomputeAvailableAsync(accountId, CancellationToken.None));
         Assert.Equal(balance.ToppedUp, balance.Available + balance.Reserved + balance.Charged);
-        var attempts = (await db.ReadAsync(c => c.QueryAsync<long>("SELECT attempt FROM task_images"))).ToList();
+        var attempts = (await db.QueryAsync<long>("SELECT attempt FROM task_images")).ToList();
         Assert.Contains(attempts, a => a >= 2);
     }
 
@@ -124,17 +132,17 @@ public sealed class CrashRecoveryTests : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        var storage = (await TestStorage.SettingsAsync(_dataDirectory)).Select(s => "--" + s);
         foreach (var arg in new[]
         {
             Path.Combine(AppContext.BaseDirectory, "Nanogate.dll"),
             $"--urls=http://127.0.0.1:{port}",
-            $"--Storage:DataDirectory={_dataDirectory}",
             $"--Admin:ApiKey={AdminKey}",
             $"--Simulator:LatencyMs={latencyMs}",
             $"--Tasks:LeaseSeconds={leaseSeconds}",
             "--Tasks:HeartbeatSeconds=1",
             "--Logging:LogLevel:Default=Warning",
-        })
+        }.Concat(storage))
         {
             info.ArgumentList.Add(arg);
         }
@@ -186,6 +194,7 @@ public sealed class CrashRecoveryTests : IDisposable
 
         _process?.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        TestStorage.DropAsync(_dataDirectory).GetAwaiter().GetResult();
         try
         {
             Directory.Delete(_dataDirectory, recursive: true);

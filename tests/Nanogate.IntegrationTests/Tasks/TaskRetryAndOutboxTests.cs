@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Nanogate.IntegrationTests.Infrastructure;
-using Nanogate.Storage.Sqlite;
 
 namespace Nanogate.IntegrationTests.Tasks;
 
@@ -15,8 +14,11 @@ public sealed class TaskRetryAndOutboxTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private Task<T> ReadAsync<T>(Func<Microsoft.Data.Sqlite.SqliteConnection, Task<T>> read) =>
-        _server.Services.GetRequiredService<SqliteDatabase>().ReadAsync(read);
+    private async Task<T> ReadAsync<T>(Func<System.Data.Common.DbConnection, Task<T>> read)
+    {
+        await using var connection = await _server.OpenDatabaseAsync();
+        return await read(connection);
+    }
 
     [Theory]
     [InlineData("[sim:503]", "upstream_unavailable")]

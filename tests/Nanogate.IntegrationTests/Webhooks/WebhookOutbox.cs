@@ -1,7 +1,6 @@
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Nanogate.IntegrationTests.Infrastructure;
-using Nanogate.Storage.Sqlite;
 using Nanogate.Webhooks;
 
 namespace Nanogate.IntegrationTests.Webhooks;
@@ -14,13 +13,16 @@ public static class WebhookOutbox
         var id = "msg_" + Guid.NewGuid().ToString("N");
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var expires = now + (long)(expiresIn ?? TimeSpan.FromHours(1)).TotalMilliseconds;
-        await server.Services.GetRequiredService<SqliteDatabase>().WriteAsync((c, tx) => c.ExecuteAsync(
+        await using (var c = await server.OpenDatabaseAsync())
+        {
+            await c.ExecuteAsync(
             """
             INSERT INTO webhook_deliveries (id, account_id, task_id, url, payload, next_attempt_at, expires_at, created_at)
             VALUES (@id, @accountId, @taskId, @url, @payload, @now, @expires, @now)
             """,
-            new { id, accountId, taskId = "task_" + id[4..], url = url.ToString(), payload, now, expires },
-            tx));
+                new { id, accountId, taskId = "task_" + id[4..], url = url.ToString(), payload, now, expires });
+        }
+
         if (notify)
         {
             server.Services.GetRequiredService<WebhookSignal>().Notify();
@@ -29,10 +31,13 @@ public static class WebhookOutbox
         return id;
     }
 
-    public static Task<DeliveryRow> GetAsync(NanogateServer server, string id) =>
-        server.Services.GetRequiredService<SqliteDatabase>().ReadAsync(c => c.QuerySingleAsync<DeliveryRow>(
+    public static async Task<DeliveryRow> GetAsync(NanogateServer server, string id)
+    {
+        await using var c = await server.OpenDatabaseAsync();
+        return await c.QuerySingleAsync<DeliveryRow>(
             "SELECT status AS Status, attempts AS Attempts, last_status AS LastStatus, last_error AS LastError, delivered_at AS DeliveredAt FROM webhook_deliveries WHERE id = @id",
-            new { id }));
+            new { id });
+    }
 
     /// <summary>Polls the row until <paramref name="done"/> holds (or fails the test after <paramref name="timeout"/>).</summary>
     public static async Task<DeliveryRow> WaitForAsync(NanogateServer server, string id, Func<DeliveryRow, bool> done, TimeSpan? timeout = null)

@@ -1,56 +1,54 @@
+using Nanogate.IntegrationTests.Contracts.Harness;
 using Nanogate.Storage;
 using Nanogate.Storage.Media;
 using Nanogate.Storage.Reports;
-using Nanogate.Storage.Sqlite;
 using Nanogate.Storage.Tasks;
 
-namespace Nanogate.IntegrationTests.Storage;
+namespace Nanogate.IntegrationTests.Contracts;
 
-public sealed class AdminReportsTests : SqliteStoreTest
+/// <summary><see cref="IAdminReports"/>: the operator's task list and usage, across accounts.</summary>
+public abstract class AdminReportsContract : StoreContractTest
 {
     private const long Day = 86_400_000;
-    private readonly Clock _clock = new();
-    private SqliteAdminReports _reports = null!;
-    private SqliteTaskStore _tasks = null!;
-    private SqliteLedger _ledger = null!;
+    private readonly TestClock _clock = new() { Now = T0 };
     private string _betaId = null!;
+
+    /// <summary>Reservations made outside tasks take their time from the clock: the test's.</summary>
+    protected override TimeProvider Time => _clock;
 
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        _reports = new SqliteAdminReports(Db);
-        _tasks = new SqliteTaskStore(Db, new NoEvents());
-        _ledger = new SqliteLedger(Db, _clock);
-        _betaId = (await Accounts.CreateAccountAsync("beta", 1000, CancellationToken.None)).Id;
+        _betaId = (await Store.Accounts.CreateAccountAsync("beta", 1000, Ct)).Id;
     }
 
     private async Task<string> SubmitAsync(string accountId, string model, int n, int price, long at, string prompt = "a cat")
     {
         var id = Ids.New("task_");
         var request = $$"""{"prompt":"{{prompt}}","aspect_ratio":"16:9","resolution":"2K","n":{{n}}}""";
-        Assert.NotNull(await _tasks.CreateAsync(new NewTask(id, accountId, model, request, "req_x", "http://h", n, price, null, null, null), at, CancellationToken.None));
+        Assert.NotNull(await Store.Tasks.CreateAsync(new NewTask(id, accountId, model, request, "req_x", "http://h", n, price, null, null, null), at, Ct));
         return id;
     }
 
     /// <summary>Claims every image of the task (it must be the only one queued) and makes the first <paramref name="made"/>; the rest fail.</summary>
     private async Task FinishAsync(string taskId, string accountId, int made, long at)
     {
-        foreach (var claim in await _tasks.ClaimAsync(10, at, at + 30_000, 3, CancellationToken.None))
+        foreach (var claim in await Store.Tasks.ClaimAsync(10, at, at + 30_000, 3, Ct))
         {
             Assert.Equal(taskId, claim.TaskId);
             if (claim.Index < made)
             {
                 var media = new NewMediaRow(Ids.New("med_", 24), accountId, "image/png", 1, 1, 1, at, at + Day);
-                await _tasks.SucceedAsync(taskId, claim.Index, claim.Attempt, new ImageSuccess(media.Id, "image/png", 1, 1, null, 1, 1, 1, media), at, CancellationToken.None);
+                await Store.Tasks.SucceedAsync(taskId, claim.Index, claim.Attempt, new ImageSuccess(media.Id, "image/png", 1, 1, null, 1, 1, 1, media), at, Ct);
             }
             else
             {
-                await _tasks.FailAsync(taskId, claim.Index, claim.Attempt, "blocked", "No image.", at, CancellationToken.None);
+                await Store.Tasks.FailAsync(taskId, claim.Index, claim.Attempt, "blocked", "No image.", at, Ct);
             }
         }
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Tasks_are_listed_newest_first_with_their_account_request_and_image_counts_and_filter_by_status_and_account()
     {
         var ended = await SubmitAsync(AccountId, "model-a", 2, 45, T0, prompt: "a red fox");
@@ -58,28 +56,27 @@ public sealed class AdminReportsTests : SqliteStoreTest
         var pending = await SubmitAsync(AccountId, "model-a", 1, 45, T0 + 1_000);
         var other = await SubmitAsync(_betaId, "model-b", 1, 45, T0 + 2_000);
 
-        var all = await _reports.ListTasksAsync(null, null, 50, CancellationToken.None);
+        var all = await Store.Reports.ListTasksAsync(null, null, 50, Ct);
         Assert.Equal([other, pending, ended], all.Select(t => t.Id));
         Assert.Equal(
             new AdminTaskRow(ended, AccountId, "alpha", "model-a", "partially_succeeded", 2, 90, 45, 45, null, null, T0, T0 + 500, "a red fox", "16:9", "2K", 1, 1),
             all[2]);
         Assert.Equal("beta", all[0].AccountName);
 
-        Assert.Equal([pending, ended], (await _reports.ListTasksAsync(null, AccountId, 50, CancellationToken.None)).Select(t => t.Id));
-        Assert.Equal([other, pending], (await _reports.ListTasksAsync("pending", null, 50, CancellationToken.None)).Select(t => t.Id));
-        Assert.Equal([other], (await _reports.ListTasksAsync(null, null, 1, CancellationToken.None)).Select(t => t.Id));
+        Assert.Equal([pending, ended], (await Store.Reports.ListTasksAsync(null, AccountId, 50, Ct)).Select(t => t.Id));
+        Assert.Equal([other, pending], (await Store.Reports.ListTasksAsync("pending", null, 50, Ct)).Select(t => t.Id));
+        Assert.Equal([other], (await Store.Reports.ListTasksAsync(null, null, 1, Ct)).Select(t => t.Id));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Usage_adds_up_reservations_and_task_images_per_account_and_model_within_the_window_most_charged_first()
     {
         var partial = await SubmitAsync(AccountId, "model-a", 2, 45, T0);
         await FinishAsync(partial, AccountId, made: 1, T0);
-        _clock.Now = T0;
-        var direct = await _ledger.TryReserveAsync(AccountId, 10, "generate", "model-a", CancellationToken.None);
-        await _ledger.SettleAsync(direct!.Id, 10, CancellationToken.None);
-        var unbilled = await _ledger.TryReserveAsync(AccountId, 5, "generate", null, CancellationToken.None);
-        await _ledger.SettleAsync(unbilled!.Id, 0, CancellationToken.None);
+        var direct = await Store.Ledger.TryReserveAsync(AccountId, 10, "generate", "model-a", Ct);
+        await Store.Ledger.SettleAsync(direct!.Id, 10, Ct);
+        var unbilled = await Store.Ledger.TryReserveAsync(AccountId, 5, "generate", null, Ct);
+        await Store.Ledger.SettleAsync(unbilled!.Id, 0, Ct);
         var beta = await SubmitAsync(_betaId, "model-b", 1, 100, T0);
         await FinishAsync(beta, _betaId, made: 1, T0);
         await SubmitAsync(AccountId, "model-a", 1, 45, T0 - (10 * Day));
@@ -90,21 +87,9 @@ public sealed class AdminReportsTests : SqliteStoreTest
                 new UsageRow(AccountId, "alpha", "model-a", 2, 55, 45, 1, 1),
                 new UsageRow(AccountId, "alpha", "unknown", 1, 0, 5, 0, 0),
             ],
-            await _reports.UsageAsync(T0 - Day, CancellationToken.None));
+            await Store.Reports.UsageAsync(T0 - Day, Ct));
 
-        var longer = await _reports.UsageAsync(T0 - (11 * Day), CancellationToken.None);
+        var longer = await Store.Reports.UsageAsync(T0 - (11 * Day), Ct);
         Assert.Equal(3, longer.Single(u => u.AccountId == AccountId && u.Model == "model-a").Requests);
-    }
-
-    private sealed class NoEvents : ITaskEventRenderer
-    {
-        public (string Payload, long ExpiresAt) Render(TaskSnapshot ended, long now) => ("{}", now + 1_000);
-    }
-
-    private sealed class Clock : TimeProvider
-    {
-        public long Now { get; set; } = T0;
-
-        public override DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeMilliseconds(Now);
     }
 }

@@ -1,8 +1,8 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
-using Nanogate.Storage.Sqlite;
+using Nanogate.Storage.Tasks;
 
-namespace Nanogate.Storage.Tasks;
+namespace Nanogate.Storage.Sqlite;
 
 /// <summary>
 /// The task store on SQLite. Every write is one <see cref="SqliteDatabase.WriteAsync{T}"/> transaction (BEGIN IMMEDIATE:

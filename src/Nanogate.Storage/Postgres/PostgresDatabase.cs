@@ -1,0 +1,167 @@
+using System.Data;
+using System.Data.Common;
+using Dapper;
+using Nanogate.Storage.Migrations;
+using Npgsql;
+
+namespace Nanogate.Storage.Postgres;
+
+/// <summary>
+/// The PostgreSQL database shared by every Nanogate process: the one <see cref="NpgsqlDataSource"/> of this process
+/// (pooled connections, auto-prepared hot statements), the migrator, and the transaction helpers the stores use.
+/// </summary>
+/// <remarks>
+/// Writes run in <c>READ COMMITTED</c> transactions. Where SQLite relied on its single writer, the stores take row
+/// locks instead: every write that may end a task locks the task's row first (<c>FOR NO KEY UPDATE</c>), so the
+/// writes of one task run one at a time across processes and each sees what the previous one committed; queues
+/// are claimed with <c>FOR UPDATE SKIP LOCKED</c>. A transaction that deadlocks or fails serialization anyway is
+/// rolled back by the server and retried here, so callers never see those errors.
+/// </remarks>
+public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
+{
+    /// <summary>The notification channel of <see cref="PostgresChangeFeed"/> and of the stores' own NOTIFYs.</summary>
+    internal const string NotifyChannel = "nanogate";
+
+    /// <summary>The advisory lock migrations run under ("nanogate" in ASCII, as a 64-bit key).</summary>
+    internal const long MigrationLock = 0x6E616E6F67617465;
+
+    private const int MaxTransactionTries = 5;
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    /// <summary>Builds the data source of <paramref name="connectionString"/> (an Npgsql connection string).</summary>
+    public PostgresDatabase(string connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException("ConnectionStrings:Postgres must be set when Storage:Provider is 'postgres'.");
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+
+        // The hot statements (claim, heartbeat, success, create) are the same text every time: let Npgsql keep them
+        // prepared server-side, unless the operator chose otherwise (a pooler in transaction mode cannot keep them).
+        if (!Given(given, "Max Auto Prepare", "MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = 64;
+        }
+
+        if (!Given(given, "Auto Prepare Min Usages", "AutoPrepareMinUsages"))
+        {
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        if (!Given(given, "Application Name", "ApplicationName"))
+        {
+            builder.ApplicationName = "nanogate";
+        }
+
+        Location = $"postgres://{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
+        _dataSource = NpgsqlDataSource.Create(builder);
+    }
+
+    /// <summary>Host, port and database, without credentials (for the log).</summary>
+    public string Location { get; }
+
+    /// <summary>The pooled data source of this process.</summary>
+    internal NpgsqlDataSource DataSource => _dataSource;
+
+    /// <summary>
+    /// Runs a read, or a write that is one statement (atomic on its own: no BEGIN/COMMIT round trips), on a pooled
+    /// connection; retried when the server aborts it for a deadlock or a serialization failure.
+    /// </summary>
+    public async Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await work(connection).ConfigureAwait(false);
+            }
+            catch (PostgresException e) when (attempt < MaxTransactionTries && IsTransient(e))
+            {
+                await Task.Delay(Random.Shared.Next(1, 10 * attempt), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a <c>READ COMMITTED</c> transaction and commits it; retried from the start when
+    /// the server aborts it for a deadlock or a serialization failure (so <paramref name="work"/> must only touch the
+    /// database, or be safe to repeat).
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var result = await work(connection, transaction).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return result;
+            }
+            catch (PostgresException e) when (attempt < MaxTransactionTries && IsTransient(e))
+            {
+                // The server rolled it back; nothing of it is visible. Go again after a short random pause.
+                await Task.Delay(Random.Shared.Next(1, 10 * attempt), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Applies every embedded PostgreSQL migration not yet applied, in order, each in its own transaction, under a
+    /// session advisory lock: processes starting together wait for the first one and then find nothing to do.
+    /// </summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = MigrationLock }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at bigint NOT NULL)",
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var applied = (await connection.QueryAsync<string>(new CommandDefinition("SELECT version FROM schema_migrations", cancellationToken: cancellationToken)).ConfigureAwait(false))
+                .ToHashSet(StringComparer.Ordinal);
+            foreach (var (version, sql) in EmbeddedMigrations.Load("Postgres"))
+            {
+                if (applied.Contains(version))
+                {
+                    continue;
+                }
+
+                // DDL is transactional here: a migration applies wholly or not at all.
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @now)",
+                    new { version, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() },
+                    transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // Also released if the connection drops; unlocking explicitly keeps the pooled connection clean.
+            await connection.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key = MigrationLock }).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    /// <inheritdoc />
+    public void Dispose() => _dataSource.Dispose();
+
+    private static bool IsTransient(PostgresException e) => e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure;
+
+    private static bool Given(DbConnectionStringBuilder given, params string[] keys) =>
+        given.Keys.Cast<string>().Any(k => keys.Any(key => string.Equals(k.Replace(" ", "", StringComparison.Ordinal), key.Replace(" ", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase)));
+}

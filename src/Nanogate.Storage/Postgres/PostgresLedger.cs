@@ -1,0 +1,62 @@
+using Dapper;
+using Nanogate.Storage.Ledger;
+
+namespace Nanogate.Storage.Postgres;
+
+/// <summary>The ledger on PostgreSQL.</summary>
+public sealed class PostgresLedger(PostgresDatabase db, TimeProvider time) : ILedger
+{
+    private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <inheritdoc />
+    public Task<long> TopUpAsync(string accountId, long credits, string? note, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(credits);
+        return db.WriteAsync((c, tx) => PostgresLedgerCommands.TopUpAsync(c, tx, accountId, credits, note, Now), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<Reservation?> TryReserveAsync(string accountId, long credits, string purpose, string? model, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(credits);
+        return db.WriteAsync((c, tx) => PostgresLedgerCommands.TryReserveAsync(c, tx, accountId, credits, purpose, model, Now), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<Reservation> SettleAsync(string reservationId, long capture, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            // Both statements lock the reservation row first: of two concurrent settlements the second waits and then
+            // finds it settled (a no-op), as the contract wants.
+            var now = Now;
+            await PostgresLedgerCommands.CaptureAsync(c, tx, reservationId, capture, now).ConfigureAwait(false);
+            await PostgresLedgerCommands.ReleaseRemainingAsync(c, tx, reservationId, now).ConfigureAwait(false);
+            return await PostgresLedgerCommands.GetAsync(c, tx, reservationId).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<AccountBalance> GetBalanceAsync(string accountId, CancellationToken cancellationToken) =>
+        db.RunAsync(async c =>
+        {
+            // One statement, one snapshot: the four figures agree with each other.
+            var row = await c.QuerySingleAsync<(long Available, long Reserved, long Charged, long ToppedUp)>(
+                """
+                SELECT a.credits_available,
+                       COALESCE((SELECT SUM(amount - captured - released) FROM reservations WHERE account_id = a.id AND settled_at IS NULL), 0)::bigint,
+                       COALESCE((SELECT SUM(amount) FROM ledger_entries WHERE account_id = a.id AND kind = 'capture'), 0)::bigint,
+                       COALESCE((SELECT SUM(amount) FROM ledger_entries WHERE account_id = a.id AND kind = 'topup'), 0)::bigint
+                FROM accounts a WHERE a.id = @accountId
+                """,
+                new { accountId }).ConfigureAwait(false);
+            return new AccountBalance(row.Available, row.Reserved, row.Charged, row.ToppedUp);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<long> RecomputeAvailableAsync(string accountId, CancellationToken cancellationToken) =>
+        db.RunAsync(c => c.ExecuteScalarAsync<long>(
+            """
+            SELECT COALESCE(SUM(CASE kind WHEN 'topup' THEN amount WHEN 'release' THEN amount WHEN 'reserve' THEN -amount ELSE 0 END), 0)::bigint
+            FROM ledger_entries WHERE account_id = @accountId
+            """,
+            new { accountId }), cancellationToken);
+}

@@ -1,0 +1,8 @@
+using Nanogate.IntegrationTests.Contracts.Harness;
+
+namespace Nanogate.IntegrationTests.Contracts;
+
+public sealed class IdempotencyContract_on_postgres : IdempotencyContract
+{
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}
