@@ -36,6 +36,13 @@ else
   grep -E 'error|warning' "$results_dir/format.log" | head -n 20; echo "dotnet format: changes needed (run: dotnet format Nanogate.slnx)"; failed=$((failed + 1))
 fi
 
+# The S3 media store tests need an S3-compatible server: s3rver (npm) on a free loopback port, stopped at exit.
+# shellcheck source=tests/s3.sh
+source tests/s3.sh
+trap s3_stop EXIT
+note "s3 test server"
+s3_start || echo "no S3 test server: the S3 media tests will skip (and fail under CI=true)"
+
 for project in tests/Nanogate.Tests tests/Nanogate.IntegrationTests; do
   name=$(basename "$project")
   note "$name"
