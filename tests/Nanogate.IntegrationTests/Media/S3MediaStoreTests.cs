@@ -70,6 +70,29 @@ public sealed partial class S3MediaStoreTests
     }
 
     [S3Fact]
+    public async Task Gemini_url_delivery_hands_out_a_link_to_the_object_in_the_bucket()
+    {
+        await using var server = await StartAsync();
+        var account = await server.CreateAccountAsync(1_000);
+        using var client = account.Client();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1beta/models/nano-banana-2-lite:generateContent")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(Gemini.GeminiDialectTests.Body("a lighthouse", "16:9", modalities: ["IMAGE"])),
+        };
+        request.Headers.Add("x-nanogate-image-delivery", "url");
+        var json = await TaskApi.JsonAsync(await client.SendAsync(request));
+        var fileUri = json["candidates"]![0]!["content"]!["parts"]!.AsArray().Single(p => p!["fileData"] is not null)!["fileData"]!["fileUri"]!.GetValue<string>();
+
+        using var browser = new HttpClient();
+        var served = await browser.GetByteArrayAsync(fileUri);
+        Assert.Equal((1376, 768), Png.Size(served));
+        var s3 = server.Services.GetRequiredService<IAmazonS3>();
+        var key = Assert.Single(await KeysAsync(s3, IdOf(fileUri)));
+        Assert.Equal(served, await ObjectBytesAsync(s3, key));
+        Assert.Equal("image/png", (await s3.GetObjectMetadataAsync(S3TestServer.Bucket, key)).Headers.ContentType);
+    }
+
+    [S3Fact]
     public async Task Presigned_links_redirect_to_the_bucket_for_at_most_seven_days_and_serve_the_same_bytes()
     {
         // Links that live 400 hours: longer than SigV4 allows a presigned URL.
