@@ -62,9 +62,9 @@ internal sealed class S3BlobStore(IAmazonS3 s3, IOptions<S3MediaOptions> s3Optio
             // The response stream is the HTTP body itself: read as it arrives, never buffered whole.
             return new S3ObjectStream(response);
         }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket")
         {
-            return null;
+            return null; // purged (or never there); a missing bucket is a fault, not a gone image
         }
     }
 
@@ -92,9 +92,9 @@ internal sealed class S3BlobStore(IAmazonS3 s3, IOptions<S3MediaOptions> s3Optio
     /// <inheritdoc />
     public async Task DeleteAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
-        // One request per object rather than DeleteObjects: the batch call needs a Content-MD5 or checksum
-        // header that several S3-compatible stores handle differently, and a missing key is a success
-        // either way (another process may have deleted it first).
+        // One request per object rather than DeleteObjects: Google Cloud Storage's S3 interface has no
+        // multi-object delete, and the batch call's mandatory checksum header is handled differently across
+        // other stores. A missing key is a success either way (another process may have deleted it first).
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (id, ct) =>
             await DeleteKeyAsync(KeyOf(id), ct).ConfigureAwait(false)).ConfigureAwait(false);
     }
