@@ -16,9 +16,6 @@ internal sealed class FileBlobStore(IOptions<StorageOptions> storage, IOptions<M
         ? folder
         : Path.Combine(storage.Value.DataDirectory, "media"));
 
-    /// <summary>The folder the files live in.</summary>
-    public string Root => _root;
-
     /// <inheritdoc />
     public string NewId(DateTimeOffset now) => Ids.New("med_", 24);
 

@@ -6,8 +6,7 @@ internal static class FileMediaServiceCollectionExtensions
     /// <summary>Registers the media folder as the media blob store.</summary>
     public static IServiceCollection AddFileMediaBlobs(this IServiceCollection services)
     {
-        services.AddSingleton<FileBlobStore>();
-        services.AddSingleton<IMediaBlobStore>(sp => sp.GetRequiredService<FileBlobStore>());
+        services.AddSingleton<IMediaBlobStore, FileBlobStore>();
         return services;
     }
 }
