@@ -39,7 +39,10 @@ s3_start() {
 
 s3_stop() {
   local pid="${S3_PID:-}" dir="${S3_DATA_DIR:-}"
-  if [ -n "$pid" ]; then kill "$pid" 2> /dev/null; wait "$pid" 2> /dev/null; fi
+  if [ -n "$pid" ] && kill "$pid" 2> /dev/null; then
+    wait "$pid" 2> /dev/null # a child of this shell (sourced use)
+    local i; for i in $(seq 1 50); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done # or not (`stop`)
+  fi
   if [ -n "$dir" ]; then rm -rf "$dir"; fi
   unset S3_PID S3_DATA_DIR NANOGATE_TEST_S3
 }
