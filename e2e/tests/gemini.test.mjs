@@ -4,7 +4,7 @@ import { test } from "node:test";
 import { ApiError, GoogleGenAI } from "@google/genai";
 import { BASE_URL, newKey, pngSize, runExample } from "./helpers.mjs";
 
-// Output pixels of Lite at 1K for each of its ratios (shared/reference/gemini-wire.md).
+// Output pixels of Lite at 1K for each of its ratios (Google's image-generation guide; docs/catalog.md).
 const LITE_1K = {
   "1:1": "1024x1024", "2:3": "848x1264", "3:2": "1264x848", "3:4": "896x1200", "4:3": "1200x896",
   "4:5": "928x1152", "5:4": "1152x928", "9:16": "768x1376", "16:9": "1376x768", "21:9": "1584x672",
