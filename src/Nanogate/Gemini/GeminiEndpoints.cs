@@ -29,7 +29,8 @@ public static partial class GeminiEndpoints
         return routes;
     }
 
-    private static async Task<IResult> ListModelsAsync(HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, int? pageSize, string? pageToken)
+    /// <summary>Google's ListModels, paged with pageSize/pageToken/nextPageToken (also behind GET /v1/models for Gemini clients).</summary>
+    internal static async Task<IResult> ListModelsAsync(HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, int? pageSize, string? pageToken)
     {
         if (await AuthenticateAsync(context, auth).ConfigureAwait(false) is { } denied)
         {
@@ -43,7 +44,8 @@ public static partial class GeminiEndpoints
         return Results.Json(new GeminiModelList(page, next), NanogateJsonContext.Default.GeminiModelList);
     }
 
-    private static async Task<IResult> GetModelAsync(HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, string model)
+    /// <summary>Google's GetModel (also behind GET /v1/models/{model} for Gemini clients).</summary>
+    internal static async Task<IResult> GetModelAsync(HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, string model)
     {
         if (await AuthenticateAsync(context, auth).ConfigureAwait(false) is { } denied)
         {
@@ -140,7 +142,7 @@ public static partial class GeminiEndpoints
 
         if (prepared.Adjustments.Count > 0)
         {
-            context.Response.Headers["x-nanogate-adjustments"] = string.Join("; ", prepared.Adjustments);
+            Hosting.AdjustmentsHeader.Set(context.Response, prepared.Adjustments);
         }
 
         var logger = loggers.CreateLogger("Nanogate.Gemini");
