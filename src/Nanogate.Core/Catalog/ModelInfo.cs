@@ -21,6 +21,12 @@ public sealed record ModelInfo
     /// <summary>Supported aspect ratios, in the order they are shown.</summary>
     public required IReadOnlyList<AspectRatio> AspectRatios { get; init; }
 
+    /// <summary>
+    /// Where each supported ratio is documented (keys of <see cref="ModelCatalog.Sources"/>): a model accepts
+    /// the union of what Google and the seed platforms document for it.
+    /// </summary>
+    public IReadOnlyDictionary<AspectRatio, IReadOnlyList<string>> AspectRatioSources { get; init; } = new Dictionary<AspectRatio, IReadOnlyList<string>>();
+
     /// <summary>Output pixels for each (ratio, size) the model supports.</summary>
     public required IReadOnlyDictionary<(AspectRatio Ratio, ImageSize Size), PixelSize> Pixels { get; init; }
 
