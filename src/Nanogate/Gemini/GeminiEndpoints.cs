@@ -135,9 +135,21 @@ public static partial class GeminiEndpoints
         var reservation = await ledger.TryReserveAsync(caller.AccountId, estimate, "gemini:" + method, model.Id, context.RequestAborted).ConfigureAwait(false);
         if (reservation is null)
         {
+            // The worst case (the whole output limit) is far above an image's cost (Nano Banana 2: 1,966 credits
+            // against 67): an account that cannot hold it but can hold the expected cost holds all it has, and
+            // the charge, settled from usage, is capped by that hold.
+            var expected = GeminiBilling.Expected(model, prepared.PromptChars, prepared.InputImages, prepared.Size, prepared.CandidateCount);
             var balance = await ledger.GetBalanceAsync(caller.AccountId, context.RequestAborted).ConfigureAwait(false);
-            return GeminiError.Result(402, "FAILED_PRECONDITION",
-                $"Insufficient credits: this request can cost up to {estimate} credits (held up front, then settled from actual token usage), and the account has {balance.Available} available. Top up the account and retry.");
+            if (balance.Available >= expected)
+            {
+                reservation = await ledger.TryReserveAsync(caller.AccountId, Math.Min(estimate, balance.Available), "gemini:" + method, model.Id, context.RequestAborted).ConfigureAwait(false);
+            }
+
+            if (reservation is null)
+            {
+                return GeminiError.Result(402, "FAILED_PRECONDITION",
+                    $"Insufficient credits: this request is expected to cost {expected} credits (up to {estimate}; held up front, then settled from actual token usage), and the account has {balance.Available} available. Top up the account and retry.");
+            }
         }
 
         if (prepared.Adjustments.Count > 0)

@@ -259,6 +259,27 @@ public class GeminiDialectTests(ServerFixture fixture) : IClassFixture<ServerFix
     }
 
     [Fact]
+    public async Task An_account_below_the_worst_case_but_above_the_expected_cost_gets_its_image()
+    {
+        // Nano Banana 2's worst case is its whole 32,768-token output (1,966 credits); a 1K image is 67.
+        var account = await Server.CreateAccountAsync(100);
+        using var client = account.Client();
+        var response = await client.PostAsJsonAsync("/v1beta/models/nano-banana-2:generateContent", Body("x", "1:1", "1K", ["IMAGE"]));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var charged = long.Parse(response.Headers.GetValues("x-nanogate-credits-charged").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(charged, 67, 68);
+        var balance = await account.BalanceAsync();
+        Assert.Equal(100 - charged, balance.Available);
+        Assert.Equal(0, balance.Reserved);
+
+        // Below the expected cost it is still a 402 that says what one image is expected to cost.
+        var poor = await Server.CreateAccountAsync(60);
+        using var poorClient = poor.Client();
+        var body = await ErrorOf(await poorClient.PostAsJsonAsync("/v1beta/models/nano-banana-2:generateContent", Body("x", "1:1", "1K", ["IMAGE"])), 402, "FAILED_PRECONDITION");
+        Assert.Contains("expected to cost 68 credits", body["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Insufficient_credits_is_402_failed_precondition_and_holds_nothing()
     {
         var account = await Server.CreateAccountAsync(10);
