@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Webhook } from "standardwebhooks";
 import { BASE_URL, newKey, pngSize } from "./helpers.mjs";
-import { balance, loopback, post, pricePerImage, waitForEnd } from "./seed-helpers.mjs";
+import { balance, loopback, post, pricePerImage, setKey, waitForEnd } from "./seed-helpers.mjs";
 
 const LITE = await pricePerImage("nano-banana-2-lite");
 
@@ -87,6 +87,27 @@ test("seed 000: callback_url is called when the task finishes, signed; callback_
     assert.equal(task.status, "succeeded");
     assert.equal(task.type, undefined);
     assert.equal(task.credits.charged, 45);
+  } finally {
+    hooks.close();
+  }
+});
+
+test("seed 000: a key set to callback_format task gets bare task bodies without changing its requests", async () => {
+  const { key, keyId } = await newKey(1000, "seed-000-key-callback");
+  assert.equal((await setKey(keyId, { callback_format: "task" })).callback_format, "task");
+  const hooks = await loopback();
+  try {
+    const secret = (await (await fetch(`${BASE_URL}/v1/webhook-secret`, { headers: { Authorization: `Bearer ${key}` } })).json()).secret;
+    const { json } = await post("/v1/images/generations", key, { model: "nano-banana-2-lite", prompt: "key callback", size: "16:9", callback_url: `${hooks.url}/cb` });
+    const delivery = await hooks.next();
+    const task = new Webhook(secret).verify(delivery.body, delivery.headers);
+    assert.equal(task.task_id, json.task_id);
+    assert.equal(task.images[0].width, 1376);
+    // The request's own choice wins over the key's.
+    await post("/v1/images/generations", key, { model: "nano-banana-2-lite", prompt: "key callback", callback_url: `${hooks.url}/cb`, callback_format: "envelope" });
+    const second = await hooks.next();
+    const envelope = new Webhook(secret).verify(second.body, second.headers);
+    assert.equal(envelope.type, "task.succeeded");
   } finally {
     hooks.close();
   }
