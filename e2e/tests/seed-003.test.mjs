@@ -66,3 +66,14 @@ test("seed 003: the model is listed under the stable id with its limits", async 
   assert.equal(model.inputTokenLimit, 65536);
   assert.equal(model.outputTokenLimit, 4096);
 });
+
+test("seed 003: the public catalog says which document each of Lite's ratios and limits comes from", async () => {
+  const catalog = await (await fetch(`${BASE_URL}/v1/models`)).json();
+  const lite = catalog.data.find((m) => m.id === "gemini-3.1-flash-lite-image");
+  assert.deepEqual(lite.aspect_ratios, ["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9", "1:4", "4:1", "1:8", "8:1"]);
+  assert.deepEqual(lite.aspect_ratio_sources["1:8"], ["seed-003"]);
+  assert.ok(lite.aspect_ratio_sources["16:9"].includes("google"));
+  assert.equal(lite.pixel_sizes["1K"]["1:8"], "384x3072");
+  assert.deepEqual(lite.value_sources.input_token_limit, ["seed-003"]);
+  assert.match(catalog.sources["seed-003"], /CometAPI/);
+});

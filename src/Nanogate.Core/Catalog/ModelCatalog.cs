@@ -153,6 +153,20 @@ public sealed class ModelCatalog
         return map.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value);
     }
 
+    /// <summary>Values taken from Google's documents alone; <paramref name="aliasSources"/> also name the model.</summary>
+    private static Dictionary<string, IReadOnlyList<string>> GoogleValues(string[] aliasSources) => new()
+    {
+        ["aliases"] = ["google", .. aliasSources],
+        ["sizes"] = ["google"],
+        ["pixel_sizes"] = ["google"],
+        ["max_reference_images"] = ["google"],
+        ["supports_search"] = ["google"],
+        ["thinking"] = ["google"],
+        ["input_token_limit"] = ["google"],
+        ["output_token_limit"] = ["google"],
+        ["credits_per_image"] = ["google"],
+    };
+
     /// <summary>Credits per image from tokens per image and credits per million image tokens, rounded to whole credits.</summary>
     private static Dictionary<ImageSize, int> PricesFromTokens(Dictionary<ImageSize, int> tokens, decimal imageCreditsPerMillion) =>
         tokens.ToDictionary(kv => kv.Key, kv => (int)Math.Round(kv.Value * imageCreditsPerMillion / 1_000_000m, MidpointRounding.AwayFromZero));
@@ -177,6 +191,18 @@ public sealed class ModelCatalog
             ("google", StandardRatios), ("seed-000", Seed000Ratios), ("seed-001", StandardRatios), ("seed-002", StandardRatios),
             ("seed-003", [.. StandardRatios, .. ExtremeRatios])),
         Pixels = Gemini3Table([.. StandardRatios, .. ExtremeRatios], LiteSizes),
+        ValueSources = new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["aliases"] = ["seed-000", "seed-003"],
+            ["sizes"] = ["google", "seed-001", "seed-002", "seed-003"],
+            ["pixel_sizes"] = ["google"],
+            ["max_reference_images"] = ["seed-001"],
+            ["supports_search"] = ["google", "seed-001"],
+            ["thinking"] = ["seed-002", "seed-003"],
+            ["input_token_limit"] = ["seed-003"],
+            ["output_token_limit"] = ["seed-003"],
+            ["credits_per_image"] = ["seed-000"],
+        },
         MaxReferenceImages = 14,
         SupportsSearch = false,
         Thinking = ThinkingSupport.Levels,
@@ -205,6 +231,7 @@ public sealed class ModelCatalog
         Sizes = FlashSizes,
         AspectRatios = [.. StandardRatios, .. ExtremeRatios],
         AspectRatioSources = RatioSources(("google", [.. StandardRatios, .. ExtremeRatios])),
+        ValueSources = GoogleValues(["seed-004"]),
         Pixels = Gemini3Table([.. StandardRatios, .. ExtremeRatios], FlashSizes),
         MaxReferenceImages = 14,
         SupportsSearch = true,
@@ -233,6 +260,7 @@ public sealed class ModelCatalog
         Sizes = ProSizes,
         AspectRatios = StandardRatios,
         AspectRatioSources = RatioSources(("google", StandardRatios)),
+        ValueSources = GoogleValues([]),
         Pixels = Gemini3Table(StandardRatios, ProSizes),
         MaxReferenceImages = 14,
         SupportsSearch = true,
@@ -254,6 +282,7 @@ public sealed class ModelCatalog
         Sizes = LiteSizes,
         AspectRatios = StandardRatios,
         AspectRatioSources = RatioSources(("google", StandardRatios)),
+        ValueSources = GoogleValues([]),
         Pixels = Flash25Pixels.ToDictionary(kv => (kv.Key, ImageSize.Size1K), kv => kv.Value),
         MaxReferenceImages = 3,
         SupportsSearch = false,

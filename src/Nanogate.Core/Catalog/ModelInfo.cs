@@ -27,6 +27,9 @@ public sealed record ModelInfo
     /// </summary>
     public IReadOnlyDictionary<AspectRatio, IReadOnlyList<string>> AspectRatioSources { get; init; } = new Dictionary<AspectRatio, IReadOnlyList<string>>();
 
+    /// <summary>Where the model's other values are documented: catalog field name → keys of <see cref="ModelCatalog.Sources"/>.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ValueSources { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     /// <summary>Output pixels for each (ratio, size) the model supports.</summary>
     public required IReadOnlyDictionary<(AspectRatio Ratio, ImageSize Size), PixelSize> Pixels { get; init; }
 

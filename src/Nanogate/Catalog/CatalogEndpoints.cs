@@ -52,6 +52,7 @@ public static class CatalogEndpoints
         DefaultSize = m.DefaultSize.ToWire(),
         AspectRatios = m.AspectRatios.Select(r => r.ToString()),
         AspectRatioSources = m.AspectRatios.ToDictionary(r => r.ToString(), r => m.AspectRatioSources.GetValueOrDefault(r) ?? []),
+        ValueSources = m.ValueSources,
         PixelSizes = m.Sizes.ToDictionary(s => s.ToWire(), s => m.AspectRatios.ToDictionary(r => r.ToString(), r => m.PixelsFor(r, s).ToString())),
         m.MaxReferenceImages,
         m.SupportsSearch,

@@ -88,6 +88,8 @@ public class ModelCatalogRulesTests
         Assert.Equal(["google", "seed-000", "seed-001", "seed-002", "seed-003"], Lite.AspectRatioSources[new AspectRatio(16, 9)]);
         Assert.Equal(["google", "seed-001", "seed-002", "seed-003"], Lite.AspectRatioSources[new AspectRatio(21, 9)]);
         Assert.All(ModelCatalog.Default.Models, m => Assert.All(m.AspectRatios, r => Assert.NotEmpty(m.AspectRatioSources[r])));
+        Assert.Equal(["seed-003"], Lite.ValueSources["input_token_limit"]);
+        Assert.All(ModelCatalog.Default.Models, m => Assert.All(m.ValueSources.Values.SelectMany(v => v), key => Assert.True(ModelCatalog.Sources.ContainsKey(key), key)));
     }
 
     [Fact]
