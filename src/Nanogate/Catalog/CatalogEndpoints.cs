@@ -1,3 +1,4 @@
+using System.Globalization;
 using Nanogate.Auth;
 using Nanogate.Core.Catalog;
 using Nanogate.Gemini;
@@ -13,9 +14,10 @@ public static class CatalogEndpoints
     {
         // GET /v1/models is both the public catalog and, for Google's SDKs (@google/genai 3.x reads
         // models under /v1), Gemini's ListModels/GetModel: a Gemini-flavoured request gets Google's shape.
-        routes.MapGet("/v1/models", (HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, int? pageSize, string? pageToken) =>
+        // pageSize is read here, not bound: a catalog reader's odd query must not turn into a binding 400.
+        routes.MapGet("/v1/models", (HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, string? pageSize, string? pageToken) =>
             IsGeminiFlavoured(context.Request)
-                ? GeminiEndpoints.ListModelsAsync(context, auth, catalog, pageSize, pageToken)
+                ? GeminiEndpoints.ListModelsAsync(context, auth, catalog, int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out var size) ? size : null, pageToken)
                 : Task.FromResult(Results.Json(new
                 {
                     @object = "list",
