@@ -75,6 +75,7 @@ public static class NanogateApp
         services.AddSingleton(ChannelSetup.CreateRouter);
         services.AddSingleton<Nanogate.Generation.ImageGenerator>();
         services.AddSingleton<OpenAiImageRunner>();
+        services.AddSingleton<ImageGenerationsHandler>();
         services.AddSingleton<Nanogate.Webhooks.WebhookSignal>();
         services.AddSingleton<Nanogate.Operations.NanogateMetrics>();
         services.AddOpenApi();

@@ -115,7 +115,7 @@ internal sealed partial class TaskWorkerPool(
             ImageOutcome outcome;
             try
             {
-                outcome = await generator.GenerateAsync(request, claim.RequestId, lost.Token).ConfigureAwait(false);
+                outcome = await generator.GenerateAsync(request, claim.RequestId, lost.Token, claim.Index).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
