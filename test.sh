@@ -75,17 +75,47 @@ else
   grep -E 'error|warning' "$results_dir/format.log" | head -n 20; echo "dotnet format: changes needed (run: dotnet format Nanogate.slnx)"; failed=$((failed + 1))
 fi
 
-# A throwaway PostgreSQL server for the PostgreSQL half of the contract suite, stopped and deleted at exit.
+# A throwaway PostgreSQL server for the PostgreSQL half of the contract suite and the scale-out test, and an
+# S3-compatible server (s3rver from npm) for the S3 media tests; both stopped and deleted at exit.
 note "postgres"
 # shellcheck source=tests/postgres.sh
 source tests/postgres.sh
-trap postgres_stop EXIT
+# shellcheck source=tests/s3.sh
+source tests/s3.sh
+trap 'postgres_stop; s3_stop' EXIT
 trap 'exit 130' INT TERM
 if ! postgres_start; then
   if $in_ci; then
     echo "postgres: a test server is required in CI (CI=true)"; failed=$((failed + 1)); broken+=("postgres")
   else
     skipped=$((skipped + 1))
+  fi
+fi
+
+# nginx (Debian's) balances the two processes of the scale-out test.
+note "nginx"
+if ! command -v nginx > /dev/null && [ ! -x /usr/sbin/nginx ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+    echo "nginx: installing (apt-get install -y nginx-light)"
+    (apt-get install -y -q nginx-light > "$results_dir/nginx-install.log" 2>&1 \
+      || { apt-get update -q > /dev/null 2>&1 && apt-get install -y -q nginx-light >> "$results_dir/nginx-install.log" 2>&1; }) \
+      || echo "nginx: apt-get install failed (see $results_dir/nginx-install.log)"
+  fi
+fi
+if command -v nginx > /dev/null || [ -x /usr/sbin/nginx ]; then
+  echo "nginx: $( (nginx -v || /usr/sbin/nginx -v) 2>&1 | head -n 1)"
+elif $in_ci; then
+  echo "nginx: required in CI for the scale-out test"; failed=$((failed + 1)); broken+=("nginx")
+else
+  echo "nginx: not installed; the scale-out test will skip"
+fi
+
+note "s3 test server"
+if ! s3_start; then
+  if $in_ci; then
+    echo "s3: a test server is required in CI (CI=true)"; failed=$((failed + 1)); broken+=("s3")
+  else
+    echo "no S3 test server: the S3 media tests will skip"
   fi
 fi
 

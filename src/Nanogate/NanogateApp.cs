@@ -48,7 +48,6 @@ public static class NanogateApp
         AddOptions<LimitsOptions>(builder, "Limits");
         AddOptions<SimulatorOptions>(builder, "Simulator");
         AddOptions<SecurityOptions>(builder, "Security");
-        AddOptions<MediaOptions>(builder, "Media");
         AddOptions<TasksOptions>(builder, "Tasks");
         builder.Services.AddOptions<TasksOptions>().Validate(
             o => o.HeartbeatSeconds < o.LeaseSeconds,
@@ -62,6 +61,9 @@ public static class NanogateApp
         var limitMb = builder.Configuration.GetValue("Limits:MaxRequestBodyMB", 32);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limitMb * 1024L * 1024L);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        // A query or route value that cannot be bound (?limit=abc) throws, so the error middleware answers it with
+        // the dialect's JSON error and the binder's own message instead of an empty 400.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
@@ -79,10 +81,7 @@ public static class NanogateApp
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService(sp => sp.GetRequiredService<Bootstrapper>());
         services.AddHostedService<StoredChannelLoader>();
-        services.AddSingleton<IMediaStore, FileMediaStore>();
-        services.AddSingleton<MediaLinks>();
-        services.AddHostedService<MediaLinksInitializer>();
-        services.AddHostedService<MediaSweeper>();
+        services.AddMediaStore(builder.Configuration);
         services.AddSingleton<IImageFetcher, SafeImageFetcher>();
         services.AddSingleton<TaskRequestParser>();
         services.AddSingleton<ITaskEventRenderer, TaskEventRenderer>();
@@ -96,24 +95,29 @@ public static class NanogateApp
         var app = builder.Build();
 
         app.UseNanogateErrors();
+        app.UseNanogateStatusBodies();
         app.UseRequestIds();
         app.UseRequestMetrics();
         app.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
-        app.MapGet("/readyz", async (IStorage storage, CancellationToken ct) =>
+        app.MapGet("/readyz", async (IStorage storage, MediaReadiness media, CancellationToken ct) =>
         {
             try
             {
                 await storage.PingAsync(ct).ConfigureAwait(false);
-                return Results.Json(new { status = "ready" });
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 return Results.Json(new { status = "unavailable", reason = "storage unreachable" }, statusCode: 503);
             }
+
+            return await media.CheckAsync(ct).ConfigureAwait(false) is { } reason
+                ? Results.Json(new { status = "unavailable", reason }, statusCode: 503)
+                : Results.Json(new { status = "ready" });
         });
 
         app.MapMetrics();
-        app.MapOpenApi();
+        // Only the document that exists: "/openapi/{documentName}.json" answered any other name with a plain-text 404.
+        app.MapOpenApi("/openapi/v1.json");
         app.MapCatalogApi();
         app.MapAccountApi();
         app.MapGeminiApi();

@@ -9,7 +9,7 @@ public sealed class PostgresLedger(PostgresDatabase db, TimeProvider time) : ILe
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <inheritdoc />
-    public Task<long> TopUpAsync(string accountId, long credits, string? note, CancellationToken cancellationToken)
+    public Task<long?> TopUpAsync(string accountId, long credits, string? note, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(credits);
         return db.WriteAsync((c, tx) => PostgresLedgerCommands.TopUpAsync(c, tx, accountId, credits, note, Now), cancellationToken);

@@ -16,8 +16,9 @@ public static class PostgresServiceCollectionExtensions
 {
     /// <summary>
     /// Every store contract on the database of <paramref name="connectionString"/> (an Npgsql connection string), the
-    /// <see cref="IChangeFeed"/> over LISTEN/NOTIFY, and <see cref="DatabaseClock"/> as the <see cref="TimeProvider"/>
-    /// (replacing one registered before: every process then reads the database server's time).
+    /// <see cref="IChangeFeed"/> over LISTEN/NOTIFY, and <see cref="DatabaseClock"/> as the <see cref="TimeProvider"/> in
+    /// place of the system clock (when none or <see cref="TimeProvider.System"/> is registered): every process then
+    /// reads the database server's time. A clock of the caller's own (a test's fixed clock) is kept.
     /// </summary>
     public static IServiceCollection AddPostgresStorage(this IServiceCollection services, string connectionString)
     {
@@ -26,8 +27,13 @@ public static class PostgresServiceCollectionExtensions
         // Built on first use, so a missing connection string fails with its message at start, not at registration.
         services.AddSingleton(_ => new PostgresDatabase(connectionString));
         services.AddSingleton<DatabaseClock>();
-        services.RemoveAll<TimeProvider>();
-        services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<DatabaseClock>());
+        var registered = services.LastOrDefault(d => d.ServiceType == typeof(TimeProvider));
+        if (registered is null || ReferenceEquals(registered.ImplementationInstance, TimeProvider.System))
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<DatabaseClock>());
+        }
+
         services.AddSingleton<IStorage, PostgresStorage>();
         services.AddSingleton<IAccountStore, PostgresAccountStore>();
         services.AddSingleton<ILedger, PostgresLedger>();

@@ -6,7 +6,7 @@ using Nanogate.Storage;
 using Nanogate.Storage.Accounts;
 using Npgsql;
 
-namespace Nanogate.IntegrationTests.Storage.Postgres;
+namespace Nanogate.IntegrationTests.Postgres;
 
 public sealed class PostgresMigrationTests
 {

@@ -9,7 +9,7 @@ using Nanogate.Storage.Postgres;
 using Nanogate.Storage.Tasks;
 using Nanogate.Storage.Webhooks;
 
-namespace Nanogate.IntegrationTests.Storage.Postgres;
+namespace Nanogate.IntegrationTests.Postgres;
 
 /// <summary>Two "processes" (independent service providers, each with its own data source) on one database.</summary>
 public sealed class PostgresTwoProcessTests

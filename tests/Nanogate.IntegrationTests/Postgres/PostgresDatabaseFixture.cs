@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Nanogate.IntegrationTests.Infrastructure;
 using Nanogate.Storage;
 
-namespace Nanogate.IntegrationTests.Storage.Postgres;
+namespace Nanogate.IntegrationTests.Postgres;
 
 /// <summary>A fresh PostgreSQL database for one test, dropped afterwards; builds independent "processes" (service providers) on it.</summary>
 public sealed class PostgresDatabaseFixture : IAsyncDisposable
