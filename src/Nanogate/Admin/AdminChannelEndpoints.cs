@@ -187,7 +187,14 @@ internal static class AdminChannelEndpoints
             return invalid;
         }
 
-        if (!await store.UpdateAsync(codec.Encode(definition!, stored.CreatedAt), context.RequestAborted).ConfigureAwait(false))
+        var encoded = codec.Encode(definition!, stored.CreatedAt);
+        if (!body!.ContainsKey("api_key") && !body.ContainsKey("api_keys") && !body.ContainsKey("credentials_json"))
+        {
+            // Same secrets: keep their ciphertext, so an edit that changes nothing else keeps the live channel (and its state).
+            encoded = encoded with { ApiKey = stored.ApiKey };
+        }
+
+        if (!await store.UpdateAsync(encoded, context.RequestAborted).ConfigureAwait(false))
         {
             return ApiError.NotFound($"No channel {name}.");
         }
