@@ -125,22 +125,6 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
     public async Task<UpstreamResponse> GenerateContentAsync(UpstreamRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        while (true)
-        {
-            var (response, key) = await GenerateOnceAsync(request, cancellationToken).ConfigureAwait(false);
-            // A 429 rests only that key's project; another project's key is tried at once (nothing was made, nothing billed).
-            if (response.Failure is not { Kind: UpstreamFailureKind.RateLimited } limited
-                || !_endpoint.OnRateLimited(key, limited.RetryAfter ?? DefaultRateLimitRest))
-            {
-                return response.Failure is { Kind: UpstreamFailureKind.RateLimited } still && _endpoint.RestingFor() is { } resting
-                    ? UpstreamResponse.Failed(Name, still with { RetryAfter = resting })
-                    : response;
-            }
-        }
-    }
-
-    private async Task<(UpstreamResponse Response, int Key)> GenerateOnceAsync(UpstreamRequest request, CancellationToken cancellationToken)
-    {
         var key = -1;
         var started = Stopwatch.GetTimestamp();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -173,7 +157,7 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
                 {
                     var elapsed = ElapsedMs(started);
                     GeminiChannelLog.Answered(_logger, Name, request.Model, request.RequestId, read.Body.Length, elapsed);
-                    return (UpstreamResponse.Success(Name, read.Body, read.Rented, summary), key);
+                    return UpstreamResponse.Success(Name, read.Body, read.Rented, summary);
                 }
             }
         }
@@ -192,28 +176,27 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
 
         var failedAfter = ElapsedMs(started);
         GeminiChannelLog.Failed(_logger, Name, request.Model, request.RequestId, failure.Kind, failure.UpstreamStatus, failedAfter);
-        return (UpstreamResponse.Failed(Name, failure), key);
+        if (failure.Kind == UpstreamFailureKind.RateLimited)
+        {
+            // A 429 rests only that key's project; another project's key is tried at once (nothing was made, nothing billed).
+            if (_endpoint.OnRateLimited(key, failure.RetryAfter ?? DefaultRateLimitRest))
+            {
+                return await GenerateContentAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (_endpoint.RestingFor() is { } resting)
+            {
+                failure = failure with { RetryAfter = resting };
+            }
+        }
+
+        return UpstreamResponse.Failed(Name, failure);
     }
 
     /// <inheritdoc />
     public async Task<UpstreamStream> StreamGenerateContentAsync(UpstreamRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        while (true)
-        {
-            var (stream, key) = await StreamOnceAsync(request, cancellationToken).ConfigureAwait(false);
-            if (stream.Failure is not { Kind: UpstreamFailureKind.RateLimited } limited
-                || !_endpoint.OnRateLimited(key, limited.RetryAfter ?? DefaultRateLimitRest))
-            {
-                return stream.Failure is { Kind: UpstreamFailureKind.RateLimited } still && _endpoint.RestingFor() is { } resting
-                    ? UpstreamStream.Failed(Name, still with { RetryAfter = resting })
-                    : stream;
-            }
-        }
-    }
-
-    private async Task<(UpstreamStream Stream, int Key)> StreamOnceAsync(UpstreamRequest request, CancellationToken cancellationToken)
-    {
         var key = -1;
         var started = Stopwatch.GetTimestamp();
         // The timeout covers the whole stream, so its source lives as long as the stream (the owner disposes it).
@@ -234,7 +217,7 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
                 var elapsed = ElapsedMs(started);
                 GeminiChannelLog.StreamOpened(_logger, Name, request.Model, request.RequestId, elapsed);
                 var owner = new GeminiStreamOwner(response, timeout);
-                return (UpstreamStream.Open(Name, ReadEventsAsync(response, request, timeout, cancellationToken, CancellationToken.None), owner), key);
+                return UpstreamStream.Open(Name, ReadEventsAsync(response, request, timeout, cancellationToken, CancellationToken.None), owner);
             }
 
             failure = await ReadFailureAsync(response, timeout.Token).ConfigureAwait(false);
@@ -258,7 +241,20 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
         timeout.Dispose();
         var failedAfter = ElapsedMs(started);
         GeminiChannelLog.Failed(_logger, Name, request.Model, request.RequestId, failure.Kind, failure.UpstreamStatus, failedAfter);
-        return (UpstreamStream.Failed(Name, failure), key);
+        if (failure.Kind == UpstreamFailureKind.RateLimited)
+        {
+            if (_endpoint.OnRateLimited(key, failure.RetryAfter ?? DefaultRateLimitRest))
+            {
+                return await StreamGenerateContentAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (_endpoint.RestingFor() is { } resting)
+            {
+                failure = failure with { RetryAfter = resting };
+            }
+        }
+
+        return UpstreamStream.Failed(Name, failure);
     }
 
     /// <summary>Disposes the HTTP client and its connection pool.</summary>

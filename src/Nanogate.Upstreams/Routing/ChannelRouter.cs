@@ -249,7 +249,7 @@ public sealed class ChannelRouter
     }
 
     /// <summary>Takes a slot on the best usable channel not yet tried; or says why there is none.</summary>
-    private async Task<(RoutedChannel? Channel, int Index, UpstreamFailure? Refusal)> AcquireAsync(RoutedChannel[] channels, ulong tried, CancellationToken cancellationToken)
+    private async ValueTask<(RoutedChannel? Channel, int Index, UpstreamFailure? Refusal)> AcquireAsync(RoutedChannel[] channels, ulong tried, CancellationToken cancellationToken)
     {
         var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var count = Math.Min(channels.Length, MaxChannels);

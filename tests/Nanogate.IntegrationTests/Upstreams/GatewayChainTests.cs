@@ -139,4 +139,30 @@ public sealed class GatewayChainTests
         Assert.Equal(succeeded * ended[0]["credits"]!["reserved"]!.GetValue<long>(), balance.Charged);
         await gateway.AssertLedgerConsistentAsync(user.Id);
     }
+
+    [Fact]
+    public async Task A_gemini_stream_served_by_a_kind_that_cannot_stream_is_one_sse_event_with_the_image()
+    {
+        await using var server = await NanogateServer.StartAsync("Security:AllowPrivateNetworkTargets=true");
+        await server.Admin.PatchAsJsonAsync("/admin/v1/channels/simulator", new { enabled = false });
+        var created = await server.Admin.PostAsJsonAsync("/admin/v1/channels", new { name = "oa-sim", kind = "openai-images", base_url = new Uri(server.BaseAddress, "simulator/openai").ToString(), api_key = "sk-sim" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var user = await server.CreateAccountAsync(100_000);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1beta/models/nano-banana-2-lite:streamGenerateContent?alt=sse") { Content = JsonContent.Create(Gemini.GeminiDialectTests.Body("a streamed banana", ratio: "4:3")) };
+        request.Headers.Add("x-goog-api-key", user.Key);
+        var response = await server.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("oa-sim", response.Headers.GetValues("x-nanogate-channel").Single());
+        var text = await response.Content.ReadAsStringAsync();
+        var events = text.Split("\r\n\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var only = Assert.Single(events);
+        var answer = JsonNode.Parse(only["data: ".Length..])!;
+        var data = answer["candidates"]![0]!["content"]!["parts"]!.AsArray().Select(p => p!["inlineData"]?["data"]?.GetValue<string>()).Single(d => d is not null);
+        Assert.Equal((1200, 896), Png.Size(Convert.FromBase64String(data!)));
+        var balance = await user.BalanceAsync();
+        Assert.True(balance.Charged > 0);
+        Assert.Equal(0, balance.Reserved);
+    }
 }
