@@ -69,19 +69,23 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
 
     // Due images of both kinds, each branch through its partial index, locked with their tasks; rows another claimer
     // holds are skipped. The claim, the task's start and the answer are the same statement.
+    // Only the image rows are locked, SKIP LOCKED: locking the task row too (OF i, t) made a claimer skip every image of
+    // a task another claimer was busy with, and under load two instances left 1–2 of 400 images unclaimed (the contract
+    // suite's cross-instance claim test, run in a loop). The task row is updated, not skipped, by "started"; the task's
+    // own writes (cancel, end) lock it and find the images running.
     private const string ClaimSql = """
         WITH q AS (
             SELECT i.task_id, i.idx, i.status, i.attempt, i.next_attempt_at AS due, t.seq, t.canceled_at IS NOT NULL AS canceled
             FROM task_images i JOIN tasks t ON t.id = i.task_id
             WHERE i.status = 'queued' AND i.next_attempt_at <= @now
             ORDER BY i.next_attempt_at LIMIT @max
-            FOR NO KEY UPDATE OF i, t SKIP LOCKED),
+            FOR NO KEY UPDATE OF i SKIP LOCKED),
         x AS (
             SELECT i.task_id, i.idx, i.status, i.attempt, i.lease_until AS due, t.seq, t.canceled_at IS NOT NULL AS canceled
             FROM task_images i JOIN tasks t ON t.id = i.task_id
             WHERE i.status = 'running' AND i.lease_until < @now
             ORDER BY i.lease_until LIMIT @max
-            FOR NO KEY UPDATE OF i, t SKIP LOCKED),
+            FOR NO KEY UPDATE OF i SKIP LOCKED),
         pick AS (SELECT * FROM (SELECT * FROM q UNION ALL SELECT * FROM x) d ORDER BY due, seq, idx LIMIT @max),
         claimed AS (
             UPDATE task_images i SET status = 'running', attempt = i.attempt + 1, lease_until = @leaseUntil, started_at = COALESCE(i.started_at, @now)
@@ -91,10 +95,11 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
         started AS (
             UPDATE tasks t SET status = CASE WHEN t.status = 'pending' THEN 'running' ELSE t.status END, started_at = COALESCE(t.started_at, @now)
             WHERE t.id IN (SELECT task_id FROM claimed)
-            RETURNING t.id, t.account_id, t.model, t.request, t.request_id)
+            RETURNING t.id)
+        -- The claimed images join the tasks as the statement's snapshot saw them (those columns never change).
         SELECT false AS GiveUp, c.task_id AS TaskId, c.idx AS Idx, c.attempt AS Attempt, c.due AS Due, c.seq AS Seq, false AS Canceled,
-               s.account_id AS AccountId, s.model AS Model, s.request AS Request, s.request_id AS RequestId
-        FROM claimed c JOIN started s ON s.id = c.task_id
+               t.account_id AS AccountId, t.model AS Model, t.request AS Request, t.request_id AS RequestId
+        FROM claimed c JOIN tasks t ON t.id = c.task_id
         UNION ALL
         SELECT true, p.task_id, p.idx, p.attempt, p.due, p.seq, p.canceled, NULL, NULL, NULL, NULL
         FROM pick p WHERE p.status = 'running' AND (p.canceled OR p.attempt >= @maxAttempts)
