@@ -45,6 +45,11 @@ public static class NanogateApp
 
         AddOptions<StorageOptions>(builder, "Storage");
         AddOptions<AdminOptions>(builder, "Admin");
+        AddOptions<ServerOptions>(builder, "Server");
+        builder.Services.AddOptions<ServerOptions>().Validate(
+            o => o.PublicBaseUrl is not { Length: > 0 } url
+                || (Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps) && string.IsNullOrEmpty(u.Query) && u.AbsolutePath == "/"),
+            "Server:PublicBaseUrl must be an absolute http(s) URL of scheme, host and optional port only, e.g. https://images.example.com.");
         AddOptions<BootstrapOptions>(builder, "Bootstrap");
         AddOptions<UpstreamOptions>(builder, "Upstreams");
         builder.Services.AddOptions<UpstreamOptions>().Validate(
@@ -78,6 +83,7 @@ public static class NanogateApp
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<AdminAuthenticator>();
         services.AddSingleton<ServerAddress>();
+        services.AddSingleton<PublicBaseUrl>();
         services.AddChannelKinds();
         services.AddSingleton<SafeImageDownloader>();
         services.AddSingleton(ChannelSetup.CreateContext);

@@ -12,7 +12,7 @@ namespace Nanogate.Media;
 /// first start (<see cref="InitializeAsync"/>, run by <see cref="MediaLinksInitializer"/>), so links survive
 /// restarts and are valid on every process sharing the database.
 /// </summary>
-internal sealed class MediaLinks(IAccountStore settings, IOptions<MediaOptions> options, TimeProvider time)
+internal sealed class MediaLinks(IAccountStore settings, IOptions<MediaOptions> options, TimeProvider time, Hosting.PublicBaseUrl publicBase)
 {
     private const string KeySetting = "media_signing_key";
     private volatile byte[]? _key;
@@ -39,8 +39,8 @@ internal sealed class MediaLinks(IAccountStore settings, IOptions<MediaOptions> 
         return string.Create(CultureInfo.InvariantCulture, $"{baseUrl.TrimEnd('/')}/v1/media/{Uri.EscapeDataString(mediaId)}?exp={exp}&sig={Sign(mediaId, exp)}");
     }
 
-    /// <summary>scheme://host of a request (as the client addressed us).</summary>
-    public static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host.Value}";
+    /// <summary>scheme://host[:port] for links in the answer to a request (see <see cref="Hosting.PublicBaseUrl"/>).</summary>
+    public string BaseUrl(HttpRequest request) => publicBase.For(request);
 
     /// <summary>The signature of <c>{id}.{exp}</c>, base64url without padding.</summary>
     public string Sign(string mediaId, long exp)

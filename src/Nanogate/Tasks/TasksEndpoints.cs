@@ -160,7 +160,7 @@ internal static partial class TasksEndpoints
 
             var wait = PreferredWait(context.Request);
             var task = await store.CreateAsync(
-                new NewTask(taskId, caller.AccountId, request.Model.Id, stored.ToJson(), context.TraceIdentifier, MediaLinks.BaseUrl(context.Request),
+                new NewTask(taskId, caller.AccountId, request.Model.Id, stored.ToJson(), context.TraceIdentifier, links.BaseUrl(context.Request),
                     request.N, price, parsed.CallbackUrl, parsed.WebhookUrl, keyed ? new IdempotentResponse(idempotencyKey, 202, accepted, location, Held: wait is not null) : null),
                 time.GetUtcNow().ToUnixTimeMilliseconds(),
                 context.RequestAborted).ConfigureAwait(false);
@@ -185,7 +185,7 @@ internal static partial class TasksEndpoints
                     var ended = await WaitForEndAsync(taskId, caller.AccountId, holdFor, store, signals, context.RequestAborted).ConfigureAwait(false);
                     if (ended is not null)
                     {
-                        (status, answer) = (200, TaskJson.Render(ended, MediaLinks.BaseUrl(context.Request), links).ToJsonString(Hosting.JsonDefaults.Snake));
+                        (status, answer) = (200, TaskJson.Render(ended, links.BaseUrl(context.Request), links).ToJsonString(Hosting.JsonDefaults.Snake));
                     }
                 }
                 finally
@@ -221,7 +221,7 @@ internal static partial class TasksEndpoints
         var snapshot = await store.GetAsync(taskId, caller.AccountId, context.RequestAborted).ConfigureAwait(false);
         return snapshot is null
             ? ApiError.NotFound($"No task {taskId}.")
-            : Results.Json(TaskJson.Render(snapshot, MediaLinks.BaseUrl(context.Request), links), JsonDefaults.Snake);
+            : Results.Json(TaskJson.Render(snapshot, links.BaseUrl(context.Request), links), JsonDefaults.Snake);
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, ApiKeyAuthenticator auth, ITaskStore store, MediaLinks links, string? status, string? limit, string? after)
@@ -251,7 +251,7 @@ internal static partial class TasksEndpoints
         var page = await store.ListAsync(caller.AccountId, string.IsNullOrEmpty(status) ? null : status, take, string.IsNullOrEmpty(after) ? null : after, context.RequestAborted).ConfigureAwait(false);
         var hasMore = page.Count > take;
         var items = page.Take(take).ToList();
-        var baseUrl = MediaLinks.BaseUrl(context.Request);
+        var baseUrl = links.BaseUrl(context.Request);
         var list = new JsonObject
         {
             ["object"] = "list",
@@ -282,7 +282,7 @@ internal static partial class TasksEndpoints
             signals.TaskEnded(taskId);
         }
 
-        return Results.Json(TaskJson.Render(snapshot, MediaLinks.BaseUrl(context.Request), links), JsonDefaults.Snake);
+        return Results.Json(TaskJson.Render(snapshot, links.BaseUrl(context.Request), links), JsonDefaults.Snake);
     }
 
     /// <summary>Holds until the task ends (200 with it) or the wait runs out (null).</summary>

@@ -1,0 +1,12 @@
+namespace Nanogate.Hosting;
+
+/// <summary>How this server is reached from outside. Bound from the <c>Server</c> configuration section.</summary>
+public sealed class ServerOptions
+{
+    /// <summary>
+    /// The base of every absolute link Nanogate hands out (media links, <c>poll_url</c>, webhook payloads), e.g.
+    /// <c>https://images.example.com</c> (<c>Server:PublicBaseUrl</c>). When set, request headers never decide it; when
+    /// unset, a request's Host is trusted only if it names an address this server listens on.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+}
