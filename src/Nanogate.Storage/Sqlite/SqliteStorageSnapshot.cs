@@ -42,5 +42,4 @@ internal sealed class SqliteStorageSnapshot(SqliteConnection connection, SqliteT
         await transaction.DisposeAsync().ConfigureAwait(false);
         await connection.DisposeAsync().ConfigureAwait(false);
     }
-
 }

@@ -191,6 +191,10 @@ public sealed class StorageCopyTests(ITestOutputHelper log) : IAsyncDisposable
             var response = await browser.GetAsync(url.PathAndQuery);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal(source.Images[i], await response.Content.ReadAsByteArrayAsync());
+
+            // A link handed out before the move still works: the signing key came along with the settings.
+            var old = new Uri(source.Task["images"]![i]!["url"]!.GetValue<string>());
+            Assert.Equal(source.Images[i], await browser.GetByteArrayAsync(old.PathAndQuery));
         }
 
         // Idempotency keys came along: the same submit replays the first answer.
