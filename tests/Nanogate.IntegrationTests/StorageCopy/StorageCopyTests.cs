@@ -3,7 +3,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Amazon.S3;
+using Amazon.S3.Model;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Nanogate.Hosting;
 using Nanogate.IntegrationTests.Contracts.Harness;
 using Nanogate.IntegrationTests.Infrastructure;
@@ -128,6 +131,27 @@ public sealed class StorageCopyTests(ITestOutputHelper log) : IAsyncDisposable
         await AssertServesTheSameAsync(server, source);
     }
 
+    [Fact]
+    public async Task Usage_errors_exit_2_with_one_line_and_help_exits_0()
+    {
+        var missing = await RunInProcessAsync("--to-postgres", "Host=nowhere");
+        Assert.Equal(2, missing.Code);
+        Assert.Equal("copy-storage: --from-sqlite <dataDir> is required (see copy-storage --help)", missing.Error.Trim());
+
+        var unknown = await RunInProcessAsync("--from-sqlite", "x", "--to-sqlite", "y");
+        Assert.Equal(2, unknown.Code);
+        Assert.Contains("unknown argument '--to-sqlite'", unknown.Error, StringComparison.Ordinal);
+
+        var noValue = await RunInProcessAsync("--from-sqlite");
+        Assert.Equal(2, noValue.Code);
+        Assert.Contains("--from-sqlite needs a value", noValue.Error, StringComparison.Ordinal);
+
+        var help = await RunInProcessAsync("--help");
+        Assert.Equal(0, help.Code);
+        Assert.Contains("Usage: Nanogate copy-storage --from-sqlite <dataDir>", help.Output, StringComparison.Ordinal);
+        Assert.Empty(help.Error);
+    }
+
     [PostgresFact]
     public async Task The_source_must_be_a_nanogate_install()
     {
@@ -144,7 +168,8 @@ public sealed class StorageCopyTests(ITestOutputHelper log) : IAsyncDisposable
     {
         var source = await PopulateSqliteInstallAsync();
         await using var database = await PostgresDatabaseFixture.CreateAsync();
-        var s3 = S3TestServer.Settings(S3TestServer.NewPrefix());
+        var prefix = S3TestServer.NewPrefix();
+        var s3 = S3TestServer.Settings(prefix);
         var (code, output, error) = await RunInProcessAsync(["--from-sqlite", source.DataDirectory, "--to-postgres", database.ConnectionString, .. s3.Select(s => "--" + s)]);
         Assert.True(code == 0, error);
         Assert.Contains("Media: 3 copied", output, StringComparison.Ordinal);
@@ -154,6 +179,12 @@ public sealed class StorageCopyTests(ITestOutputHelper log) : IAsyncDisposable
             "Storage:Provider=postgres", $"ConnectionStrings:Postgres={database.ConnectionString}", $"Storage:DataDirectory={NewFolder()}", .. s3,
         ]);
         await AssertServesTheSameAsync(server, source);
+
+        // Ids from the files store carry no day, so the S3 store keeps (and finds) them under undated/.
+        var bucket = server.Services.GetRequiredService<IAmazonS3>();
+        var keys = (await bucket.ListObjectsV2Async(new ListObjectsV2Request { BucketName = S3TestServer.Bucket, Prefix = prefix })).S3Objects.Select(o => o.Key).ToList();
+        Assert.Equal(3, keys.Count);
+        Assert.All(keys, k => Assert.StartsWith($"{prefix}undated/med_", k, StringComparison.Ordinal));
     }
 
     public ValueTask DisposeAsync()
