@@ -13,6 +13,7 @@ using Nanogate.IntegrationTests.Infrastructure;
 using Nanogate.IntegrationTests.Media;
 using Nanogate.IntegrationTests.Postgres;
 using Nanogate.IntegrationTests.Tasks;
+using Nanogate.Storage;
 using Npgsql;
 using Xunit.Abstractions;
 
@@ -129,6 +130,41 @@ public sealed class StorageCopyTests(ITestOutputHelper log) : IAsyncDisposable
 
         await using var server = await StartOnPostgresAsync(database.ConnectionString, media);
         await AssertServesTheSameAsync(server, source);
+    }
+
+    [PostgresFact]
+    public async Task A_copy_that_does_not_match_its_source_is_reported_and_rolled_back()
+    {
+        var source = await PopulateSqliteInstallAsync();
+        await using var database = await PostgresDatabaseFixture.CreateAsync();
+        await database.NewProcess().GetRequiredService<IStorage>().MigrateAsync(CancellationToken.None);
+
+        // A target that silently drops the top-ups of one account (COPY fires row triggers): the counts and that
+        // account's ledger sums then differ from the source's.
+        await using (var connection = new NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.ExecuteAsync($$"""
+                CREATE FUNCTION drop_topups() RETURNS trigger LANGUAGE plpgsql AS $f$
+                BEGIN
+                    IF NEW.kind = 'topup' AND NEW.account_id = '{{source.OtherAccountId}}' THEN RETURN NULL; END IF;
+                    RETURN NEW;
+                END $f$;
+                CREATE TRIGGER drop_topups BEFORE INSERT ON ledger_entries FOR EACH ROW EXECUTE FUNCTION drop_topups();
+                """);
+        }
+
+        var result = await RunInProcessAsync("--from-sqlite", source.DataDirectory, "--to-postgres", database.ConnectionString, $"--Media:Directory={NewFolder()}");
+        Assert.Equal(1, result.Code);
+        Assert.Matches(@"ledger_entries\s+\d+\s+\d+\s+differs", result.Output);
+        Assert.Contains("Table ledger_entries:", result.Error, StringComparison.Ordinal);
+        Assert.Contains($"Account {source.OtherAccountId} differs: source available", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Nothing was committed.", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Committed.", result.Output, StringComparison.Ordinal);
+        await using (var connection = new NpgsqlConnection(database.ConnectionString))
+        {
+            Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM accounts"));
+            Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM tasks"));
+        }
     }
 
     [Fact]
