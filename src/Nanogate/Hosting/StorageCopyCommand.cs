@@ -129,7 +129,7 @@ internal static class StorageCopyCommand
         // Media first: it is resumable (what is there is skipped) while the database copy is all or nothing, so a
         // failure here leaves the target database empty and the command can simply be run again.
         var items = await ReadMediaAsync(snapshot, cancellationToken).ConfigureAwait(false);
-        var media = await MediaCopier.CopyAsync(items, sourceMedia, targetMedia, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+        var media = await MediaCopier.CopyAsync(items, sourceMedia, targetMedia, TimeProvider.System.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"Media: {media.Copied} copied, {media.AlreadyThere} already there, {media.Purged} purged before (no bytes), {media.ExpiredWithoutBytes} expired without bytes")).ConfigureAwait(false);
         if (media.Missing.Count > 0)
