@@ -7,6 +7,7 @@ using Nanogate.Storage.Ledger;
 using Nanogate.Storage.Media;
 using Nanogate.Storage.Reports;
 using Nanogate.Storage.Tasks;
+using Nanogate.Storage.Transfer;
 using Nanogate.Storage.Webhooks;
 
 namespace Nanogate.Storage.Postgres;
@@ -45,6 +46,7 @@ public static class PostgresServiceCollectionExtensions
         services.AddSingleton<PostgresChangeFeed>();
         services.AddSingleton<IChangeFeed>(sp => sp.GetRequiredService<PostgresChangeFeed>());
         services.AddHostedService<PostgresChangeFeedStarter>();
+        services.AddSingleton<IStorageImport, PostgresStorageImport>();
         return services;
     }
 }

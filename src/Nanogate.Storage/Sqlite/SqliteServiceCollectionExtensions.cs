@@ -6,6 +6,7 @@ using Nanogate.Storage.Ledger;
 using Nanogate.Storage.Media;
 using Nanogate.Storage.Reports;
 using Nanogate.Storage.Tasks;
+using Nanogate.Storage.Transfer;
 using Nanogate.Storage.Webhooks;
 
 namespace Nanogate.Storage.Sqlite;
@@ -26,6 +27,7 @@ public static class SqliteServiceCollectionExtensions
         services.AddSingleton<ITaskStore, SqliteTaskStore>();
         services.AddSingleton<IChannelStore, SqliteChannelStore>();
         services.AddSingleton<IChangeFeed, InProcessChangeFeed>();
+        services.AddSingleton<IStorageExport, SqliteStorageExport>();
         return services;
     }
 }

@@ -16,6 +16,9 @@ internal interface IMediaBlobStore
     /// <summary>Opens the bytes as a stream, or null when there are none.</summary>
     Task<Stream?> OpenReadAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>The length in bytes of the blob of <paramref name="id"/>, or null when there is none (a copy skips what is already there).</summary>
+    Task<long?> LengthAsync(string id, CancellationToken cancellationToken);
+
     /// <summary>A store-served URL valid until <paramref name="until"/>, or null when Nanogate serves the bytes.</summary>
     Uri? DirectLink(string id, string mimeType, DateTimeOffset until);
 

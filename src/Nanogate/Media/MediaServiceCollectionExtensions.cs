@@ -12,9 +12,23 @@ internal static class MediaServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddMediaStore(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddMediaBlobs(configuration);
+        services.AddSingleton<IMediaStore, MediaStore>();
+        services.AddSingleton<MediaLinks>();
+        services.AddHostedService<MediaLinksInitializer>();
+        services.AddHostedService<MediaSweeper>();
+        services.AddSingleton<MediaReadiness>();
+        return services;
+    }
+
+    /// <summary>
+    /// Binds <c>Media</c> and registers the <see cref="IMediaBlobStore"/> of <c>Media:Provider</c> alone (no rows, links or
+    /// sweeps): what the storage copy writes image bytes into.
+    /// </summary>
+    public static IServiceCollection AddMediaBlobs(this IServiceCollection services, IConfiguration configuration)
+    {
         services.AddOptions<MediaOptions>().BindConfiguration("Media").ValidateDataAnnotations().ValidateOnStart();
-        var provider = configuration["Media:Provider"];
-        if (string.Equals(provider, "s3", StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(configuration["Media:Provider"], "s3", StringComparison.OrdinalIgnoreCase))
         {
             services.AddS3MediaBlobs();
         }
@@ -24,11 +38,6 @@ internal static class MediaServiceCollectionExtensions
             services.AddFileMediaBlobs();
         }
 
-        services.AddSingleton<IMediaStore, MediaStore>();
-        services.AddSingleton<MediaLinks>();
-        services.AddHostedService<MediaLinksInitializer>();
-        services.AddHostedService<MediaSweeper>();
-        services.AddSingleton<MediaReadiness>();
         return services;
     }
 }

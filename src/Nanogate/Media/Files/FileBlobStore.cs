@@ -64,6 +64,13 @@ internal sealed class FileBlobStore(IOptions<StorageOptions> storage, IOptions<M
     }
 
     /// <inheritdoc />
+    public Task<long?> LengthAsync(string id, CancellationToken cancellationToken)
+    {
+        var file = new FileInfo(PathOf(id));
+        return Task.FromResult(file.Exists ? file.Length : (long?)null);
+    }
+
+    /// <inheritdoc />
     public Uri? DirectLink(string id, string mimeType, DateTimeOffset until) => null;
 
     /// <inheritdoc />

@@ -69,6 +69,20 @@ internal sealed class S3BlobStore(IAmazonS3 s3, IOptions<S3MediaOptions> s3Optio
     }
 
     /// <inheritdoc />
+    public async Task<long?> LengthAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var metadata = await s3.GetObjectMetadataAsync(Bucket, KeyOf(id), cancellationToken).ConfigureAwait(false);
+            return metadata.ContentLength;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket")
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
     public Uri? DirectLink(string id, string mimeType, DateTimeOffset until)
     {
         if (!_options.PresignedLinks)

@@ -1,0 +1,283 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Nanogate.Media;
+using Nanogate.Media.Files;
+using Nanogate.Storage;
+using Nanogate.Storage.Postgres;
+using Nanogate.Storage.Sqlite;
+using Nanogate.Storage.Transfer;
+
+namespace Nanogate.Hosting;
+
+/// <summary>
+/// <c>Nanogate copy-storage --from-sqlite &lt;dataDir&gt; [--to-postgres &lt;connection string&gt;]</c>: copies a stopped
+/// SQLite install (database and media) into an empty PostgreSQL database and the media store of <c>Media:*</c>, checks
+/// the copy, and commits it only when both sides agree. Runs before (and instead of) the web host.
+/// </summary>
+internal static class StorageCopyCommand
+{
+    /// <summary>The first argument that selects this command.</summary>
+    public const string Name = "copy-storage";
+
+    private const string Usage = """
+        Usage: Nanogate copy-storage --from-sqlite <dataDir> [--to-postgres <connection string>] [--from-media <dir>] [--Section:Key=value ...]
+
+        Copies a SQLite install (nanogate.db and its media) into an empty PostgreSQL database and the media store
+        configured by Media:* (files folder or S3 bucket). Stop the SQLite server first.
+
+          --from-sqlite <dataDir>        the data directory of the SQLite install (the folder holding nanogate.db)
+          --to-postgres <connection>     an Npgsql connection string; default ConnectionStrings:Postgres
+          --from-media <dir>             the install's media folder; default <dataDir>/media
+          --Section:Key=value            any other configuration, as for the server (e.g. --Media:Provider=s3)
+          -h, --help                     show this help
+
+        The target database is migrated and must hold no rows; the whole copy is one transaction on it. Media bytes
+        already in the target with the same length are skipped, so a run that failed can simply be repeated. Before
+        committing, the row count of every table and every account's balance and ledger sums are compared on both
+        sides. Exit code 0 when the copy is committed, 1 when it failed (nothing committed), 2 for a usage error.
+        """;
+
+    /// <summary>Runs the command on the console (Ctrl+C cancels and rolls back); returns the exit code.</summary>
+    public static async Task<int> RunFromConsoleAsync(string[] args)
+    {
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return await RunAsync(args, Console.Out, Console.Error, cancel.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>Runs the command with <paramref name="args"/> (those after <c>copy-storage</c>); returns the exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        if (args.Any(a => a is "-h" or "--help" or "-?"))
+        {
+            await output.WriteLineAsync(Usage).ConfigureAwait(false);
+            return 0;
+        }
+
+        if (Parse(args, out var arguments) is { } usageError)
+        {
+            await error.WriteLineAsync($"copy-storage: {usageError} (see copy-storage --help)").ConfigureAwait(false);
+            return 2;
+        }
+
+        try
+        {
+            return await CopyAsync(arguments, output, error, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            await error.WriteLineAsync($"copy-storage: {Describe(e)} Nothing was committed.").ConfigureAwait(false);
+            return 1;
+        }
+    }
+
+    private static async Task<int> CopyAsync(CopyArguments arguments, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var configuration = BuildConfiguration(arguments.Settings);
+        var connectionString = arguments.ToPostgres ?? configuration.GetConnectionString("Postgres");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new StorageTransferException("No target: give --to-postgres <connection string> or set ConnectionStrings:Postgres.");
+        }
+
+        var dataDirectory = Path.GetFullPath(arguments.FromSqlite);
+        if (!Directory.Exists(dataDirectory))
+        {
+            throw new StorageTransferException($"There is no directory {dataDirectory}.");
+        }
+
+        var mediaDirectory = Path.GetFullPath(arguments.FromMedia ?? Path.Combine(dataDirectory, "media"));
+
+        await using var sourceServices = new ServiceCollection().AddSqliteStorage(dataDirectory).BuildServiceProvider();
+        var services = new ServiceCollection()
+            .AddSingleton(configuration)
+            .AddSingleton(TimeProvider.System);
+        services.AddOptions<StorageOptions>().BindConfiguration("Storage");
+        services.AddPostgresStorage(connectionString);
+        services.AddMediaBlobs(configuration);
+        await using var targetServices = services.BuildServiceProvider();
+
+        var export = sourceServices.GetRequiredService<IStorageExport>();
+        var import = targetServices.GetRequiredService<IStorageImport>();
+        var targetMedia = targetServices.GetRequiredService<IMediaBlobStore>();
+        var sourceMedia = new FileBlobStore(
+            Options.Create(new StorageOptions { DataDirectory = dataDirectory }),
+            Options.Create(new MediaOptions { Directory = mediaDirectory, DirectWrites = false }));
+
+        await output.WriteLineAsync($"Copying {export.Location} (media {mediaDirectory})").ConfigureAwait(false);
+        await output.WriteLineAsync($"     to {import.Location} (media {DescribeMediaTarget(configuration)})").ConfigureAwait(false);
+
+        await using var snapshot = await export.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await import.BeginAsync(cancellationToken).ConfigureAwait(false);
+
+        // Media first: it is resumable (what is there is skipped) while the database copy is all or nothing, so a
+        // failure here leaves the target database empty and the command can simply be run again.
+        var items = await ReadMediaAsync(snapshot, cancellationToken).ConfigureAwait(false);
+        var media = await MediaCopier.CopyAsync(items, sourceMedia, targetMedia, TimeProvider.System.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"Media: {media.Copied} copied, {media.AlreadyThere} already there, {media.Purged} purged before (no bytes), {media.ExpiredWithoutBytes} expired without bytes")).ConfigureAwait(false);
+        if (media.Missing.Count > 0)
+        {
+            foreach (var id in media.Missing.Take(20))
+            {
+                await error.WriteLineAsync($"copy-storage: image {id} has not expired but its bytes are not in {mediaDirectory}.").ConfigureAwait(false);
+            }
+
+            if (media.Missing.Count > 20)
+            {
+                await error.WriteLineAsync($"copy-storage: … and {media.Missing.Count - 20} more images without bytes.").ConfigureAwait(false);
+            }
+
+            await error.WriteLineAsync("copy-storage: the database was not copied (give the right folder with --from-media). Nothing was committed.").ConfigureAwait(false);
+            return 1;
+        }
+
+        var report = await StorageCopier.CopyAsync(snapshot, transaction, cancellationToken).ConfigureAwait(false);
+        await WriteSummaryAsync(report, output).ConfigureAwait(false);
+        if (!report.Committed)
+        {
+            foreach (var mismatch in report.Mismatches)
+            {
+                await error.WriteLineAsync($"copy-storage: {mismatch}").ConfigureAwait(false);
+            }
+
+            await error.WriteLineAsync("copy-storage: the copy does not match its source. Nothing was committed.").ConfigureAwait(false);
+            return 1;
+        }
+
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"Committed. {report.AccountsChecked} accounts: balances and ledger sums equal on both sides. Start Nanogate with Storage:Provider=postgres.")).ConfigureAwait(false);
+        return 0;
+    }
+
+    private static async Task<List<MediaCopyItem>> ReadMediaAsync(IStorageSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var items = new List<MediaCopyItem>();
+        if (snapshot.Tables.FirstOrDefault(t => t.Name == "media") is not { } table)
+        {
+            return items;
+        }
+
+        int Column(string name) => table.Columns.ToList().IndexOf(name) is >= 0 and var i
+            ? i
+            : throw new StorageTransferException($"The media table has no column {name}.");
+        int id = Column("id"), mime = Column("mime_type"), expires = Column("expires_at"), purged = Column("purged_at");
+        await foreach (var row in snapshot.ReadRowsAsync(table, cancellationToken).ConfigureAwait(false))
+        {
+            items.Add(new MediaCopyItem((string)row[id]!, (string)row[mime]!, Convert.ToInt64(row[expires], CultureInfo.InvariantCulture), row[purged] is not null));
+        }
+
+        return items;
+    }
+
+    private static async Task WriteSummaryAsync(StorageCopyReport report, TextWriter output)
+    {
+        var width = Math.Max(5, report.Tables.Max(t => t.Table.Length));
+        await output.WriteLineAsync($"{"table".PadRight(width)}  {"sqlite",10}  {"postgres",10}").ConfigureAwait(false);
+        foreach (var table in report.Tables)
+        {
+            var mark = table.Source == table.Target ? "" : "  differs";
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{table.Table.PadRight(width)}  {table.Source,10}  {table.Target,10}{mark}")).ConfigureAwait(false);
+        }
+    }
+
+    private static string DescribeMediaTarget(IConfiguration configuration)
+    {
+        if (string.Equals(configuration["Media:Provider"], "s3", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"s3 bucket {configuration["Media:S3:Bucket"]}{configuration["Media:S3:Prefix"]}";
+        }
+
+        var dataDirectory = configuration["Storage:DataDirectory"] is { Length: > 0 } d ? d : "./data";
+        return Path.GetFullPath(configuration["Media:Directory"] is { Length: > 0 } m ? m : Path.Combine(dataDirectory, "media"));
+    }
+
+    private static IConfiguration BuildConfiguration(IReadOnlyList<string> settings)
+    {
+        // The server's sources, minus the web host: appsettings(.{Environment}).json in the working directory, then
+        // environment variables, then --Section:Key=value arguments.
+        var environment = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? "Production";
+        return new ConfigurationBuilder()
+            .SetBasePath(Directory.GetCurrentDirectory())
+            .AddJsonFile("appsettings.json", optional: true, reloadOnChange: false)
+            .AddJsonFile($"appsettings.{environment}.json", optional: true, reloadOnChange: false)
+            .AddEnvironmentVariables()
+            .AddCommandLine([.. settings])
+            .Build();
+    }
+
+    private static string? Parse(string[] args, out CopyArguments arguments)
+    {
+        string? fromSqlite = null, toPostgres = null, fromMedia = null;
+        var settings = new List<string>();
+        arguments = new CopyArguments("", null, null, settings);
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            var (name, inline) = arg.IndexOf('=', StringComparison.Ordinal) is > 0 and var eq ? (arg[..eq], arg[(eq + 1)..]) : (arg, null);
+            if (name is "--from-sqlite" or "--to-postgres" or "--from-media")
+            {
+                var value = inline ?? (i + 1 < args.Length ? args[++i] : null);
+                if (string.IsNullOrWhiteSpace(value))
+                {
+                    return $"{name} needs a value";
+                }
+
+                _ = name switch
+                {
+                    "--from-sqlite" => fromSqlite = value,
+                    "--to-postgres" => toPostgres = value,
+                    _ => fromMedia = value,
+                };
+            }
+            else if (name.StartsWith("--", StringComparison.Ordinal) && name.Contains(':', StringComparison.Ordinal) && inline is not null)
+            {
+                settings.Add(arg);
+            }
+            else
+            {
+                return $"unknown argument '{(name.StartsWith('-') ? name : arg)}'";
+            }
+        }
+
+        if (fromSqlite is null)
+        {
+            return "--from-sqlite <dataDir> is required";
+        }
+
+        arguments = new CopyArguments(fromSqlite, toPostgres, fromMedia, settings);
+        return null;
+    }
+
+    private static string Describe(Exception e)
+    {
+        var message = e switch
+        {
+            StorageTransferException or OptionsValidationException => e.Message,
+            OperationCanceledException => "Canceled.",
+            DbException => $"Database error: {e.Message}",
+            _ => $"{e.GetType().Name}: {e.Message}",
+        };
+
+        // One line, whatever the exception carried.
+        return string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).TrimEnd('.') + ".";
+    }
+
+    private sealed record CopyArguments(string FromSqlite, string? ToPostgres, string? FromMedia, IReadOnlyList<string> Settings);
+}
