@@ -11,4 +11,11 @@ public interface IStorage
 
     /// <summary>Runs a trivial query; throws when the database cannot be reached.</summary>
     Task PingAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Waits for, then holds, the lock named <paramref name="name"/> shared by every process using this database,
+    /// until the returned handle is disposed (or the process dies): for one-time work that processes starting
+    /// together must not all do, such as creating the bootstrap accounts.
+    /// </summary>
+    Task<IAsyncDisposable> LockAsync(string name, CancellationToken cancellationToken);
 }

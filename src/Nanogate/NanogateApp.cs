@@ -62,6 +62,9 @@ public static class NanogateApp
         var limitMb = builder.Configuration.GetValue("Limits:MaxRequestBodyMB", 32);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limitMb * 1024L * 1024L);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        // A query or route value that cannot be bound (?limit=abc) throws, so the error middleware answers it with
+        // the dialect's JSON error and the binder's own message instead of an empty 400.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
@@ -96,6 +99,7 @@ public static class NanogateApp
         var app = builder.Build();
 
         app.UseNanogateErrors();
+        app.UseNanogateStatusBodies();
         app.UseRequestIds();
         app.UseRequestMetrics();
         app.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
@@ -113,7 +117,8 @@ public static class NanogateApp
         });
 
         app.MapMetrics();
-        app.MapOpenApi();
+        // Only the document that exists: "/openapi/{documentName}.json" answered any other name with a plain-text 404.
+        app.MapOpenApi("/openapi/v1.json");
         app.MapCatalogApi();
         app.MapAccountApi();
         app.MapGeminiApi();

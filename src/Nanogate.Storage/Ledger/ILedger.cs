@@ -6,8 +6,17 @@ namespace Nanogate.Storage.Ledger;
 /// </summary>
 public interface ILedger
 {
-    /// <summary>Adds credits; returns the new available balance.</summary>
-    Task<long> TopUpAsync(string accountId, long credits, string? note, CancellationToken cancellationToken);
+    /// <summary>
+    /// The most credits one account may hold available (10^15: far past any real purchase, far below where 64-bit
+    /// sums over an account's history could overflow). Top-ups past it are refused, never partly written.
+    /// </summary>
+    const long MaxBalance = 1_000_000_000_000_000;
+
+    /// <summary>
+    /// Adds credits (1 to <see cref="MaxBalance"/>, else <see cref="ArgumentOutOfRangeException"/>); returns the new
+    /// available balance, or null, writing nothing, when it would exceed <see cref="MaxBalance"/>.
+    /// </summary>
+    Task<long?> TopUpAsync(string accountId, long credits, string? note, CancellationToken cancellationToken);
 
     /// <summary>Holds <paramref name="credits"/> if the account has them; null when it does not.</summary>
     Task<Reservation?> TryReserveAsync(string accountId, long credits, string purpose, string? model, CancellationToken cancellationToken);

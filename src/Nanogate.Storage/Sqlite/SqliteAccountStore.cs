@@ -25,7 +25,7 @@ public sealed class SqliteAccountStore(SqliteDatabase db, TimeProvider time) : I
                 "INSERT INTO accounts (id, name, created_at, credits_available, webhook_secret) VALUES (@id, @name, @now, 0, @secret)",
                 new { id, name, now, secret }, tx).ConfigureAwait(false);
             var available = initialCredits > 0
-                ? await SqliteLedgerCommands.TopUpAsync(c, tx, id, initialCredits, "initial credits", now).ConfigureAwait(false)
+                ? await SqliteLedgerCommands.TopUpAsync(c, tx, id, initialCredits, "initial credits", now).ConfigureAwait(false) ?? 0
                 : 0;
             return new Account(id, name, DateTimeOffset.FromUnixTimeMilliseconds(now), available, secret);
         }, cancellationToken);

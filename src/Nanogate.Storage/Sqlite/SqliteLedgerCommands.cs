@@ -10,14 +10,20 @@ namespace Nanogate.Storage.Sqlite;
 /// </summary>
 internal static class SqliteLedgerCommands
 {
-    public static async Task<long> TopUpAsync(SqliteConnection c, SqliteTransaction tx, string accountId, long credits, string? note, long now)
+    public static async Task<long?> TopUpAsync(SqliteConnection c, SqliteTransaction tx, string accountId, long credits, string? note, long now)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(credits);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(credits, ILedger.MaxBalance);
+
+        // The bound is checked in the same statement as the addition (never overflowing: both sides stay below 2^63).
         var updated = await c.ExecuteAsync(
-            "UPDATE accounts SET credits_available = credits_available + @credits WHERE id = @accountId",
-            new { credits, accountId }, tx).ConfigureAwait(false);
+            "UPDATE accounts SET credits_available = credits_available + @credits WHERE id = @accountId AND credits_available <= @max - @credits",
+            new { credits, accountId, max = ILedger.MaxBalance }, tx).ConfigureAwait(false);
         if (updated == 0)
         {
-            throw new KeyNotFoundException($"No account {accountId}.");
+            return await c.ExecuteScalarAsync<long>("SELECT count(*) FROM accounts WHERE id = @accountId", new { accountId }, tx).ConfigureAwait(false) == 0
+                ? throw new KeyNotFoundException($"No account {accountId}.")
+                : null;
         }
 
         await c.ExecuteAsync(

@@ -3,6 +3,9 @@ namespace Nanogate.Storage.Sqlite;
 /// <summary>The SQLite file as <see cref="IStorage"/>.</summary>
 public sealed class SqliteStorage(SqliteDatabase db) : IStorage
 {
+    // One process owns a SQLite file, so a process-wide lock per name is the database-wide lock.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+
     /// <inheritdoc />
     public string Location => db.FilePath;
 
@@ -17,4 +20,27 @@ public sealed class SqliteStorage(SqliteDatabase db) : IStorage
             command.CommandText = "SELECT 1";
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IAsyncDisposable> LockAsync(string name, CancellationToken cancellationToken)
+    {
+        var gate = _locks.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Held(gate);
+    }
+
+    private sealed class Held(SemaphoreSlim gate) : IAsyncDisposable
+    {
+        private int _released;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                gate.Release();
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
 }

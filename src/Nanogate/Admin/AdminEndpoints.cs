@@ -2,6 +2,7 @@ using Nanogate.Auth;
 using Nanogate.Core.Catalog;
 using Nanogate.Hosting;
 using Nanogate.Storage.Accounts;
+using Nanogate.Storage.Changes;
 using Nanogate.Storage.Ledger;
 using Nanogate.Upstreams.Channels;
 
@@ -33,6 +34,7 @@ public static class AdminEndpoints
         admin.MapPost("/channels", CreateChannelAsync);
         admin.MapPatch("/channels/{name}", UpdateChannelAsync);
         admin.MapDelete("/channels/{name}", DeleteChannelAsync);
+        admin.MapPost("/admin-key/rotate", RotateAdminKeyAsync);
         admin.MapAdminTasksRoutes();
         return routes;
     }
@@ -68,9 +70,14 @@ public static class AdminEndpoints
             return ApiError.Invalid("name is required: a label for the account, e.g. {\"name\":\"acme\"}.", "name");
         }
 
-        if (credits is < 0)
+        if (AdminNames.Problem(name, "name") is { } problem)
         {
-            return ApiError.Invalid("credits must be zero or more.", "credits");
+            return ApiError.Invalid(problem, "name");
+        }
+
+        if (credits is < 0 or > ILedger.MaxBalance)
+        {
+            return ApiError.Invalid($"credits must be a whole number from 0 to {ILedger.MaxBalance:N0}.", "credits");
         }
 
         var account = await accounts.CreateAccountAsync(name.Trim(), credits ?? 0, context.RequestAborted).ConfigureAwait(false);
@@ -115,6 +122,11 @@ public static class AdminEndpoints
             return error!;
         }
 
+        if (name is not null && AdminNames.Problem(name, "name") is { } problem)
+        {
+            return ApiError.Invalid(problem, "name");
+        }
+
         if (await accounts.GetAccountAsync(accountId, context.RequestAborted).ConfigureAwait(false) is null)
         {
             return ApiError.NotFound($"No account {accountId}.");
@@ -142,7 +154,7 @@ public static class AdminEndpoints
             return ApiError.NotFound($"No key {keyId}.");
         }
 
-        auth.Invalidate();
+        await auth.KeysChangedAsync(CancellationToken.None).ConfigureAwait(false);
         return Results.Json(new { id = keyId, @object = "api_key", revoked = true }, JsonDefaults.Snake);
     }
 
@@ -164,8 +176,19 @@ public static class AdminEndpoints
             return ApiError.NotFound($"No key {keyId}.");
         }
 
-        auth.Invalidate();
+        await auth.KeysChangedAsync(CancellationToken.None).ConfigureAwait(false);
         return Results.Json(new { id = keyId, @object = "api_key", image_delivery = delivery }, JsonDefaults.Snake);
+    }
+
+    private static async Task<IResult> RotateAdminKeyAsync(HttpContext context, AdminAuthenticator admin, IAccountStore accounts, IChangeFeed changes)
+    {
+        if (admin.IsPinned)
+        {
+            return ApiError.Result(409, "admin_key_pinned", "The admin key is set by configuration (Admin:ApiKey); change it there and restart every process.");
+        }
+
+        var key = await admin.RotateAsync(accounts, changes, CancellationToken.None).ConfigureAwait(false);
+        return Results.Json(new { @object = "admin_key", key }, JsonDefaults.Snake);
     }
 
     private static async Task<IResult> TopUpAsync(HttpContext context, string accountId, IAccountStore accounts, ILedger ledger, ModelCatalog catalog)
@@ -188,9 +211,9 @@ public static class AdminEndpoints
                 return ApiError.Invalid("Send either {\"credits\":N} or {\"package\":\"…\",\"usd\":N}, not both.");
             }
 
-            if (credits <= 0)
+            if (credits is <= 0 or > ILedger.MaxBalance)
             {
-                return ApiError.Invalid("credits must be a positive integer.", "credits");
+                return ApiError.Invalid($"credits must be a positive whole number, at most {ILedger.MaxBalance:N0}.", "credits");
             }
 
             amount = credits.Value;
@@ -214,6 +237,11 @@ public static class AdminEndpoints
                 return ApiError.Invalid($"The {package.Id} package starts at ${package.MinimumUsd}; {usd} is below it.", "usd");
             }
 
+            if (usd > ILedger.MaxBalance / package.CreditsPerUsd)
+            {
+                return ApiError.Invalid($"usd {usd} buys more than the {ILedger.MaxBalance:N0} credits an account may hold.", "usd");
+            }
+
             amount = (long)Math.Floor(usd.Value * package.CreditsPerUsd);
             note = $"package {package.Id}: ${usd}";
         }
@@ -227,7 +255,11 @@ public static class AdminEndpoints
             return ApiError.NotFound($"No account {accountId}.");
         }
 
-        await ledger.TopUpAsync(accountId, amount, note, context.RequestAborted).ConfigureAwait(false);
+        if (await ledger.TopUpAsync(accountId, amount, note, CancellationToken.None).ConfigureAwait(false) is null)
+        {
+            return ApiError.Invalid($"Adding {amount:N0} credits would take the account past the {ILedger.MaxBalance:N0} credits one account may hold; nothing was added.", "credits");
+        }
+
         var balance = await ledger.GetBalanceAsync(accountId, context.RequestAborted).ConfigureAwait(false);
         return Results.Json(new { account_id = accountId, added = amount, note, credits = balance }, JsonDefaults.Snake);
     }

@@ -2,18 +2,33 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Primitives;
 using Nanogate.Storage;
 using Nanogate.Storage.Accounts;
+using Nanogate.Storage.Changes;
 
 namespace Nanogate.Auth;
 
 /// <summary>
 /// Finds the caller of a request from its API key (Bearer, and on the Gemini dialect also
-/// <c>x-goog-api-key</c> and <c>?key=</c>). Lookups are cached briefly by key hash; a revocation
-/// in this process evicts at once.
+/// <c>x-goog-api-key</c> and <c>?key=</c>). Lookups are cached briefly by key hash; a change to keys
+/// (revocation, settings) evicts at once in this process and, through <see cref="IChangeFeed"/>, in every
+/// process sharing the database (the 30 s expiry is only the fallback for a lost notification).
 /// </summary>
-public sealed class ApiKeyAuthenticator(IAccountStore accounts, TimeProvider time)
+public sealed class ApiKeyAuthenticator : IDisposable
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, (ApiKeyRecord? Key, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+    private readonly IAccountStore accounts;
+    private readonly TimeProvider time;
+    private readonly IChangeFeed changes;
+    private readonly IDisposable _subscription;
+
+    /// <summary>Creates the authenticator and subscribes it to key changes.</summary>
+    public ApiKeyAuthenticator(IAccountStore accounts, TimeProvider time, IChangeFeed changes)
+    {
+        this.accounts = accounts;
+        this.time = time;
+        this.changes = changes;
+        _subscription = changes.Subscribe(ChangeTopics.Keys, _ => Invalidate());
+    }
 
     /// <summary>The key a request carries, or null. <paramref name="geminiStyle"/> also accepts x-goog-api-key and ?key=.</summary>
     public static string? ExtractKey(HttpRequest request, bool geminiStyle)
@@ -67,4 +82,17 @@ public sealed class ApiKeyAuthenticator(IAccountStore accounts, TimeProvider tim
 
     /// <summary>Forgets cached lookups (after a key is revoked or changed).</summary>
     public void Invalidate() => _cache.Clear();
+
+    /// <summary>
+    /// After a committed change to keys: forgets this process's lookups at once (so the next request here
+    /// sees it) and tells every other process to do the same.
+    /// </summary>
+    public async Task KeysChangedAsync(CancellationToken cancellationToken)
+    {
+        Invalidate();
+        await changes.PublishAsync(ChangeTopics.Keys, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _subscription.Dispose();
 }

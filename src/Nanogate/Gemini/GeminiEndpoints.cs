@@ -108,7 +108,7 @@ public static partial class GeminiEndpoints
         JsonNode? body;
         try
         {
-            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            body = await JsonNode.ParseAsync(context.Request.Body, documentOptions: JsonBody.Strict, cancellationToken: context.RequestAborted).ConfigureAwait(false);
         }
         catch (JsonException e)
         {

@@ -19,7 +19,6 @@ public sealed partial class Bootstrapper(
     ServerAddress address,
     ILogger<Bootstrapper> logger) : IHostedService
 {
-    private const string AdminHashSetting = "admin_key_hash";
     private const string DemoCreatedSetting = "demo_account_id";
 
     /// <summary>Lines printed on start for a person to read (keys created now, where to go).</summary>
@@ -32,39 +31,44 @@ public sealed partial class Bootstrapper(
         LogMigrated(logger, storage.Location);
         var banner = new List<string>();
 
-        if (!string.IsNullOrWhiteSpace(adminOptions.Value.ApiKey))
+        // Processes starting together (several behind one load balancer) must create the admin key and the
+        // demo account once, not once each.
+        await using (await storage.LockAsync("bootstrap", cancellationToken).ConfigureAwait(false))
         {
-            admin.SetHash(Ids.HashKey(adminOptions.Value.ApiKey));
-        }
-        else if (await accounts.GetSettingAsync(AdminHashSetting, cancellationToken).ConfigureAwait(false) is { } stored)
-        {
-            admin.SetHash(stored);
-        }
-        else
-        {
-            var key = "sk-admin-" + Ids.NewApiKey()[3..];
-            var hash = Ids.HashKey(key);
-            await accounts.SetSettingAsync(AdminHashSetting, hash, cancellationToken).ConfigureAwait(false);
-            admin.SetHash(hash);
-            banner.Add($"Admin key (shown once, stored hashed): {key}");
-        }
+            if (!string.IsNullOrWhiteSpace(adminOptions.Value.ApiKey))
+            {
+                admin.SetHash(Ids.HashKey(adminOptions.Value.ApiKey), pinned: true);
+            }
+            else if (await accounts.GetSettingAsync(AdminAuthenticator.HashSetting, cancellationToken).ConfigureAwait(false) is { } stored)
+            {
+                admin.SetHash(stored);
+            }
+            else
+            {
+                var key = AdminAuthenticator.NewKey();
+                var hash = Ids.HashKey(key);
+                await accounts.SetSettingAsync(AdminAuthenticator.HashSetting, hash, cancellationToken).ConfigureAwait(false);
+                admin.SetHash(hash);
+                banner.Add($"Admin key (shown once, stored hashed): {key}");
+            }
 
-        var bootstrap = bootstrapOptions.Value;
-        if (!string.IsNullOrWhiteSpace(bootstrap.DemoKey))
-        {
-            if (await accounts.FindKeyByHashAsync(Ids.HashKey(bootstrap.DemoKey), cancellationToken).ConfigureAwait(false) is null)
+            var bootstrap = bootstrapOptions.Value;
+            if (!string.IsNullOrWhiteSpace(bootstrap.DemoKey))
+            {
+                if (await accounts.FindKeyByHashAsync(Ids.HashKey(bootstrap.DemoKey), cancellationToken).ConfigureAwait(false) is null)
+                {
+                    var account = await accounts.CreateAccountAsync("demo", bootstrap.DemoCredits, cancellationToken).ConfigureAwait(false);
+                    await accounts.CreateKeyAsync(account.Id, "demo", bootstrap.DemoKey, cancellationToken).ConfigureAwait(false);
+                    LogDemoCreated(logger, account.Id, bootstrap.DemoCredits);
+                }
+            }
+            else if (await accounts.GetSettingAsync(DemoCreatedSetting, cancellationToken).ConfigureAwait(false) is null)
             {
                 var account = await accounts.CreateAccountAsync("demo", bootstrap.DemoCredits, cancellationToken).ConfigureAwait(false);
-                await accounts.CreateKeyAsync(account.Id, "demo", bootstrap.DemoKey, cancellationToken).ConfigureAwait(false);
-                LogDemoCreated(logger, account.Id, bootstrap.DemoCredits);
+                var created = await accounts.CreateKeyAsync(account.Id, "demo", null, cancellationToken).ConfigureAwait(false);
+                await accounts.SetSettingAsync(DemoCreatedSetting, account.Id, cancellationToken).ConfigureAwait(false);
+                banner.Add($"Demo key with {bootstrap.DemoCredits} credits (shown once, stored hashed): {created.Key}");
             }
-        }
-        else if (await accounts.GetSettingAsync(DemoCreatedSetting, cancellationToken).ConfigureAwait(false) is null)
-        {
-            var account = await accounts.CreateAccountAsync("demo", bootstrap.DemoCredits, cancellationToken).ConfigureAwait(false);
-            var created = await accounts.CreateKeyAsync(account.Id, "demo", null, cancellationToken).ConfigureAwait(false);
-            await accounts.SetSettingAsync(DemoCreatedSetting, account.Id, cancellationToken).ConfigureAwait(false);
-            banner.Add($"Demo key with {bootstrap.DemoCredits} credits (shown once, stored hashed): {created.Key}");
         }
 
         Banner = banner;

@@ -31,21 +31,63 @@ public static partial class ErrorHandlingMiddleware
         }
     });
 
-    private static Task WriteAsync(HttpContext context, int status, string message)
+    /// <summary>
+    /// Gives every 4xx/5xx that the framework answers without a body (no route, a method the route lacks, a value
+    /// that could not be bound) the dialect's JSON error, saying what to fix.
+    /// </summary>
+    public static IApplicationBuilder UseNanogateStatusBodies(this IApplicationBuilder app) => app.UseStatusCodePages(async statusContext =>
+    {
+        var context = statusContext.HttpContext;
+        var status = context.Response.StatusCode;
+        var allow = context.Response.Headers.Allow.ToString();
+        var request = $"{context.Request.Method} {context.Request.Path}";
+        var message = status switch
+        {
+            404 => $"There is no {request}. The API reference is at /docs (OpenAPI: /openapi/v1.json).",
+            405 => allow.Length > 0 ? $"{request} is not allowed; this path takes {allow}." : $"{request} is not allowed on this path.",
+            415 => $"Unsupported Content-Type for {request}; send application/json (or multipart/form-data where the route takes files).",
+            _ => $"{request} could not be served ({status}).",
+        };
+        await WriteAsync(context, status, message, allow).ConfigureAwait(false);
+    });
+
+    private static Task WriteAsync(HttpContext context, int status, string message, string? allow = null)
     {
         context.Response.Clear();
         context.Response.Headers["x-request-id"] = context.TraceIdentifier;
+        if (!string.IsNullOrEmpty(allow))
+        {
+            context.Response.Headers.Allow = allow;
+        }
+
         var path = context.Request.Path;
         var gemini = path.StartsWithSegments("/v1beta") || (path.StartsWithSegments("/v1/models") && HttpMethods.IsPost(context.Request.Method));
         if (path.StartsWithSegments("/openai"))
         {
-            return OpenAi.OpenAiError.Result(status, status >= 500 ? "server_error" : "invalid_request_error", status >= 500 ? "internal_error" : null, message).ExecuteAsync(context);
+            return OpenAi.OpenAiError.Result(status, status >= 500 ? "server_error" : "invalid_request_error", status >= 500 ? "internal_error" : status == 404 ? "not_found" : null, message).ExecuteAsync(context);
         }
 
         return gemini
-            ? Gemini.GeminiError.Result(status, status >= 500 ? "INTERNAL" : "INVALID_ARGUMENT", message).ExecuteAsync(context)
-            : ApiError.Result(status, status >= 500 ? "internal_error" : "invalid_request", message).ExecuteAsync(context);
+            ? Gemini.GeminiError.Result(status, GoogleStatus(status), message).ExecuteAsync(context)
+            : ApiError.Result(status, Code(status), message).ExecuteAsync(context);
     }
+
+    private static string Code(int status) => status switch
+    {
+        404 => "not_found",
+        405 => "method_not_allowed",
+        413 => "request_too_large",
+        415 => "unsupported_media_type",
+        >= 500 => "internal_error",
+        _ => "invalid_request",
+    };
+
+    private static string GoogleStatus(int status) => status switch
+    {
+        404 or 405 => "NOT_FOUND",
+        >= 500 => "INTERNAL",
+        _ => "INVALID_ARGUMENT",
+    };
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error in request {RequestId}")]
     private static partial void LogUnhandled(ILogger logger, string requestId, Exception exception);

@@ -6,6 +6,12 @@ namespace Nanogate.Hosting;
 /// <summary>Reads a JSON object body with errors that say what to fix (never a bare 400 or a 500).</summary>
 public static class JsonBody
 {
+    /// <summary>
+    /// How every request body is parsed: a key given twice is an error (which value would win is a guess, and
+    /// <c>JsonObject</c> would throw on it later as a 500), and nesting deeper than any real request needs is refused.
+    /// </summary>
+    public static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false, MaxDepth = 64 };
+
     /// <summary>The body as an object, or the error to answer.</summary>
     public static async Task<(JsonObject? Body, IResult? Error)> ReadObjectAsync(HttpContext context, bool allowEmpty = false)
     {
@@ -16,7 +22,18 @@ public static class JsonBody
                 return (new JsonObject(), null);
             }
 
-            var node = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            var raw = await ReadAllAsync(context).ConfigureAwait(false);
+            if (!IsValidUtf8(raw, out var utf8Error))
+            {
+                return (null, ApiError.Invalid(utf8Error));
+            }
+
+            var node = JsonNode.Parse(raw, documentOptions: Strict);
+            if (FindLoneSurrogate(raw, node) is { } where)
+            {
+                return (null, ApiError.Invalid(LoneSurrogateMessage(where)));
+            }
+
             return node is JsonObject obj
                 ? (obj, null)
                 : (null, ApiError.Invalid("The request body must be a JSON object."));
@@ -30,6 +47,105 @@ public static class JsonBody
             return (null, RequestLimits.TooLarge(context, (_, message) => ApiError.Result(413, "request_too_large", message)));
         }
     }
+
+    /// <summary>The whole request body (bounded by Kestrel's <c>MaxRequestBodySize</c>: 413 past it).</summary>
+    public static async Task<byte[]> ReadAllAsync(HttpContext context)
+    {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// Whether a body is valid UTF-8 (RFC 8259 requires it). The JSON reader checks structure but leaves string
+    /// contents to be transcoded when read, where invalid bytes would throw deep inside a handler as a 500.
+    /// </summary>
+    public static bool IsValidUtf8(ReadOnlySpan<byte> body, out string error)
+    {
+        error = "The request body is not valid UTF-8: JSON text must be UTF-8 encoded (check the bytes of every string, e.g. a prompt pasted from another encoding).";
+        return System.Text.Unicode.Utf8.IsValid(body);
+    }
+
+    /// <summary>
+    /// The first string (or property name) of <paramref name="root"/> holding a lone UTF-16 surrogate, which JSON's
+    /// <c>\uD800</c> escapes can smuggle in and which cannot be written back as UTF-8 (to the upstream, to storage):
+    /// a description of where, or null. Walks the tree only when <paramref name="raw"/> has a <c>\uD…</c> escape at all.
+    /// </summary>
+    public static string? FindLoneSurrogate(ReadOnlySpan<byte> raw, JsonNode? root)
+    {
+        if (raw.IndexOf("\\uD"u8) < 0 && raw.IndexOf("\\ud"u8) < 0)
+        {
+            return null;
+        }
+
+        return Walk(root, "$");
+
+        static string? Walk(JsonNode? node, string path)
+        {
+            switch (node)
+            {
+                case JsonObject o:
+                    foreach (var (name, child) in o)
+                    {
+                        // Property names were unescaped when the object was built; an invalid one throws there.
+                        if (HasLoneSurrogate(name))
+                        {
+                            return $"a property name in {path}";
+                        }
+
+                        if (Walk(child, $"{path}.{name}") is { } found)
+                        {
+                            return found;
+                        }
+                    }
+
+                    return null;
+                case JsonArray a:
+                    for (var i = 0; i < a.Count; i++)
+                    {
+                        if (Walk(a[i], $"{path}[{i}]") is { } found)
+                        {
+                            return found;
+                        }
+                    }
+
+                    return null;
+                case JsonValue v when v.GetValueKind() == JsonValueKind.String:
+                    try
+                    {
+                        return HasLoneSurrogate(v.GetValue<string>()) ? path : null;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        // The reader refuses to unescape it at all ("invalid UTF-16").
+                        return path;
+                    }
+                default:
+                    return null;
+            }
+        }
+    }
+
+    private static bool HasLoneSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The message for <see cref="FindLoneSurrogate"/>'s finding.</summary>
+    public static string LoneSurrogateMessage(string where) =>
+        $"The request body has an unpaired UTF-16 surrogate escape (\\uD800–\\uDFFF) in {where}; send the character itself or a complete surrogate pair.";
 
     /// <summary>An optional string property; a wrong type is an error naming the field.</summary>
     public static bool TryGetString(JsonObject body, string name, out string? value, out IResult? error)

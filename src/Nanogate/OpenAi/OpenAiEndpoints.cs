@@ -79,7 +79,17 @@ public static class OpenAiEndpoints
         JsonNode? node;
         try
         {
-            node = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            var raw = await Hosting.JsonBody.ReadAllAsync(context).ConfigureAwait(false);
+            if (!Hosting.JsonBody.IsValidUtf8(raw, out var utf8Error))
+            {
+                return OpenAiError.Invalid(utf8Error, code: null);
+            }
+
+            node = JsonNode.Parse(raw, documentOptions: Hosting.JsonBody.Strict);
+            if (Hosting.JsonBody.FindLoneSurrogate(raw, node) is { } where)
+            {
+                return OpenAiError.Invalid(Hosting.JsonBody.LoneSurrogateMessage(where), code: null);
+            }
         }
         catch (JsonException e)
         {
@@ -143,6 +153,11 @@ public static class OpenAiEndpoints
         catch (InvalidDataException e)
         {
             return OpenAiError.Invalid($"The multipart body could not be read: {e.Message}", code: null);
+        }
+        catch (IOException e) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // A boundary that never appears, or a body cut off mid-part: the reader runs out of stream.
+            return OpenAiError.Invalid($"The multipart body could not be read ({e.Message}). Check that the boundary in Content-Type matches the body and that the body is complete.", code: null);
         }
 
         if (form.Files.Any(f => f.Name is "mask"))

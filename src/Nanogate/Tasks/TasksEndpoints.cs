@@ -57,10 +57,21 @@ internal static partial class TasksEndpoints
             return readError;
         }
 
+        if (!JsonBody.IsValidUtf8(raw, out var utf8Error))
+        {
+            return ApiError.Invalid(utf8Error);
+        }
+
         JsonObject body;
         try
         {
-            if (JsonNode.Parse(raw) is not JsonObject obj)
+            var parsed = JsonNode.Parse(raw, documentOptions: JsonBody.Strict);
+            if (JsonBody.FindLoneSurrogate(raw, parsed) is { } where)
+            {
+                return ApiError.Invalid(JsonBody.LoneSurrogateMessage(where));
+            }
+
+            if (parsed is not JsonObject obj)
             {
                 return ApiError.Invalid("The request body must be a JSON object.");
             }

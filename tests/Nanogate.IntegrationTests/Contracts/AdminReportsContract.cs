@@ -10,11 +10,7 @@ namespace Nanogate.IntegrationTests.Contracts;
 public abstract class AdminReportsContract : StoreContractTest
 {
     private const long Day = 86_400_000;
-    private readonly TestClock _clock = new() { Now = T0 };
     private string _betaId = null!;
-
-    /// <summary>Reservations made outside tasks take their time from the clock: the test's.</summary>
-    protected override TimeProvider Time => _clock;
 
     public override async Task InitializeAsync()
     {
@@ -71,15 +67,18 @@ public abstract class AdminReportsContract : StoreContractTest
     [ContractFact]
     public async Task Usage_adds_up_reservations_and_task_images_per_account_and_model_within_the_window_most_charged_first()
     {
-        var partial = await SubmitAsync(AccountId, "model-a", 2, 45, T0);
-        await FinishAsync(partial, AccountId, made: 1, T0);
+        // Reservations made outside tasks are stamped by the store's own clock (on PostgreSQL one synced with the
+        // server, whatever the host registered), so this test counts from the real time, not from T0.
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var partial = await SubmitAsync(AccountId, "model-a", 2, 45, now);
+        await FinishAsync(partial, AccountId, made: 1, now);
         var direct = await Store.Ledger.TryReserveAsync(AccountId, 10, "generate", "model-a", Ct);
         await Store.Ledger.SettleAsync(direct!.Id, 10, Ct);
         var unbilled = await Store.Ledger.TryReserveAsync(AccountId, 5, "generate", null, Ct);
         await Store.Ledger.SettleAsync(unbilled!.Id, 0, Ct);
-        var beta = await SubmitAsync(_betaId, "model-b", 1, 100, T0);
-        await FinishAsync(beta, _betaId, made: 1, T0);
-        await SubmitAsync(AccountId, "model-a", 1, 45, T0 - (10 * Day));
+        var beta = await SubmitAsync(_betaId, "model-b", 1, 100, now);
+        await FinishAsync(beta, _betaId, made: 1, now);
+        await SubmitAsync(AccountId, "model-a", 1, 45, now - (10 * Day));
 
         Assert.Equal(
             [
@@ -87,9 +86,9 @@ public abstract class AdminReportsContract : StoreContractTest
                 new UsageRow(AccountId, "alpha", "model-a", 2, 55, 45, 1, 1),
                 new UsageRow(AccountId, "alpha", "unknown", 1, 0, 5, 0, 0),
             ],
-            await Store.Reports.UsageAsync(T0 - Day, Ct));
+            await Store.Reports.UsageAsync(now - Day, Ct));
 
-        var longer = await Store.Reports.UsageAsync(T0 - (11 * Day), Ct);
+        var longer = await Store.Reports.UsageAsync(now - (11 * Day), Ct);
         Assert.Equal(3, longer.Single(u => u.AccountId == AccountId && u.Model == "model-a").Requests);
     }
 }

@@ -21,9 +21,6 @@ public abstract class StoreContractTest : IAsyncLifetime
     /// <summary>The account "alpha" (1000 credits).</summary>
     protected string AccountId { get; private set; } = null!;
 
-    /// <summary>The clock of <see cref="Store"/>.</summary>
-    protected virtual TimeProvider Time => TimeProvider.System;
-
     /// <summary>Shorthand: no test cancels.</summary>
     protected static CancellationToken Ct => CancellationToken.None;
 
@@ -37,7 +34,7 @@ public abstract class StoreContractTest : IAsyncLifetime
         try
         {
             await Harness.CreateDatabaseAsync();
-            Store = await Harness.StartInstanceAsync(Time);
+            Store = await Harness.StartInstanceAsync();
             AccountId = (await Store.Accounts.CreateAccountAsync("alpha", 1000, Ct)).Id;
         }
         catch
@@ -58,5 +55,5 @@ public abstract class StoreContractTest : IAsyncLifetime
     }
 
     /// <summary>Another process on the same database.</summary>
-    protected Task<StoreInstance> StartSecondInstanceAsync() => Harness.StartInstanceAsync(Time);
+    protected Task<StoreInstance> StartSecondInstanceAsync() => Harness.StartInstanceAsync();
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Nanogate.IntegrationTests.Contracts.Harness;
 using Nanogate.Storage;
+using Nanogate.Storage.Ledger;
 using Nanogate.Storage.Media;
 using Nanogate.Storage.Tasks;
 
@@ -302,7 +303,7 @@ public abstract class TaskStoreContract : StoreContractTest
         Assert.Null(await Store.Tasks.GetAsync(id, null, Ct));
         Assert.False(await Store.Tasks.ExistsAsync(AccountId, id, Ct));
         Assert.Equal([0L], await Harness.QueryAsync<long>("SELECT COUNT(*) FROM reservations"));
-        Assert.Equal(new Storage.Ledger.AccountBalance(1000, 0, 0, 1000), await Store.Ledger.GetBalanceAsync(AccountId, Ct));
+        Assert.Equal(new AccountBalance(1000, 0, 0, 1000), await Store.Ledger.GetBalanceAsync(AccountId, Ct));
     }
 
     [ContractFact]

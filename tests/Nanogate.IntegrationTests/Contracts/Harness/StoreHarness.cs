@@ -28,9 +28,9 @@ public abstract class StoreHarness : IAsyncDisposable
     protected abstract Task DropDatabaseAsync();
 
     /// <summary>Starts a store instance (a "process") on the database, migrated.</summary>
-    public async Task<StoreInstance> StartInstanceAsync(TimeProvider? time = null)
+    public async Task<StoreInstance> StartInstanceAsync()
     {
-        var instance = await StoreInstance.StartAsync(Settings, time ?? TimeProvider.System);
+        var instance = await StoreInstance.StartAsync(Settings);
         lock (_instances)
         {
             _instances.Add(instance);

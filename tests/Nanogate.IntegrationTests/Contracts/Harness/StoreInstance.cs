@@ -53,13 +53,13 @@ public sealed class StoreInstance : IAsyncDisposable
     public IChangeFeed Changes => _services.GetRequiredService<IChangeFeed>();
 
     /// <summary>Builds the instance, brings the schema up to date and starts the provider's background services (as the host would).</summary>
-    public static async Task<StoreInstance> StartAsync(IReadOnlyDictionary<string, string?> settings, TimeProvider time)
+    public static async Task<StoreInstance> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
-        services.AddSingleton(time);
+        services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ITaskEventRenderer, TestTaskEventRenderer>();
         services.AddNanogateStorage(configuration);
         var instance = new StoreInstance(services.BuildServiceProvider());
