@@ -28,7 +28,7 @@ public sealed class PostgresAccountStore(PostgresDatabase db, TimeProvider time)
                 "INSERT INTO accounts (id, name, created_at, credits_available, webhook_secret) VALUES (@id, @name, @now, 0, @secret)",
                 new { id, name, now, secret }, tx).ConfigureAwait(false);
             var available = initialCredits > 0
-                ? await PostgresLedgerCommands.TopUpAsync(c, tx, id, initialCredits, "initial credits", now).ConfigureAwait(false)
+                ? await PostgresLedgerCommands.TopUpAsync(c, tx, id, initialCredits, "initial credits", now).ConfigureAwait(false) ?? 0
                 : 0;
             return new Account(id, name, DateTimeOffset.FromUnixTimeMilliseconds(now), available, secret);
         }, cancellationToken);

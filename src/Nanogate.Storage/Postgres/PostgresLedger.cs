@@ -9,9 +9,10 @@ public sealed class PostgresLedger(PostgresDatabase db, TimeProvider time) : ILe
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <inheritdoc />
-    public Task<long> TopUpAsync(string accountId, long credits, string? note, CancellationToken cancellationToken)
+    public Task<long?> TopUpAsync(string accountId, long credits, string? note, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(credits);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(credits, ILedger.MaxBalance);
         return db.WriteAsync((c, tx) => PostgresLedgerCommands.TopUpAsync(c, tx, accountId, credits, note, Now), cancellationToken);
     }
 

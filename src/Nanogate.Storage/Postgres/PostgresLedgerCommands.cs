@@ -11,16 +11,28 @@ namespace Nanogate.Storage.Postgres;
 /// </summary>
 internal static class PostgresLedgerCommands
 {
-    /// <summary>Credits the account; returns the new balance. Throws when there is no such account.</summary>
-    public static async Task<long> TopUpAsync(NpgsqlConnection c, NpgsqlTransaction tx, string accountId, long credits, string? note, long now) =>
-        await c.ExecuteScalarAsync<long?>(
+    /// <summary>
+    /// Credits the account; returns the new balance, or null, writing nothing, when it would exceed
+    /// <see cref="ILedger.MaxBalance"/>. Throws when there is no such account.
+    /// </summary>
+    public static async Task<long?> TopUpAsync(NpgsqlConnection c, NpgsqlTransaction tx, string accountId, long credits, string? note, long now)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(credits);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(credits, ILedger.MaxBalance);
+
+        // The bound is checked in the same statement as the addition (never overflowing: both sides stay below 2^63).
+        var row = await c.QuerySingleAsync<(long? Available, bool Found)>(
             """
-            WITH a AS (UPDATE accounts SET credits_available = credits_available + @credits WHERE id = @accountId RETURNING credits_available),
+            WITH a AS (
+                UPDATE accounts SET credits_available = credits_available + @credits
+                WHERE id = @accountId AND credits_available <= @max - @credits
+                RETURNING credits_available),
             e AS (INSERT INTO ledger_entries (account_id, kind, amount, note, created_at) SELECT @accountId, 'topup', @credits, @note, @now FROM a)
-            SELECT credits_available FROM a
+            SELECT (SELECT credits_available FROM a), EXISTS (SELECT 1 FROM accounts WHERE id = @accountId)
             """,
-            new { accountId, credits, note, now }, tx).ConfigureAwait(false)
-        ?? throw new KeyNotFoundException($"No account {accountId}.");
+            new { accountId, credits, note, now, max = ILedger.MaxBalance }, tx).ConfigureAwait(false);
+        return row.Available ?? (row.Found ? null : throw new KeyNotFoundException($"No account {accountId}."));
+    }
 
     /// <summary>
     /// Holds <paramref name="credits"/> if the account has them. One conditional UPDATE: the balance check and the
