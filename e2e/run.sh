@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Conformance suite: the real client SDKs (npm @google/genai, openai, standardwebhooks) against a
-# real Nanogate on loopback with the built-in simulator. Prints one line at the end:
+# real Nanogate on loopback with the built-in simulator, twice: with the previous SDK majors (summary
+# line "e2e-previous: …") and with the newest majors (the last line, "e2e: …"). Each run first prints
+# the SDK versions it drives. Summary lines:
 #   e2e: N passed, N failed, N skipped
 # Usage: e2e/run.sh [results_dir]
 set -uo pipefail
@@ -21,7 +23,7 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$node_major" -ge 20 ] || skip_all "node $node_major is older than 20"
 
 cd "$here"
-if [ ! -d node_modules/@google/genai ] || [ ! -d node_modules/openai ] || [ ! -d node_modules/standardwebhooks ] \
+if [ ! -d node_modules/@google/genai ] || [ ! -d node_modules/openai ] || [ ! -d node_modules/standardwebhooks ] || [ ! -d node_modules/genai-previous ] || [ ! -d node_modules/openai-previous ] \
   || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "e2e: installing npm packages"
   if ! { npm ci --no-audit --no-fund >"$results/npm-install.log" 2>&1 || npm install --no-audit --no-fund >>"$results/npm-install.log" 2>&1; }; then
@@ -70,20 +72,40 @@ if ! $ready; then
 fi
 
 export NANOGATE_URL="$base" NANOGATE_API_KEY=sk-e2e-demo NANOGATE_ADMIN_KEY=sk-e2e-admin
-tap="$results/e2e.tap"
-node --test --test-reporter=tap "${tests[@]}" >"$tap" 2>&1
-grep -E '# SKIP' "$tap" | sed -E 's/^[[:space:]]*ok [0-9]+ - /  skipped: /' || true
-grep -A25 -E '^[[:space:]]*not ok' "$tap" | head -n 150 || true
+version_of() { node -p "require('$here/node_modules/$1/package.json').version" 2>/dev/null || echo "?"; }
 
-count() { grep -E "^# $1 [0-9]+" "$tap" | tail -n 1 | awk '{print $3}'; }
-pass=$(count pass); fail=$(count fail); skipped=$(count skipped); cancelled=$(count cancelled); todo=$(count todo)
-if [ -z "$pass" ]; then
-  tail -n 40 "$tap"
-  echo "e2e: node --test did not report results"
-  summary 0 1 0
-  exit 1
-fi
-fail=$(( ${fail:-0} + ${cancelled:-0} ))
-skipped=$(( ${skipped:-0} + ${todo:-0} ))
-summary "$pass" "$fail" "$skipped"
-[ "$fail" -eq 0 ]
+# One run per SDK generation, against the same server. "current": the newest published majors
+# (@google/genai, openai) and every test file; "previous": the majors before them (the aliases
+# genai-previous, openai-previous in package.json) and only the files that drive an SDK.
+run_suite() { # $1 = current|previous, $2 = summary name, then the test files
+  local which=$1 name=$2; shift 2
+  local tap="$results/$name.tap"
+  if [ "$which" = previous ]; then
+    echo "$name: SDKs @google/genai $(version_of genai-previous), openai $(version_of openai-previous) (previous majors)"
+  else
+    echo "$name: SDKs @google/genai $(version_of @google/genai), openai $(version_of openai) (newest majors)"
+  fi
+  E2E_SDK=$which node --test --test-reporter=tap "$@" >"$tap" 2>&1
+  grep -E '# SKIP' "$tap" | sed -E 's/^[[:space:]]*ok [0-9]+ - /  skipped: /' || true
+  grep -A25 -E '^[[:space:]]*not ok' "$tap" | head -n 150 || true
+  count() { grep -E "^# $1 [0-9]+" "$tap" | tail -n 1 | awk '{print $3}'; }
+  local pass fail skipped cancelled todo
+  pass=$(count pass); fail=$(count fail); skipped=$(count skipped); cancelled=$(count cancelled); todo=$(count todo)
+  if [ -z "$pass" ]; then
+    tail -n 40 "$tap"
+    echo "$name: node --test did not report results"
+    echo "$name: 0 passed, 1 failed, 0 skipped"
+    return 1
+  fi
+  fail=$(( ${fail:-0} + ${cancelled:-0} ))
+  skipped=$(( ${skipped:-0} + ${todo:-0} ))
+  echo "$name: $pass passed, $fail failed, $skipped skipped"
+  [ "$fail" -eq 0 ]
+}
+
+status=0
+mapfile -t sdk_tests < <(grep -l '"./sdk.mjs"' "${tests[@]}")
+run_suite previous e2e-previous "${sdk_tests[@]}" || status=1
+# The main run last, so its "e2e:" line ends the output.
+run_suite current e2e "${tests[@]}" || status=1
+exit $status

@@ -1,10 +1,13 @@
 // Gemini dialect through Google's own SDK (@google/genai), against the real server + simulator.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ApiError, GoogleGenAI } from "@google/genai";
+import { ApiError, GoogleGenAI, SDK_RUN } from "./sdk.mjs";
 import { BASE_URL, newKey, pngSize, runExample } from "./helpers.mjs";
 
-// Output pixels of Lite at 1K for each of its ratios (shared/reference/gemini-wire.md).
+// The docs examples import the packages by name (the newest majors): run them once, in the main run.
+const onceOnly = { skip: SDK_RUN === "previous" && "docs examples run once, with the newest SDKs" };
+
+// Output pixels of Lite at 1K for each of its ratios (Google's image-generation guide; docs/catalog.md).
 const LITE_1K = {
   "1:1": "1024x1024", "2:3": "848x1264", "3:2": "1264x848", "3:4": "896x1200", "4:3": "1200x896",
   "4:5": "928x1152", "5:4": "1152x928", "9:16": "768x1376", "16:9": "1376x768", "21:9": "1584x672",
@@ -53,6 +56,29 @@ test("models.list and models.get work", async () => {
   assert.ok(lite.supportedActions?.includes("generateContent") ?? true);
 });
 
+test("models.list pages with pageSize through every model", async () => {
+  const pager = await ai.models.list({ config: { pageSize: 3 } });
+  assert.equal(pager.page.length, 3, "the first page holds pageSize models");
+  const names = [];
+  for await (const model of pager) names.push(model.name);
+  assert.deepEqual(names, ["models/gemini-3.1-flash-lite-image", "models/gemini-3.1-flash-image", "models/gemini-3-pro-image", "models/gemini-2.5-flash-image"]);
+});
+
+test("GET /v1/models: Google's shape for a Gemini-flavoured request, the catalog for any other", async () => {
+  const gemini = await (await fetch(`${BASE_URL}/v1/models?pageSize=2`, { headers: { "x-goog-api-key": key } })).json();
+  assert.equal(gemini.models.length, 2);
+  assert.equal(gemini.nextPageToken, "2");
+  const byClientHeader = await (await fetch(`${BASE_URL}/v1/models/nano-banana-2-lite?key=${key}`)).json();
+  assert.equal(byClientHeader.name, "models/gemini-3.1-flash-lite-image");
+  assert.equal(byClientHeader.inputTokenLimit, 65536);
+  const catalog = await (await fetch(`${BASE_URL}/v1/models`)).json();
+  assert.equal(catalog.object, "list");
+  assert.equal(catalog.data[0].id, "gemini-3.1-flash-lite-image");
+  const noKey = await fetch(`${BASE_URL}/v1/models`, { headers: { "x-goog-api-client": "google-genai-sdk/3.3.0 gl-node/20" } });
+  assert.equal(noKey.status, 401, "a Gemini client without a key is told so in Google's shape");
+  assert.equal((await noKey.json()).error.status, "UNAUTHENTICATED");
+});
+
 test("a bad key surfaces as the SDK's ApiError with status 401", async () => {
   const bad = new GoogleGenAI({ apiKey: "sk-not-a-real-key", httpOptions: { baseUrl: BASE_URL } });
   await assert.rejects(
@@ -75,18 +101,18 @@ test("an unknown model surfaces as 404", async () => {
   );
 });
 
-test("docs example: genai-generate.mjs saves a 16:9 PNG", async () => {
+test("docs example: genai-generate.mjs saves a 16:9 PNG", onceOnly, async () => {
   const run = await runExample("genai-generate.mjs", key);
   assert.match(run.stdout, /saved lighthouse.png image\/png/);
   assert.equal(pngSize(run.read("lighthouse.png")), "1376x768");
 });
 
-test("docs example: genai-stream.mjs saves the streamed PNG", async () => {
+test("docs example: genai-stream.mjs saves the streamed PNG", onceOnly, async () => {
   const run = await runExample("genai-stream.mjs", key);
   assert.equal(pngSize(run.read("boat.png")), "1024x1024");
 });
 
-test("docs example: genai-url-delivery.mjs prints a fileData link that downloads", async () => {
+test("docs example: genai-url-delivery.mjs prints a fileData link that downloads", onceOnly, async () => {
   const run = await runExample("genai-url-delivery.mjs", key);
   const [mime, uri] = run.stdout.trim().split(" ");
   assert.equal(mime, "image/png");

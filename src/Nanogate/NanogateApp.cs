@@ -48,7 +48,6 @@ public static class NanogateApp
         AddOptions<LimitsOptions>(builder, "Limits");
         AddOptions<SimulatorOptions>(builder, "Simulator");
         AddOptions<SecurityOptions>(builder, "Security");
-        AddOptions<MediaOptions>(builder, "Media");
         AddOptions<TasksOptions>(builder, "Tasks");
         builder.Services.AddOptions<TasksOptions>().Validate(
             o => o.HeartbeatSeconds < o.LeaseSeconds,
@@ -76,16 +75,14 @@ public static class NanogateApp
         services.AddSingleton(ChannelSetup.CreateRouter);
         services.AddSingleton<Nanogate.Generation.ImageGenerator>();
         services.AddSingleton<OpenAiImageRunner>();
+        services.AddSingleton<ImageGenerationsHandler>();
         services.AddSingleton<Nanogate.Webhooks.WebhookSignal>();
         services.AddSingleton<Nanogate.Operations.NanogateMetrics>();
         services.AddOpenApi();
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService(sp => sp.GetRequiredService<Bootstrapper>());
         services.AddHostedService<StoredChannelLoader>();
-        services.AddSingleton<IMediaStore, FileMediaStore>();
-        services.AddSingleton<MediaLinks>();
-        services.AddHostedService<MediaLinksInitializer>();
-        services.AddHostedService<MediaSweeper>();
+        services.AddMediaStore(builder.Configuration);
         services.AddSingleton<IImageFetcher, SafeImageFetcher>();
         services.AddSingleton<TaskRequestParser>();
         services.AddSingleton<ITaskEventRenderer, TaskEventRenderer>();
@@ -103,17 +100,20 @@ public static class NanogateApp
         app.UseRequestIds();
         app.UseRequestMetrics();
         app.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
-        app.MapGet("/readyz", async (IStorage storage, CancellationToken ct) =>
+        app.MapGet("/readyz", async (IStorage storage, MediaReadiness media, CancellationToken ct) =>
         {
             try
             {
                 await storage.PingAsync(ct).ConfigureAwait(false);
-                return Results.Json(new { status = "ready" });
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 return Results.Json(new { status = "unavailable", reason = "storage unreachable" }, statusCode: 503);
             }
+
+            return await media.CheckAsync(ct).ConfigureAwait(false) is { } reason
+                ? Results.Json(new { status = "unavailable", reason }, statusCode: 503)
+                : Results.Json(new { status = "ready" });
         });
 
         app.MapMetrics();

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Nanogate.TestSupport;
 
-/// <summary>The recorded Google traffic in <c>shared/fixtures/google-recordings</c>, found by walking up from the test binaries.</summary>
+/// <summary>The recorded Google traffic in <c>tests/Fixtures/google-recordings</c> (in the repository), found by walking up from the test binaries.</summary>
 internal static class GoogleRecordings
 {
     public const string ImageResponse = "GenerateContentResponseConfigTest.GenerateContentResponseModalityImageGeminiTest.json";
@@ -68,13 +68,13 @@ internal static class GoogleRecordings
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "shared", "fixtures", "google-recordings");
+            var candidate = Path.Combine(dir.FullName, "tests", "Fixtures", "google-recordings");
             if (Directory.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        throw new DirectoryNotFoundException($"No shared/fixtures/google-recordings above {AppContext.BaseDirectory}.");
+        throw new DirectoryNotFoundException($"No tests/Fixtures/google-recordings above {AppContext.BaseDirectory}.");
     }
 }

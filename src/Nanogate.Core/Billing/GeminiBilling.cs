@@ -24,6 +24,18 @@ public static class GeminiBilling
     }
 
     /// <summary>
+    /// What a call is expected to cost: every prompt character a token, every input image at the
+    /// high-resolution rate, and one image of <paramref name="size"/> per candidate with no text. The
+    /// least a hold may be when the account cannot cover <see cref="WorstCase"/>.
+    /// </summary>
+    public static long Expected(ModelInfo model, long promptChars, int inputImages, ImageSize size, int candidateCount = 1)
+    {
+        var input = promptChars + ((long)inputImages * WorstCaseTokensPerInputImage);
+        var image = (long)model.TokensPerImage[model.EffectiveSize(size)] * Math.Max(1, candidateCount);
+        return Math.Max(1, (long)Math.Ceiling(model.TokenPrices.Cost(input, 0, image)));
+    }
+
+    /// <summary>
     /// The settled charge: tokens × the model's token prices, rounded to the nearest credit
     /// (so a 1K Lite image with a short prompt costs its catalog price of 45).
     /// </summary>

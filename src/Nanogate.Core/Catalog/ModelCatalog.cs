@@ -4,7 +4,7 @@ namespace Nanogate.Core.Catalog;
 
 /// <summary>
 /// The Nano Banana models Nanogate serves, with their real capabilities (see
-/// shared/reference/gemini-wire.md) and their prices in credits.
+/// Google's image-generation guide and the seed platforms' documents, see <see cref="Sources"/>) and their prices in credits.
 /// </summary>
 public sealed class ModelCatalog
 {
@@ -16,6 +16,19 @@ public sealed class ModelCatalog
 
     /// <summary>The extra ratios of Gemini 3.1 Flash Image.</summary>
     public static readonly IReadOnlyList<AspectRatio> ExtremeRatios = [new(1, 4), new(4, 1), new(1, 8), new(8, 1)];
+
+    /// <summary>The documents the catalog's values come from, by the key used in <see cref="ModelInfo.AspectRatioSources"/>.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Sources = new Dictionary<string, string>
+    {
+        ["google"] = "Google's Gemini API image-generation guide and model cards",
+        ["seed-000"] = "seed 000: apiany.ai Nano Banana 2 Lite page (size options auto, 1:1, 2:3, 3:2, 4:3, 3:4, 16:9, 9:16)",
+        ["seed-001"] = "seed 001: task platform's Gemini-3.1-Flash-Lite-Image page (auto and the 10 standard ratios)",
+        ["seed-002"] = "seed 002: Anyfast's Gemini 3.1 Flash Lite Image page (the 10 standard ratios)",
+        ["seed-003"] = "seed 003: CometAPI's Nano Banana 2 Lite page (\"14 aspect ratios\")",
+        ["seed-004"] = "seed 004: AI/ML API's Nano Banana 2 page",
+    };
+
+    private static readonly AspectRatio[] Seed000Ratios = [new(1, 1), new(2, 3), new(3, 2), new(4, 3), new(3, 4), new(16, 9), new(9, 16)];
 
     private readonly FrozenDictionary<string, ModelInfo> _byName;
 
@@ -120,6 +133,40 @@ public sealed class ModelCatalog
         return table;
     }
 
+    /// <summary>Each ratio with the sources that document it: every source's list, unioned in the standard order.</summary>
+    private static Dictionary<AspectRatio, IReadOnlyList<string>> RatioSources(params (string Source, IEnumerable<AspectRatio> Ratios)[] documents)
+    {
+        var map = new Dictionary<AspectRatio, List<string>>();
+        foreach (var (source, ratios) in documents)
+        {
+            foreach (var ratio in ratios)
+            {
+                if (!map.TryGetValue(ratio, out var list))
+                {
+                    map[ratio] = list = [];
+                }
+
+                list.Add(source);
+            }
+        }
+
+        return map.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value);
+    }
+
+    /// <summary>Values taken from Google's documents alone; <paramref name="aliasSources"/> also name the model.</summary>
+    private static Dictionary<string, IReadOnlyList<string>> GoogleValues(string[] aliasSources) => new()
+    {
+        ["aliases"] = ["google", .. aliasSources],
+        ["sizes"] = ["google"],
+        ["pixel_sizes"] = ["google"],
+        ["max_reference_images"] = ["google"],
+        ["supports_search"] = ["google"],
+        ["thinking"] = ["google"],
+        ["input_token_limit"] = ["google"],
+        ["output_token_limit"] = ["google"],
+        ["credits_per_image"] = ["google"],
+    };
+
     /// <summary>Credits per image from tokens per image and credits per million image tokens, rounded to whole credits.</summary>
     private static Dictionary<ImageSize, int> PricesFromTokens(Dictionary<ImageSize, int> tokens, decimal imageCreditsPerMillion) =>
         tokens.ToDictionary(kv => kv.Key, kv => (int)Math.Round(kv.Value * imageCreditsPerMillion / 1_000_000m, MidpointRounding.AwayFromZero));
@@ -136,8 +183,26 @@ public sealed class ModelCatalog
         Description = "Gemini 3.1 Flash Lite Image: the fastest, cheapest Gemini image model, for high-volume 1K generation and light edits.",
         Aliases = ["nano-banana-2-lite", "gemini-3-1-flash-lite-image", "google/nano-banana-2-lite"],
         Sizes = LiteSizes,
-        AspectRatios = StandardRatios,
-        Pixels = Gemini3Table(StandardRatios, LiteSizes),
+
+        // Google's guide lists the 10 standard ratios; seed 003 documents 14, i.e. also 3.1 Flash's extremes
+        // (1:4, 4:1, 1:8, 8:1), which the 3.1 family renders at the same 1K pixel sizes.
+        AspectRatios = [.. StandardRatios, .. ExtremeRatios],
+        AspectRatioSources = RatioSources(
+            ("google", StandardRatios), ("seed-000", Seed000Ratios), ("seed-001", StandardRatios), ("seed-002", StandardRatios),
+            ("seed-003", [.. StandardRatios, .. ExtremeRatios])),
+        Pixels = Gemini3Table([.. StandardRatios, .. ExtremeRatios], LiteSizes),
+        ValueSources = new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["aliases"] = ["seed-000", "seed-003"],
+            ["sizes"] = ["google", "seed-001", "seed-002", "seed-003"],
+            ["pixel_sizes"] = ["google"],
+            ["max_reference_images"] = ["seed-001"],
+            ["supports_search"] = ["google", "seed-001"],
+            ["thinking"] = ["seed-002", "seed-003"],
+            ["input_token_limit"] = ["seed-003"],
+            ["output_token_limit"] = ["seed-003"],
+            ["credits_per_image"] = ["seed-000"],
+        },
         MaxReferenceImages = 14,
         SupportsSearch = false,
         Thinking = ThinkingSupport.Levels,
@@ -165,6 +230,8 @@ public sealed class ModelCatalog
         Aliases = ["gemini-3.1-flash-image-preview", "nano-banana-2", "google/nano-banana-2", "google/gemini-3-1-flash-image-preview", "gemini-3-1-flash-image", "gemini-3-1-flash-image-preview"],
         Sizes = FlashSizes,
         AspectRatios = [.. StandardRatios, .. ExtremeRatios],
+        AspectRatioSources = RatioSources(("google", [.. StandardRatios, .. ExtremeRatios])),
+        ValueSources = GoogleValues(["seed-004"]),
         Pixels = Gemini3Table([.. StandardRatios, .. ExtremeRatios], FlashSizes),
         MaxReferenceImages = 14,
         SupportsSearch = true,
@@ -192,6 +259,8 @@ public sealed class ModelCatalog
         Aliases = ["gemini-3-pro-image-preview", "nano-banana-pro", "google/nano-banana-pro"],
         Sizes = ProSizes,
         AspectRatios = StandardRatios,
+        AspectRatioSources = RatioSources(("google", StandardRatios)),
+        ValueSources = GoogleValues([]),
         Pixels = Gemini3Table(StandardRatios, ProSizes),
         MaxReferenceImages = 14,
         SupportsSearch = true,
@@ -212,6 +281,8 @@ public sealed class ModelCatalog
         Aliases = ["nano-banana", "gemini-2.5-flash-image-preview", "google/nano-banana", "gemini-2-5-flash-image"],
         Sizes = LiteSizes,
         AspectRatios = StandardRatios,
+        AspectRatioSources = RatioSources(("google", StandardRatios)),
+        ValueSources = GoogleValues([]),
         Pixels = Flash25Pixels.ToDictionary(kv => (kv.Key, ImageSize.Size1K), kv => kv.Value),
         MaxReferenceImages = 3,
         SupportsSearch = false,

@@ -21,6 +21,15 @@ public sealed record ModelInfo
     /// <summary>Supported aspect ratios, in the order they are shown.</summary>
     public required IReadOnlyList<AspectRatio> AspectRatios { get; init; }
 
+    /// <summary>
+    /// Where each supported ratio is documented (keys of <see cref="ModelCatalog.Sources"/>): a model accepts
+    /// the union of what Google and the seed platforms document for it.
+    /// </summary>
+    public IReadOnlyDictionary<AspectRatio, IReadOnlyList<string>> AspectRatioSources { get; init; } = new Dictionary<AspectRatio, IReadOnlyList<string>>();
+
+    /// <summary>Where the model's other values are documented: catalog field name → keys of <see cref="ModelCatalog.Sources"/>.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ValueSources { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     /// <summary>Output pixels for each (ratio, size) the model supports.</summary>
     public required IReadOnlyDictionary<(AspectRatio Ratio, ImageSize Size), PixelSize> Pixels { get; init; }
 

@@ -2,4 +2,11 @@ namespace Nanogate.Storage.Accounts;
 
 /// <summary>An API key as stored: never the key itself, only its hash and a display prefix.</summary>
 /// <param name="ImageDelivery">The key's default for the Gemini dialect's image delivery ("inline" or "url"), or null.</param>
-public sealed record ApiKeyRecord(string Id, string AccountId, string Prefix, string? Name, string? ImageDelivery, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+public sealed record ApiKeyRecord(string Id, string AccountId, string Prefix, string? Name, string? ImageDelivery, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
+{
+    /// <summary>What <c>POST /v1/images/generations</c> is for this key: "tasks" (null) or "sync" (seed 004's synchronous answer).</summary>
+    public string? ImagesApi { get; init; }
+
+    /// <summary>The webhook body for this key's tasks: "envelope" (null, Standard Webhooks) or "task" (the bare task object).</summary>
+    public string? CallbackFormat { get; init; }
+}

@@ -24,11 +24,20 @@ public interface IAccountStore
     /// <summary>Looks a key up by its hash; null when unknown.</summary>
     Task<ApiKeyRecord?> FindKeyByHashAsync(string keyHash, CancellationToken cancellationToken);
 
+    /// <summary>A key by its id; null when unknown.</summary>
+    Task<ApiKeyRecord?> FindKeyAsync(string keyId, CancellationToken cancellationToken);
+
     /// <summary>Revokes a key; false when no such key exists.</summary>
     Task<bool> RevokeKeyAsync(string keyId, CancellationToken cancellationToken);
 
     /// <summary>Sets a key's default image delivery ("inline", "url" or null); false when no such key.</summary>
     Task<bool> SetKeyImageDeliveryAsync(string keyId, string? delivery, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sets a key's dialect settings for seed-platform clients (both written; null restores the default):
+    /// images_api "tasks"/"sync" and callback_format "envelope"/"task". False when no such key.
+    /// </summary>
+    Task<bool> SetKeyDialectSettingsAsync(string keyId, string? imagesApi, string? callbackFormat, CancellationToken cancellationToken);
 
     /// <summary>Replaces an account's webhook signing secret; false when no such account.</summary>
     Task<bool> SetWebhookSecretAsync(string accountId, string secret, CancellationToken cancellationToken);

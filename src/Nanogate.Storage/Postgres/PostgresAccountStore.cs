@@ -8,7 +8,7 @@ namespace Nanogate.Storage.Postgres;
 public sealed class PostgresAccountStore(PostgresDatabase db, TimeProvider time) : IAccountStore
 {
     private const string KeyColumns =
-        "id AS Id, account_id AS AccountId, prefix AS Prefix, name AS Name, image_delivery AS ImageDelivery, created_at AS CreatedAt, revoked_at AS RevokedAt";
+        "id AS Id, account_id AS AccountId, prefix AS Prefix, name AS Name, image_delivery AS ImageDelivery, created_at AS CreatedAt, revoked_at AS RevokedAt, images_api AS ImagesApi, callback_format AS CallbackFormat";
 
     private const string AccountColumns =
         "id AS Id, name AS Name, created_at AS CreatedAt, credits_available AS CreditsAvailable, webhook_secret AS WebhookSecret";
@@ -99,6 +99,20 @@ public sealed class PostgresAccountStore(PostgresDatabase db, TimeProvider time)
             cancellationToken);
 
     /// <inheritdoc />
+    public Task<ApiKeyRecord?> FindKeyAsync(string keyId, CancellationToken cancellationToken) =>
+        db.RunAsync(async c =>
+        {
+            var row = await c.QuerySingleOrDefaultAsync<KeyRow>($"SELECT {KeyColumns} FROM api_keys WHERE id = @keyId", new { keyId }).ConfigureAwait(false);
+            return row?.ToRecord();
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> SetKeyDialectSettingsAsync(string keyId, string? imagesApi, string? callbackFormat, CancellationToken cancellationToken) =>
+        db.RunAsync(
+            async c => await c.ExecuteAsync("UPDATE api_keys SET images_api = @imagesApi, callback_format = @callbackFormat WHERE id = @keyId", new { keyId, imagesApi, callbackFormat }).ConfigureAwait(false) > 0,
+            cancellationToken);
+
+    /// <inheritdoc />
     public Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken) =>
         db.RunAsync(c => c.ExecuteScalarAsync<string?>(SettingSql, new { key }), cancellationToken);
 
@@ -123,9 +137,13 @@ public sealed class PostgresAccountStore(PostgresDatabase db, TimeProvider time)
         public Account ToAccount() => new(Id, Name, DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt), CreditsAvailable, WebhookSecret);
     }
 
-    private sealed record KeyRow(string Id, string AccountId, string Prefix, string? Name, string? ImageDelivery, long CreatedAt, long? RevokedAt)
+    private sealed record KeyRow(string Id, string AccountId, string Prefix, string? Name, string? ImageDelivery, long CreatedAt, long? RevokedAt, string? ImagesApi, string? CallbackFormat)
     {
         public ApiKeyRecord ToRecord() => new(Id, AccountId, Prefix, Name, ImageDelivery, DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt),
-            RevokedAt is { } r ? DateTimeOffset.FromUnixTimeMilliseconds(r) : null);
+            RevokedAt is { } r ? DateTimeOffset.FromUnixTimeMilliseconds(r) : null)
+        {
+            ImagesApi = ImagesApi,
+            CallbackFormat = CallbackFormat,
+        };
     }
 }

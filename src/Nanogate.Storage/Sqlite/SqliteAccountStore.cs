@@ -8,7 +8,7 @@ namespace Nanogate.Storage.Sqlite;
 public sealed class SqliteAccountStore(SqliteDatabase db, TimeProvider time) : IAccountStore
 {
     private const string KeyColumns =
-        "id AS Id, account_id AS AccountId, prefix AS Prefix, name AS Name, image_delivery AS ImageDelivery, created_at AS CreatedAt, revoked_at AS RevokedAt";
+        "id AS Id, account_id AS AccountId, prefix AS Prefix, name AS Name, image_delivery AS ImageDelivery, created_at AS CreatedAt, revoked_at AS RevokedAt, images_api AS ImagesApi, callback_format AS CallbackFormat";
 
     private const string SettingSql = "SELECT value FROM settings WHERE key = @key";
 
@@ -80,6 +80,14 @@ public sealed class SqliteAccountStore(SqliteDatabase db, TimeProvider time) : I
         }, cancellationToken);
 
     /// <inheritdoc />
+    public Task<ApiKeyRecord?> FindKeyAsync(string keyId, CancellationToken cancellationToken) =>
+        db.ReadAsync(async c =>
+        {
+            var row = await c.QuerySingleOrDefaultAsync<KeyRow>($"SELECT {KeyColumns} FROM api_keys WHERE id = @keyId", new { keyId }).ConfigureAwait(false);
+            return row?.ToRecord();
+        }, cancellationToken);
+
+    /// <inheritdoc />
     public Task<bool> RevokeKeyAsync(string keyId, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, tx) =>
             await c.ExecuteAsync("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, @now) WHERE id = @keyId", new { keyId, now = Now }, tx).ConfigureAwait(false) > 0,
@@ -89,6 +97,12 @@ public sealed class SqliteAccountStore(SqliteDatabase db, TimeProvider time) : I
     public Task<bool> SetKeyImageDeliveryAsync(string keyId, string? delivery, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, tx) =>
             await c.ExecuteAsync("UPDATE api_keys SET image_delivery = @delivery WHERE id = @keyId", new { keyId, delivery }, tx).ConfigureAwait(false) > 0,
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> SetKeyDialectSettingsAsync(string keyId, string? imagesApi, string? callbackFormat, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (c, tx) =>
+            await c.ExecuteAsync("UPDATE api_keys SET images_api = @imagesApi, callback_format = @callbackFormat WHERE id = @keyId", new { keyId, imagesApi, callbackFormat }, tx).ConfigureAwait(false) > 0,
             cancellationToken);
 
     /// <inheritdoc />
@@ -120,9 +134,13 @@ public sealed class SqliteAccountStore(SqliteDatabase db, TimeProvider time) : I
         public Account ToAccount() => new(Id, Name, DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt), CreditsAvailable, WebhookSecret);
     }
 
-    private sealed record KeyRow(string Id, string AccountId, string Prefix, string? Name, string? ImageDelivery, long CreatedAt, long? RevokedAt)
+    private sealed record KeyRow(string Id, string AccountId, string Prefix, string? Name, string? ImageDelivery, long CreatedAt, long? RevokedAt, string? ImagesApi, string? CallbackFormat)
     {
         public ApiKeyRecord ToRecord() => new(Id, AccountId, Prefix, Name, ImageDelivery, DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt),
-            RevokedAt is { } r ? DateTimeOffset.FromUnixTimeMilliseconds(r) : null);
+            RevokedAt is { } r ? DateTimeOffset.FromUnixTimeMilliseconds(r) : null)
+        {
+            ImagesApi = ImagesApi,
+            CallbackFormat = CallbackFormat,
+        };
     }
 }

@@ -8,4 +8,12 @@ namespace Nanogate.Upstreams.Channels;
 /// Whether the response's final image is decoded into <see cref="UpstreamResponse.Summary"/> in the
 /// same pass that validates the body (callers that store images), or only located (passthrough).
 /// </param>
-public sealed record UpstreamRequest(string Model, ReadOnlyMemory<byte> Body, string RequestId, bool DecodeImage = false);
+/// <param name="ImageIndex">Which image of a request with n &gt; 1 this call makes (0 for the first or only one).</param>
+public sealed record UpstreamRequest(string Model, ReadOnlyMemory<byte> Body, string RequestId, bool DecodeImage = false, int ImageIndex = 0)
+{
+    /// <summary>
+    /// The header carrying <see cref="ImageIndex"/> when it is above 0: the simulator seeds each image of a
+    /// request differently from it; Google ignores headers it does not know.
+    /// </summary>
+    public const string ImageIndexHeader = "x-nanogate-image-index";
+}

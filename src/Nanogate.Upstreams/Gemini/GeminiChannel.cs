@@ -228,6 +228,11 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
             message.Headers.TryAddWithoutValidation("x-goog-api-key", _apiKey);
         }
 
+        if (request.ImageIndex > 0)
+        {
+            message.Headers.TryAddWithoutValidation(UpstreamRequest.ImageIndexHeader, request.ImageIndex.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         return message;
     }
 

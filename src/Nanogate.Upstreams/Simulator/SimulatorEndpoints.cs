@@ -138,6 +138,22 @@ public static class SimulatorEndpoints
             return;
         }
 
+        // Google's image models make one candidate per call and refuse more.
+        if (request.CandidateCount != 1)
+        {
+            await InvalidArgumentAsync(response, request.CandidateCount < 1
+                ? "candidateCount must be positive."
+                : $"Multiple candidates is not enabled for models/{model.Id}.", cancellationToken);
+            return;
+        }
+
+        // Images of one request (n > 1) are separate calls that differ: the gateway numbers them, and the
+        // number joins the prompt in the picture's seed (image 0 is the prompt's own picture).
+        if (int.TryParse(context.Request.Headers[Channels.UpstreamRequest.ImageIndexHeader], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index) && index > 0)
+        {
+            request = request with { Seed = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{request.Prompt}\u0000#{index}") };
+        }
+
         var parsed = SimulatorMarkers.Parse(request.Prompt);
         var markers = parsed with { Fault = parsed.FaultForThisCall(request.Prompt) };
         var latency = TimeSpan.FromMilliseconds(options.LatencyMs + (long)markers.ExtraLatencyMs);
@@ -240,7 +256,7 @@ public static class SimulatorEndpoints
         if (includeThoughts)
         {
             plan.Add(new SimulatedChunk(
-                [new SimulatedPart(Text: ThoughtText, Thought: true), new SimulatedPart(Image: renderer.GetOrRender(request.Prompt, model, ratio, size, draft: true), Thought: true)],
+                [new SimulatedPart(Text: ThoughtText, Thought: true), new SimulatedPart(Image: renderer.GetOrRender(request.Seed ?? request.Prompt, model, ratio, size, draft: true), Thought: true)],
                 null, null, usage));
         }
 
@@ -252,13 +268,17 @@ public static class SimulatorEndpoints
             plan.Add(new SimulatedChunk([new SimulatedPart(Text: text, ThoughtSignature: signature)], null, null, usage));
         }
 
-        if (image)
+        // An image is one block of tokens: a maxOutputTokens below it leaves no room for the image, and the
+        // answer stops at MAX_TOKENS without one (the text before it still comes).
+        var imageTokens = model.TokensPerImage[model.EffectiveSize(size)];
+        var cutShort = image && request.MaxOutputTokens is { } max && max < usage.CandidateTextTokens + imageTokens;
+        if (image && !cutShort)
         {
-            usage = usage with { CandidateImageTokens = model.TokensPerImage[model.EffectiveSize(size)] };
-            plan.Add(new SimulatedChunk([new SimulatedPart(Image: renderer.GetOrRender(request.Prompt, model, ratio, size), ThoughtSignature: signature)], null, null, usage));
+            usage = usage with { CandidateImageTokens = imageTokens };
+            plan.Add(new SimulatedChunk([new SimulatedPart(Image: renderer.GetOrRender(request.Seed ?? request.Prompt, model, ratio, size), ThoughtSignature: signature)], null, null, usage));
         }
 
-        plan.Add(new SimulatedChunk([], fault == SimulatorFault.NoImage ? "NO_IMAGE" : "STOP", null, usage));
+        plan.Add(new SimulatedChunk([], cutShort ? "MAX_TOKENS" : fault == SimulatorFault.NoImage ? "NO_IMAGE" : "STOP", null, usage));
         return plan;
     }
 

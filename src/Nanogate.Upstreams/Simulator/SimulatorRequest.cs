@@ -17,6 +17,8 @@ namespace Nanogate.Upstreams.Simulator;
 /// <param name="ThinkingLevel">thinkingConfig.thinkingLevel as sent.</param>
 /// <param name="WantsText">Whether responseModalities allows TEXT (true when absent).</param>
 /// <param name="WantsImage">Whether responseModalities allows IMAGE (true when absent).</param>
+/// <param name="CandidateCount">generationConfig.candidateCount (1 when absent).</param>
+/// <param name="MaxOutputTokens">generationConfig.maxOutputTokens, or null.</param>
 internal sealed record SimulatorRequest(
     string Prompt,
     int InputImages,
@@ -26,8 +28,13 @@ internal sealed record SimulatorRequest(
     bool IncludeThoughts,
     string? ThinkingLevel,
     bool WantsText,
-    bool WantsImage)
+    bool WantsImage,
+    int CandidateCount = 1,
+    int? MaxOutputTokens = null)
 {
+    /// <summary>What seeds the picture: the prompt, or the prompt and the image's number for later images of one request.</summary>
+    public string? Seed { get; init; }
+
     /// <summary>Reads a request body; on failure <paramref name="error"/> says what is wrong, Google-style.</summary>
     public static bool TryParse(JsonElement root, out SimulatorRequest? request, out string? error)
     {
@@ -99,6 +106,8 @@ internal sealed record SimulatorRequest(
         string? aspectRatio = null, imageSize = null, thinkingLevel = null;
         var includeThoughts = false;
         bool wantsText = true, wantsImage = true;
+        int candidateCount = 1;
+        int? maxOutputTokens = null;
         if (TryGet(root, "generationConfig", "generation_config", out var config) && config.ValueKind == JsonValueKind.Object)
         {
             if (TryGet(config, "responseModalities", "response_modalities", out var modalities)
@@ -118,6 +127,26 @@ internal sealed record SimulatorRequest(
                     || !TryGetString(image, "imageSize", "image_size", "generation_config.image_config.image_size", out imageSize, ref error)))
             {
                 return false;
+            }
+
+            if (TryGet(config, "candidateCount", "candidate_count", out var count) && count.ValueKind != JsonValueKind.Null)
+            {
+                if (count.ValueKind != JsonValueKind.Number || !count.TryGetInt32(out candidateCount))
+                {
+                    error = "Invalid value at 'generation_config.candidate_count' (TYPE_INT32).";
+                    return false;
+                }
+            }
+
+            if (TryGet(config, "maxOutputTokens", "max_output_tokens", out var max) && max.ValueKind != JsonValueKind.Null)
+            {
+                if (max.ValueKind != JsonValueKind.Number || !max.TryGetInt32(out var maxValue))
+                {
+                    error = "Invalid value at 'generation_config.max_output_tokens' (TYPE_INT32).";
+                    return false;
+                }
+
+                maxOutputTokens = maxValue;
             }
 
             if (TryGet(config, "thinkingConfig", "thinking_config", out var thinking) && thinking.ValueKind == JsonValueKind.Object)
@@ -140,7 +169,7 @@ internal sealed record SimulatorRequest(
             }
         }
 
-        request = new SimulatorRequest(prompt.ToString(), images, first, aspectRatio, imageSize, includeThoughts, thinkingLevel, wantsText, wantsImage);
+        request = new SimulatorRequest(prompt.ToString(), images, first, aspectRatio, imageSize, includeThoughts, thinkingLevel, wantsText, wantsImage, candidateCount, maxOutputTokens);
         return true;
     }
 

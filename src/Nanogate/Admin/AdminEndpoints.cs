@@ -110,6 +110,8 @@ public static class AdminEndpoints
         k.Prefix,
         Key = plaintext,
         k.ImageDelivery,
+        ImagesApi = k.ImagesApi ?? "tasks",
+        CallbackFormat = k.CallbackFormat ?? "envelope",
         k.CreatedAt,
         k.RevokedAt,
     };
@@ -161,9 +163,17 @@ public static class AdminEndpoints
     private static async Task<IResult> UpdateKeyAsync(HttpContext context, string keyId, IAccountStore accounts, ApiKeyAuthenticator auth)
     {
         var (body, error) = await JsonBody.ReadObjectAsync(context).ConfigureAwait(false);
-        if (error is not null || !JsonBody.TryGetString(body!, "image_delivery", out var delivery, out error))
+        if (error is not null
+            || !JsonBody.TryGetString(body!, "image_delivery", out var delivery, out error)
+            || !JsonBody.TryGetString(body!, "images_api", out var imagesApi, out error)
+            || !JsonBody.TryGetString(body!, "callback_format", out var callbackFormat, out error))
         {
             return error!;
+        }
+
+        if (!body!.ContainsKey("image_delivery") && !body.ContainsKey("images_api") && !body.ContainsKey("callback_format"))
+        {
+            return ApiError.Invalid("Send at least one of image_delivery (\"url\", \"inline\" or null), images_api (\"tasks\" or \"sync\") and callback_format (\"envelope\" or \"task\").", "image_delivery");
         }
 
         if (delivery is not (null or "url" or "inline"))
@@ -171,13 +181,40 @@ public static class AdminEndpoints
             return ApiError.Invalid("image_delivery must be \"url\", \"inline\" or null.", "image_delivery");
         }
 
-        if (!await accounts.SetKeyImageDeliveryAsync(keyId, delivery, context.RequestAborted).ConfigureAwait(false))
+        if (imagesApi is not (null or "tasks" or "sync"))
+        {
+            return ApiError.Invalid("images_api must be \"tasks\" (POST /v1/images/generations answers a task) or \"sync\" (it answers the images, as seed 004's platform), or null.", "images_api");
+        }
+
+        if (callbackFormat is not (null or "envelope" or "task"))
+        {
+            return ApiError.Invalid("callback_format must be \"envelope\" (Standard Webhooks {type, timestamp, data}) or \"task\" (the bare task object), or null.", "callback_format");
+        }
+
+        var key = await accounts.FindKeyAsync(keyId, context.RequestAborted).ConfigureAwait(false);
+        if (key is null)
         {
             return ApiError.NotFound($"No key {keyId}.");
         }
 
+        // Only the fields sent change; "tasks" and "envelope" are stored as null (the defaults).
+        if (body.ContainsKey("image_delivery"))
+        {
+            await accounts.SetKeyImageDeliveryAsync(keyId, delivery, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        var newImagesApi = body.ContainsKey("images_api") ? (imagesApi == "sync" ? "sync" : null) : key.ImagesApi;
+        var newCallbackFormat = body.ContainsKey("callback_format") ? (callbackFormat == "task" ? "task" : null) : key.CallbackFormat;
+        await accounts.SetKeyDialectSettingsAsync(keyId, newImagesApi, newCallbackFormat, context.RequestAborted).ConfigureAwait(false);
         await auth.KeysChangedAsync(CancellationToken.None).ConfigureAwait(false);
-        return Results.Json(new { id = keyId, @object = "api_key", image_delivery = delivery }, JsonDefaults.Snake);
+        return Results.Json(new
+        {
+            id = keyId,
+            @object = "api_key",
+            image_delivery = body.ContainsKey("image_delivery") ? delivery : key.ImageDelivery,
+            images_api = newImagesApi ?? "tasks",
+            callback_format = newCallbackFormat ?? "envelope",
+        }, JsonDefaults.Snake);
     }
 
     private static async Task<IResult> RotateAdminKeyAsync(HttpContext context, AdminAuthenticator admin, IAccountStore accounts, IChangeFeed changes)

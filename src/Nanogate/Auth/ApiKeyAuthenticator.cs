@@ -77,7 +77,7 @@ public sealed class ApiKeyAuthenticator : IDisposable
             _cache[hash] = cached;
         }
 
-        return cached.Key is { RevokedAt: null } k ? new Caller(k.AccountId, k.Id, k.ImageDelivery) : null;
+        return cached.Key is { RevokedAt: null } k ? new Caller(k.AccountId, k.Id, k.ImageDelivery, k.ImagesApi, k.CallbackFormat) : null;
     }
 
     /// <summary>Forgets cached lookups (after a key is revoked or changed).</summary>

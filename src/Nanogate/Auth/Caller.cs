@@ -2,4 +2,6 @@ namespace Nanogate.Auth;
 
 /// <summary>The authenticated account behind a request.</summary>
 /// <param name="ImageDelivery">The key's default Gemini image delivery ("url" or "inline"), or null.</param>
-public sealed record Caller(string AccountId, string KeyId, string? ImageDelivery);
+/// <param name="ImagesApi">"sync" when the key's <c>POST /v1/images/generations</c> answers synchronously (seed 004), else null (tasks).</param>
+/// <param name="CallbackFormat">"task" when the key's webhooks carry the bare task object, else null (the Standard Webhooks envelope).</param>
+public sealed record Caller(string AccountId, string KeyId, string? ImageDelivery, string? ImagesApi = null, string? CallbackFormat = null);

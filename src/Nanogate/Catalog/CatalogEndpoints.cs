@@ -1,4 +1,7 @@
+using System.Globalization;
+using Nanogate.Auth;
 using Nanogate.Core.Catalog;
+using Nanogate.Gemini;
 using Nanogate.Hosting;
 
 namespace Nanogate.Catalog;
@@ -9,18 +12,35 @@ public static class CatalogEndpoints
     /// <summary>Maps the catalog routes.</summary>
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/v1/models", (ModelCatalog catalog) => Results.Json(new
-        {
-            @object = "list",
-            data = catalog.Models.Select(m => Describe(catalog, m)),
-            packages = catalog.Packages.Select(p => new { p.Id, p.Name, p.CreditsPerUsd, p.MinimumUsd }),
-        }, JsonDefaults.Snake));
+        // GET /v1/models is both the public catalog and, for Google's SDKs (@google/genai 3.x reads
+        // models under /v1), Gemini's ListModels/GetModel: a Gemini-flavoured request gets Google's shape.
+        // pageSize is read here, not bound: a catalog reader's odd query must not turn into a binding 400.
+        routes.MapGet("/v1/models", (HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, string? pageSize, string? pageToken) =>
+            IsGeminiFlavoured(context.Request)
+                ? GeminiEndpoints.ListModelsAsync(context, auth, catalog, int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out var size) ? size : null, pageToken)
+                : Task.FromResult(Results.Json(new
+                {
+                    @object = "list",
+                    data = catalog.Models.Select(m => Describe(catalog, m)),
+                    packages = catalog.Packages.Select(p => new { p.Id, p.Name, p.CreditsPerUsd, p.MinimumUsd }),
+                    sources = ModelCatalog.Sources,
+                }, JsonDefaults.Snake)));
 
-        routes.MapGet("/v1/models/{model}", (ModelCatalog catalog, string model) => catalog.Find(model) is { } found
-            ? Results.Json(Describe(catalog, found), JsonDefaults.Snake)
-            : ApiError.NotFound($"Unknown model \"{model}\". GET /v1/models lists the models and their aliases."));
+        routes.MapGet("/v1/models/{model}", (HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, string model) =>
+            IsGeminiFlavoured(context.Request)
+                ? GeminiEndpoints.GetModelAsync(context, auth, catalog, model)
+                : Task.FromResult(catalog.Find(model) is { } found
+                    ? Results.Json(Describe(catalog, found), JsonDefaults.Snake)
+                    : ApiError.NotFound($"Unknown model \"{model}\". GET /v1/models lists the models and their aliases.")));
         return routes;
     }
+
+    /// <summary>
+    /// Whether a request speaks Gemini: Google's key header, a <c>?key=</c> query, or Google's client
+    /// header (every official Gen AI SDK sends <c>x-goog-api-client</c>). Anything else is a catalog reader.
+    /// </summary>
+    public static bool IsGeminiFlavoured(HttpRequest request) =>
+        request.Headers.ContainsKey("x-goog-api-key") || request.Query.ContainsKey("key") || request.Headers.ContainsKey("x-goog-api-client");
 
     /// <summary>Everything a client needs to validate and price a request for a model.</summary>
     public static object Describe(ModelCatalog catalog, ModelInfo m) => new
@@ -33,6 +53,8 @@ public static class CatalogEndpoints
         Sizes = m.Sizes.Select(s => s.ToWire()),
         DefaultSize = m.DefaultSize.ToWire(),
         AspectRatios = m.AspectRatios.Select(r => r.ToString()),
+        AspectRatioSources = m.AspectRatios.ToDictionary(r => r.ToString(), r => m.AspectRatioSources.GetValueOrDefault(r) ?? []),
+        ValueSources = m.ValueSources,
         PixelSizes = m.Sizes.ToDictionary(s => s.ToWire(), s => m.AspectRatios.ToDictionary(r => r.ToString(), r => m.PixelsFor(r, s).ToString())),
         m.MaxReferenceImages,
         m.SupportsSearch,
@@ -40,6 +62,7 @@ public static class CatalogEndpoints
         ThinkingLevels = m.Thinking == ThinkingSupport.Levels ? new[] { "minimal", "high" } : [],
         m.InputTokenLimit,
         m.OutputTokenLimit,
+        InputTokenEstimate = $"requests are refused (400) before any upstream call when the prompt's characters / {Core.Requests.InputTokenEstimate.CharsPerToken} + {Core.Requests.InputTokenEstimate.TokensPerImage} per input image exceed input_token_limit",
         Pricing = new
         {
             CreditsPerImage = m.Sizes.ToDictionary(s => s.ToWire(), m.PriceFor),

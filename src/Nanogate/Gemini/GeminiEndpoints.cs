@@ -29,7 +29,8 @@ public static partial class GeminiEndpoints
         return routes;
     }
 
-    private static async Task<IResult> ListModelsAsync(HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, int? pageSize, string? pageToken)
+    /// <summary>Google's ListModels, paged with pageSize/pageToken/nextPageToken (also behind GET /v1/models for Gemini clients).</summary>
+    internal static async Task<IResult> ListModelsAsync(HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, int? pageSize, string? pageToken)
     {
         if (await AuthenticateAsync(context, auth).ConfigureAwait(false) is { } denied)
         {
@@ -43,7 +44,8 @@ public static partial class GeminiEndpoints
         return Results.Json(new GeminiModelList(page, next), NanogateJsonContext.Default.GeminiModelList);
     }
 
-    private static async Task<IResult> GetModelAsync(HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, string model)
+    /// <summary>Google's GetModel (also behind GET /v1/models/{model} for Gemini clients).</summary>
+    internal static async Task<IResult> GetModelAsync(HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, string model)
     {
         if (await AuthenticateAsync(context, auth).ConfigureAwait(false) is { } denied)
         {
@@ -133,14 +135,26 @@ public static partial class GeminiEndpoints
         var reservation = await ledger.TryReserveAsync(caller.AccountId, estimate, "gemini:" + method, model.Id, context.RequestAborted).ConfigureAwait(false);
         if (reservation is null)
         {
+            // The worst case (the whole output limit) is far above an image's cost (Nano Banana 2: 1,966 credits
+            // against 67): an account that cannot hold it but can hold the expected cost holds all it has, and
+            // the charge, settled from usage, is capped by that hold.
+            var expected = GeminiBilling.Expected(model, prepared.PromptChars, prepared.InputImages, prepared.Size, prepared.CandidateCount);
             var balance = await ledger.GetBalanceAsync(caller.AccountId, context.RequestAborted).ConfigureAwait(false);
-            return GeminiError.Result(402, "FAILED_PRECONDITION",
-                $"Insufficient credits: this request can cost up to {estimate} credits (held up front, then settled from actual token usage), and the account has {balance.Available} available. Top up the account and retry.");
+            if (balance.Available >= expected)
+            {
+                reservation = await ledger.TryReserveAsync(caller.AccountId, Math.Min(estimate, balance.Available), "gemini:" + method, model.Id, context.RequestAborted).ConfigureAwait(false);
+            }
+
+            if (reservation is null)
+            {
+                return GeminiError.Result(402, "FAILED_PRECONDITION",
+                    $"Insufficient credits: this request is expected to cost {expected} credits (up to {estimate}; held up front, then settled from actual token usage), and the account has {balance.Available} available. Top up the account and retry.");
+            }
         }
 
         if (prepared.Adjustments.Count > 0)
         {
-            context.Response.Headers["x-nanogate-adjustments"] = string.Join("; ", prepared.Adjustments);
+            Hosting.AdjustmentsHeader.Set(context.Response, prepared.Adjustments);
         }
 
         var logger = loggers.CreateLogger("Nanogate.Gemini");

@@ -33,6 +33,11 @@ public static class GeminiRequestPreparer
         try
         {
             var (promptChars, images) = CheckContents(root, model, adjustments);
+            if (InputTokenEstimate.Exceeds(model, promptChars, images) is { } tooLong)
+            {
+                throw new InvalidRequestException(tooLong);
+            }
+
             var (size, candidates) = CheckGenerationConfig(root, model, adjustments);
             CheckTools(root, model, adjustments);
 
@@ -212,6 +217,12 @@ public static class GeminiRequestPreparer
             {
                 throw new InvalidRequestException("generationConfig.candidateCount must be an integer from 1 to 8.");
             }
+
+            // Google's image models refuse more than one candidate; refused here, before any call or charge.
+            if (candidates > 1)
+            {
+                throw new InvalidRequestException($"Multiple candidates is not enabled for models/{model.Id}. Send one request per image (or use n on the task API).");
+            }
         }
 
         if (config["imageConfig"] is JsonNode imageNode)
@@ -236,17 +247,25 @@ public static class GeminiRequestPreparer
             if (image["imageSize"] is JsonNode sizeNode)
             {
                 var text = StringOf(sizeNode, "generationConfig.imageConfig.imageSize");
-                if (!ImageSizes.TryParseWire(text, out var requested))
+
+                // The seeds' spellings (1024px, 0.5K, 1k) mean the same tier as in the task API (one mapping in
+                // Core); Google's exact spelling is what goes upstream, and a respelling is reported.
+                if (!ImageSizes.TryParseLenient(text, out var requested))
                 {
                     throw new InvalidRequestException(
-                        $"Unsupported imageSize \"{text}\". Allowed values (case-sensitive): {string.Join(", ", model.Sizes.Select(s => s.ToWire()))}.");
+                        $"Unsupported imageSize \"{text}\". Allowed values: {string.Join(", ", model.Sizes.Select(s => s.ToWire()))} (also accepted: 0.5K, 1024px and other case).");
                 }
 
                 size = model.EffectiveSize(requested);
                 if (size != requested)
                 {
                     image["imageSize"] = size.ToWire();
-                    adjustments.Add($"imageSize {requested.ToWire()}->{size.ToWire()} ({model.Id} renders {string.Join("/", model.Sizes.Select(s => s.ToWire()))} only)");
+                    adjustments.Add($"imageSize {text}->{size.ToWire()} ({model.Id} renders {string.Join("/", model.Sizes.Select(s => s.ToWire()))} only)");
+                }
+                else if (text != size.ToWire())
+                {
+                    image["imageSize"] = size.ToWire();
+                    adjustments.Add($"imageSize {text}->{size.ToWire()} (Google's spelling)");
                 }
             }
         }

@@ -16,11 +16,11 @@ public sealed class ImageGenerator(ChannelRouter router)
         "SAFETY", "IMAGE_SAFETY", "PROHIBITED_CONTENT", "IMAGE_PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "RECITATION", "IMAGE_RECITATION",
     };
 
-    /// <summary>One upstream call for one image.</summary>
-    public async Task<ImageOutcome> GenerateAsync(ImageRequest request, string requestId, CancellationToken cancellationToken)
+    /// <summary>One upstream call for one image; <paramref name="imageIndex"/> numbers the images of one request.</summary>
+    public async Task<ImageOutcome> GenerateAsync(ImageRequest request, string requestId, CancellationToken cancellationToken, int imageIndex = 0)
     {
         var body = GeminiRequestBuilder.Build(request);
-        using var response = await router.GenerateContentAsync(new UpstreamRequest(request.Model.Id, body, requestId, DecodeImage: true), cancellationToken).ConfigureAwait(false);
+        using var response = await router.GenerateContentAsync(new UpstreamRequest(request.Model.Id, body, requestId, DecodeImage: true, imageIndex), cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
             return ImageOutcome.Failed(FromUpstream(response.Failure!));

@@ -47,19 +47,28 @@ internal static class MediaEndpoints
             return Gone();
         }
 
+        var linkExpires = DateTimeOffset.FromUnixTimeSeconds(long.Parse(exp!, CultureInfo.InvariantCulture));
+        if (store.DirectLink(media, linkExpires < media.ExpiresAt ? linkExpires : media.ExpiresAt) is { } direct)
+        {
+            // Media:S3:PresignedLinks: the bucket serves the bytes. The redirect is not cached: it is only as
+            // good as the presigned URL inside it.
+            context.Response.Headers.CacheControl = "no-store";
+            return Results.Redirect(direct.AbsoluteUri, permanent: false);
+        }
+
         var etag = media.ETag;
-        var secondsLeft = Math.Max(0, (long)(DateTimeOffset.FromUnixTimeSeconds(long.Parse(exp!, CultureInfo.InvariantCulture)) - now).TotalSeconds);
+        var secondsLeft = Math.Max(0, (long)(linkExpires - now).TotalSeconds);
         var headers = context.Response.Headers;
         headers.ETag = etag;
         headers.CacheControl = string.Create(CultureInfo.InvariantCulture, $"private, max-age={secondsLeft}, immutable");
-        headers.Expires = DateTimeOffset.FromUnixTimeSeconds(long.Parse(exp!, CultureInfo.InvariantCulture)).ToString("R", CultureInfo.InvariantCulture);
+        headers.Expires = linkExpires.ToString("R", CultureInfo.InvariantCulture);
 
         if (IfNoneMatch(context.Request, etag))
         {
             return Results.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        var stream = store.OpenRead(media);
+        var stream = await store.OpenReadAsync(media, context.RequestAborted).ConfigureAwait(false);
         if (stream is null)
         {
             return Gone();

@@ -5,6 +5,16 @@ namespace Nanogate.Media;
 /// <summary>The <c>Media</c> configuration section.</summary>
 internal sealed class MediaOptions
 {
+    /// <summary>
+    /// Where the bytes live (<c>Media:Provider</c>): <c>files</c> (one folder, <see cref="Directory"/>; several
+    /// processes may share it on a shared volume) or <c>s3</c> (a bucket of any S3-compatible store, <c>Media:S3:*</c>).
+    /// </summary>
+    [RegularExpression("^(?i)(files|s3)$", ErrorMessage = "Media:Provider must be 'files' or 's3'.")]
+    public string Provider { get; set; } = "files";
+
+    /// <summary>The folder of the <c>files</c> provider (<c>Media:Directory</c>); by default <c>{Storage:DataDirectory}/media</c>.</summary>
+    public string? Directory { get; set; }
+
     /// <summary>How long generated images and their links live, in hours (<c>Media:LinkTtlHours</c>; fractions allowed).</summary>
     [Range(0.0001, 8760, ErrorMessage = "Media:LinkTtlHours must be between 0.0001 and 8760.")]
     public double LinkTtlHours { get; set; } = 24;
@@ -13,12 +23,17 @@ internal sealed class MediaOptions
     [Range(1, 86_400, ErrorMessage = "Media:SweepIntervalSeconds must be between 1 and 86400.")]
     public int SweepIntervalSeconds { get; set; } = 60;
 
-    /// <summary>
-    /// How often files without a row are looked for, in minutes (<c>Media:OrphanSweepMinutes</c>); only
-    /// files older than this are touched, so an image being registered is never taken.
-    /// </summary>
+    /// <summary>How often blobs without a row are looked for, in minutes (<c>Media:OrphanSweepMinutes</c>).</summary>
     [Range(1, 10_080, ErrorMessage = "Media:OrphanSweepMinutes must be between 1 and 10080.")]
     public int OrphanSweepMinutes { get; set; } = 60;
+
+    /// <summary>
+    /// How old a blob without a row must be before the orphan sweep deletes it, in minutes
+    /// (<c>Media:OrphanGraceMinutes</c>): a younger one may belong to a process (this or another sharing the
+    /// store) that has written it and is about to commit its row.
+    /// </summary>
+    [Range(1, 10_080, ErrorMessage = "Media:OrphanGraceMinutes must be between 1 and 10080.")]
+    public int OrphanGraceMinutes { get; set; } = 60;
 
     /// <summary>
     /// Write image files with <c>O_DIRECT</c> (Linux), bypassing the page cache (<c>Media:DirectWrites</c>,

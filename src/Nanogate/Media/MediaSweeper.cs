@@ -6,7 +6,9 @@ namespace Nanogate.Media;
 /// <summary>
 /// Deletes the bytes of expired media every <c>Media:SweepIntervalSeconds</c> (one minute by default),
 /// and files that never got a row (a crash between writing and registering one) every
-/// <c>Media:OrphanSweepMinutes</c>, starting at startup.
+/// <c>Media:OrphanSweepMinutes</c> (those older than <c>Media:OrphanGraceMinutes</c>), starting at startup.
+/// Every process sharing a store runs this: purging and sweeping are idempotent (see <see cref="IMediaStore"/>),
+/// so they need no coordination, only the grace that keeps a sweep off another process's fresh blobs.
 /// </summary>
 internal sealed partial class MediaSweeper(IMediaStore store, IOptions<MediaOptions> options, TimeProvider time, ILogger<MediaSweeper> logger) : BackgroundService
 {
@@ -14,6 +16,7 @@ internal sealed partial class MediaSweeper(IMediaStore store, IOptions<MediaOpti
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var orphanInterval = TimeSpan.FromMinutes(options.Value.OrphanSweepMinutes);
+        var orphanGrace = TimeSpan.FromMinutes(options.Value.OrphanGraceMinutes);
         DateTimeOffset? lastOrphanSweep = null;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.SweepIntervalSeconds), time);
         do
@@ -35,7 +38,7 @@ internal sealed partial class MediaSweeper(IMediaStore store, IOptions<MediaOpti
                 if (lastOrphanSweep is null || now - lastOrphanSweep >= orphanInterval)
                 {
                     lastOrphanSweep = now;
-                    var orphans = await store.SweepOrphansAsync(now - orphanInterval, stoppingToken).ConfigureAwait(false);
+                    var orphans = await store.SweepOrphansAsync(now - orphanGrace, stoppingToken).ConfigureAwait(false);
                     if (orphans > 0)
                     {
                         LogOrphans(logger, orphans);
@@ -50,10 +53,10 @@ internal sealed partial class MediaSweeper(IMediaStore store, IOptions<MediaOpti
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Count} expired media files")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Count} expired media")]
     private static partial void LogPurged(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleted {Count} media files that had no row (left by an interrupted write)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleted {Count} media blobs that had no row (left by an interrupted write)")]
     private static partial void LogOrphans(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Media sweep failed; will retry")]

@@ -24,11 +24,17 @@ public static class OpenAiEndpoints
     public static IEndpointRouteBuilder MapOpenAiApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/openai/v1");
-        group.MapPost("/images/generations", GenerationsAsync);
+        group.MapPost("/images/generations", (HttpContext context, ApiKeyAuthenticator auth, ImageGenerationsHandler handler) =>
+            GenerationsAsync(context, auth, handler, urlByDefault: false));
         group.MapPost("/images/edits", EditsAsync);
         group.MapPost("/images/variations", () => OpenAiError.Result(404, "invalid_request_error", "unknown_url",
             "images/variations is not supported: use images/edits with a prompt describing the variation."));
         group.MapGet("/models", ListModelsAsync);
+
+        // Seed 004's platform (a synchronous /v1/images/generations): its users change the base URL to
+        // {nanogate}/sync/v1 and keep their requests; the plain /v1/images/generations stays the task API.
+        routes.MapPost("/sync/v1/images/generations", (HttpContext context, ApiKeyAuthenticator auth, ImageGenerationsHandler handler) =>
+            GenerationsAsync(context, auth, handler, urlByDefault: true));
         group.MapGet("/models/{**model}", GetModelAsync);
         group.MapFallback(() => OpenAiError.Result(404, "invalid_request_error", "unknown_url",
             "Unknown route. This gateway serves POST /openai/v1/images/generations, POST /openai/v1/images/edits and GET /openai/v1/models."));
@@ -68,7 +74,11 @@ public static class OpenAiEndpoints
 
     private static OpenAiModel Describe(ModelInfo model) => new(model.Id, "model", CatalogCreated, "google");
 
-    private static async Task<IResult> GenerationsAsync(HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, OpenAiImageRunner runner)
+    /// <summary>
+    /// POST …/images/generations, synchronous: OpenAI's fields and seed 004's. <paramref name="urlByDefault"/>
+    /// is true on the seed-004 prefix, whose platform answers links.
+    /// </summary>
+    internal static async Task<IResult> GenerationsAsync(HttpContext context, ApiKeyAuthenticator auth, ImageGenerationsHandler handler, bool urlByDefault)
     {
         var (caller, denied) = await AuthenticateAsync(context, auth).ConfigureAwait(false);
         if (caller is null)
@@ -76,56 +86,8 @@ public static class OpenAiEndpoints
             return denied!;
         }
 
-        JsonNode? node;
-        try
-        {
-            var raw = await Hosting.JsonBody.ReadAllAsync(context).ConfigureAwait(false);
-            if (!Hosting.JsonBody.IsValidUtf8(raw, out var utf8Error))
-            {
-                return OpenAiError.Invalid(utf8Error, code: null);
-            }
-
-            node = JsonNode.Parse(raw, documentOptions: Hosting.JsonBody.Strict);
-            if (Hosting.JsonBody.FindLoneSurrogate(raw, node) is { } where)
-            {
-                return OpenAiError.Invalid(Hosting.JsonBody.LoneSurrogateMessage(where), code: null);
-            }
-        }
-        catch (JsonException e)
-        {
-            return OpenAiError.Invalid($"We could not parse the JSON body of your request: {e.Message}", code: null);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return TooLarge(context);
-        }
-
-        if (node is not JsonObject body)
-        {
-            return OpenAiError.Invalid("The request body must be a JSON object such as {\"model\":\"nano-banana-2-lite\",\"prompt\":\"…\"}.", code: null);
-        }
-
-        if (body["stream"] is JsonNode stream && stream.GetValueKind() == JsonValueKind.True)
-        {
-            return OpenAiError.Invalid("stream is not supported: this gateway answers images/generations in one response.", "stream", "unsupported_value");
-        }
-
-        if (!TryString(body, "model", out var model, out var error)
-            || !TryString(body, "prompt", out var prompt, out error)
-            || !TryString(body, "size", out var size, out error)
-            || !TryString(body, "quality", out var quality, out error)
-            || !TryString(body, "response_format", out var format, out error)
-            || !TryInteger(body, "n", out var n, out error))
-        {
-            return error!;
-        }
-
-        if (!OpenAiRequestMapper.TryMap(new OpenAiImageParams(model, prompt, n, size, quality, format), catalog, [], out var job, out error))
-        {
-            return error!;
-        }
-
-        return await runner.RunAsync(context, caller, job!).ConfigureAwait(false);
+        var (body, error) = await ImageGenerationsHandler.ReadBodyAsync(context).ConfigureAwait(false);
+        return body is null ? error! : await handler.HandleAsync(context, caller, body, urlByDefault).ConfigureAwait(false);
     }
 
     private static async Task<IResult> EditsAsync(HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, OpenAiImageRunner runner)
@@ -220,42 +182,4 @@ public static class OpenAiEndpoints
 
     private static IResult TooLarge(HttpContext context) => Hosting.RequestLimits.TooLarge(context,
         (_, message) => OpenAiError.Result(413, "invalid_request_error", "request_too_large", message));
-
-    private static bool TryString(JsonObject body, string name, out string? value, out IResult? error)
-    {
-        value = null;
-        error = null;
-        if (body[name] is not JsonNode node)
-        {
-            return true;
-        }
-
-        if (node.GetValueKind() != JsonValueKind.String)
-        {
-            error = OpenAiError.Invalid($"{name} must be a string, not {Hosting.JsonBody.Describe(node)}.", name, "invalid_type");
-            return false;
-        }
-
-        value = node.GetValue<string>();
-        return true;
-    }
-
-    private static bool TryInteger(JsonObject body, string name, out long? value, out IResult? error)
-    {
-        value = null;
-        error = null;
-        if (body[name] is not JsonNode node)
-        {
-            return true;
-        }
-
-        if (node.GetValueKind() == JsonValueKind.Number && node.AsValue().TryGetValue<double>(out var d) && d == Math.Floor(d) && Math.Abs(d) < 1e9)
-        {
-            value = (long)d;
-            return true;
-        }
-
-        error = OpenAiError.Invalid($"{name} must be a plain integer (e.g. 2), not {Hosting.JsonBody.Describe(node)}.", name, "invalid_type");
-        return false;
-    }
 }

@@ -35,7 +35,7 @@ internal sealed partial class OpenAiImageRunner(
         {
             await Task.WhenAll(Enumerable.Range(0, request.N).Select(async i =>
             {
-                outcomes[i] = await GenerateOneAsync(request, $"{context.TraceIdentifier}.{i}", context.RequestAborted).ConfigureAwait(false);
+                outcomes[i] = await GenerateOneAsync(request, $"{context.TraceIdentifier}.{i}", i, context.RequestAborted).ConfigureAwait(false);
                 if (outcomes[i].Image is not null)
                 {
                     Interlocked.Increment(ref made);
@@ -50,10 +50,7 @@ internal sealed partial class OpenAiImageRunner(
 
         var headers = context.Response.Headers;
         headers["x-nanogate-credits-charged"] = settled.Captured.ToString(CultureInfo.InvariantCulture);
-        if (job.Adjustments.Count > 0)
-        {
-            headers["x-nanogate-adjustments"] = string.Join("; ", job.Adjustments);
-        }
+        Hosting.AdjustmentsHeader.Set(context.Response, job.Adjustments);
 
         var images = outcomes.Where(o => o.Image is not null).Select(o => o.Image!).ToList();
         var failures = outcomes.Where(o => o.Failure is not null).Select(o => o.Failure!).ToList();
@@ -77,7 +74,7 @@ internal sealed partial class OpenAiImageRunner(
             output += usage.CandidatesTokens + usage.ThoughtsTokens;
         }
 
-        var entries = new List<(byte[]? Bytes, string? Url, string RevisedPrompt)>(images.Count);
+        var entries = new List<OpenAiImageEntry>(images.Count);
         foreach (var image in images)
         {
             var revised = string.IsNullOrWhiteSpace(image.Text) ? request.Prompt : image.Text;
@@ -85,11 +82,11 @@ internal sealed partial class OpenAiImageRunner(
             {
                 // The same signed media links as the task API (valid Media:LinkTtlHours, 24 h by default).
                 var stored = await media.SaveAsync(caller.AccountId, image.Data, image.MimeType, image.Width, image.Height, CancellationToken.None).ConfigureAwait(false);
-                entries.Add((null, links.Url(context.Request, stored.Id, stored.ExpiresAt), revised));
+                entries.Add(new OpenAiImageEntry(null, links.Url(context.Request, stored.Id, stored.ExpiresAt), revised, image.MimeType, image.Width, image.Height));
             }
             else
             {
-                entries.Add((image.Data, null, revised));
+                entries.Add(new OpenAiImageEntry(image.Data, null, revised, image.MimeType, image.Width, image.Height));
             }
         }
 
@@ -100,16 +97,17 @@ internal sealed partial class OpenAiImageRunner(
             new OpenAiUsage(input, output, input + output, new OpenAiInputTokensDetails(input, 0)),
             first.Width > 0 ? $"{first.Width}x{first.Height}" : null,
             QualityOf(request.Size),
-            first.MimeType switch { "image/jpeg" => "jpeg", "image/webp" => "webp", _ => "png" });
+            first.MimeType switch { "image/jpeg" => "jpeg", "image/webp" => "webp", _ => "png" },
+            job.Adjustments);
         LogServed(logger, context.TraceIdentifier, request.Model.Id, images.Count, request.N, settled.Captured);
         return result;
     }
 
-    private async Task<ImageOutcome> GenerateOneAsync(Core.Requests.ImageRequest request, string requestId, CancellationToken cancellationToken)
+    private async Task<ImageOutcome> GenerateOneAsync(Core.Requests.ImageRequest request, string requestId, int index, CancellationToken cancellationToken)
     {
         try
         {
-            return await generator.GenerateAsync(request, requestId, cancellationToken).ConfigureAwait(false);
+            return await generator.GenerateAsync(request, requestId, cancellationToken, index).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

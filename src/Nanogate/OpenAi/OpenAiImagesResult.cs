@@ -7,7 +7,7 @@ namespace Nanogate.OpenAi;
 /// Writes <see cref="OpenAiImagesResponse"/> straight to the response with the image bytes
 /// base64-encoded by the writer, unescaped (a serializer would escape every '+' as \u002B).
 /// </summary>
-internal sealed class OpenAiImagesResult(long created, IReadOnlyList<(byte[]? Bytes, string? Url, string RevisedPrompt)> images, OpenAiUsage usage, string? size, string quality, string outputFormat) : IResult
+internal sealed class OpenAiImagesResult(long created, IReadOnlyList<OpenAiImageEntry> images, OpenAiUsage usage, string? size, string quality, string outputFormat, IReadOnlyList<string> warnings) : IResult
 {
     /// <summary>Relaxed escaping: the answer is JSON for API clients, never embedded in HTML.</summary>
     public static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
@@ -21,19 +21,28 @@ internal sealed class OpenAiImagesResult(long created, IReadOnlyList<(byte[]? By
         json.WriteStartObject();
         json.WriteNumber("created", created);
         json.WriteStartArray("data");
-        foreach (var (bytes, url, revised) in images)
+        foreach (var image in images)
         {
             json.WriteStartObject();
-            if (url is not null)
+            if (image.Url is not null)
             {
-                json.WriteString("url", url);
+                json.WriteString("url", image.Url);
             }
             else
             {
-                json.WriteBase64String("b64_json", bytes);
+                json.WriteBase64String("b64_json", image.Bytes);
             }
 
-            json.WriteString("revised_prompt", revised);
+            json.WriteString("revised_prompt", image.RevisedPrompt);
+
+            // Beyond OpenAI's fields (its SDKs ignore them): what a seed-004 client reads about each image.
+            json.WriteString("content_type", image.MimeType);
+            if (image.Width > 0)
+            {
+                json.WriteNumber("width", image.Width);
+                json.WriteNumber("height", image.Height);
+            }
+
             json.WriteEndObject();
             await json.FlushAsync(httpContext.RequestAborted).ConfigureAwait(false);
         }
@@ -45,6 +54,13 @@ internal sealed class OpenAiImagesResult(long created, IReadOnlyList<(byte[]? By
         }
 
         json.WriteString("quality", quality);
+        json.WriteStartArray("warnings");
+        foreach (var warning in warnings)
+        {
+            json.WriteStringValue(warning);
+        }
+
+        json.WriteEndArray();
         json.WriteString("output_format", outputFormat);
         json.WriteStartObject("usage");
         json.WriteNumber("input_tokens", usage.InputTokens);

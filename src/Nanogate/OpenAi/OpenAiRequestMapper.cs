@@ -143,7 +143,8 @@ internal static class OpenAiRequestMapper
         return true;
     }
 
-    private static bool TryTier(string? quality, ModelInfo model, List<string> adjustments, out ImageSize size, out IResult? error)
+    /// <summary>OpenAI's quality as a tier the model has: low → 512 (or the smallest), medium/auto → 1K, high → 2K.</summary>
+    internal static bool TryTier(string? quality, ModelInfo model, List<string> adjustments, out ImageSize size, out IResult? error)
     {
         error = null;
         var q = quality?.Trim().ToLowerInvariant();

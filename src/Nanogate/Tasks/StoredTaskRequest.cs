@@ -18,6 +18,9 @@ internal sealed record StoredTaskRequest(
     IReadOnlyList<string> ReferenceMediaIds,
     IReadOnlyList<string> Warnings)
 {
+    /// <summary>"task" when the webhook carries the bare task object (seed clients), null for the Standard Webhooks envelope.</summary>
+    public string? CallbackFormat { get; init; }
+
     /// <summary>As JSON.</summary>
     public string ToJson() => new JsonObject
     {
@@ -30,6 +33,7 @@ internal sealed record StoredTaskRequest(
         ["search"] = Search,
         ["reference_media_ids"] = new JsonArray([.. ReferenceMediaIds.Select(i => (JsonNode?)JsonValue.Create(i))]),
         ["warnings"] = new JsonArray([.. Warnings.Select(w => (JsonNode?)JsonValue.Create(w))]),
+        ["callback_format"] = CallbackFormat,
     }.ToJsonString(Hosting.JsonDefaults.Snake);
 
     /// <summary>From JSON written by <see cref="ToJson"/>.</summary>
@@ -45,7 +49,10 @@ internal sealed record StoredTaskRequest(
             o["thinking_level"]?.GetValue<string>(),
             o["search"]?.GetValue<bool>() ?? false,
             o["reference_media_ids"]?.AsArray().Select(n => n!.GetValue<string>()).ToList() ?? [],
-            o["warnings"]?.AsArray().Select(n => n!.GetValue<string>()).ToList() ?? []);
+            o["warnings"]?.AsArray().Select(n => n!.GetValue<string>()).ToList() ?? [])
+        {
+            CallbackFormat = o["callback_format"]?.GetValue<string>(),
+        };
     }
 
     /// <summary>The requested ratio, if one was given.</summary>

@@ -20,10 +20,38 @@ internal sealed partial class TaskRequestParser(ModelCatalog catalog, IImageFetc
 
     private static readonly string[] SearchFlags = ["google_search", "google_image_search", "enable_web_search"];
 
+    /// <summary>The fields of the task API; any other field is ignored with a warning (seed platforms' extras such as official_fallback).</summary>
+    private static readonly HashSet<string> KnownFields = new(StringComparer.Ordinal)
+    {
+        "model", "prompt", "size", "aspect_ratio", "resolution", "n", "image_urls", "thinking_level",
+        "google_search", "google_image_search", "enable_web_search", "callback_url", "webhook", "callback_format", "mask_url",
+    };
+
     /// <summary>Parses and validates a submission body.</summary>
-    public async Task<(ParsedTaskRequest? Parsed, TaskRequestError? Error)> ParseAsync(JsonObject body, CancellationToken cancellationToken)
+    public Task<(ParsedTaskRequest? Parsed, TaskRequestError? Error)> ParseAsync(JsonObject body, CancellationToken cancellationToken) =>
+        ParseAsync(body, otherKnownFields: null, cancellationToken);
+
+    /// <summary>
+    /// Parses and validates a body; <paramref name="otherKnownFields"/> are fields the calling dialect handles
+    /// itself (not warned about as ignored).
+    /// </summary>
+    public async Task<(ParsedTaskRequest? Parsed, TaskRequestError? Error)> ParseAsync(JsonObject body, IReadOnlySet<string>? otherKnownFields, CancellationToken cancellationToken)
     {
         var warnings = new List<string>();
+
+        // The seeds' clients send null or "" for fields they leave unset: both mean absent, everywhere.
+        foreach (var name in body.Where(kv => IsEmpty(kv.Value)).Select(kv => kv.Key).ToList())
+        {
+            body.Remove(name);
+        }
+
+        foreach (var (name, _) in body)
+        {
+            if (!KnownFields.Contains(name) && otherKnownFields?.Contains(name) != true)
+            {
+                warnings.Add($"{name} is not supported by Nanogate and was ignored");
+            }
+        }
 
         if (body.ContainsKey("mask_url"))
         {
@@ -161,13 +189,12 @@ internal sealed partial class TaskRequestParser(ModelCatalog catalog, IImageFetc
         if (!string.IsNullOrWhiteSpace(thinkingText))
         {
             var level = thinkingText.Trim().ToLowerInvariant();
-            if (level is not ("minimal" or "high"))
-            {
-                return Fail($"thinking_level '{thinkingText}' is not valid; use minimal or high.", "thinking_level");
-            }
-
             switch (model.Thinking)
             {
+                case ThinkingSupport.Levels when level is not ("minimal" or "high"):
+                    // Google's other level names (low, medium) and typos: the model's default level is used.
+                    warnings.Add($"thinking_level '{thinkingText}' is not a level of {model.Id} (minimal or high) and was ignored; the model's default applies");
+                    break;
                 case ThinkingSupport.Levels:
                     thinking = level;
                     break;
@@ -237,6 +264,18 @@ internal sealed partial class TaskRequestParser(ModelCatalog catalog, IImageFetc
             webhookUrl = uri.AbsoluteUri.TrimEnd('/') + "/callback";
         }
 
+        // callback_format
+        if (!TryString(body, "callback_format", out var callbackFormat, out error))
+        {
+            return (null, error);
+        }
+
+        callbackFormat = callbackFormat?.Trim().ToLowerInvariant();
+        if (callbackFormat is not (null or "task" or "envelope"))
+        {
+            return Fail($"callback_format '{callbackFormat}' is not valid; use \"task\" (the bare task object, as the seed platforms send) or \"envelope\" (Standard Webhooks {{type, timestamp, data}}, the default).", "callback_format");
+        }
+
         // image_urls
         var references = new List<ReferenceImage>();
         if (body["image_urls"] is JsonNode imagesNode)
@@ -269,6 +308,11 @@ internal sealed partial class TaskRequestParser(ModelCatalog catalog, IImageFetc
             }
         }
 
+        if (InputTokenEstimate.Exceeds(model, prompt.Length, references.Count) is { } tooLong)
+        {
+            return Fail(tooLong, "prompt");
+        }
+
         var request = new ImageRequest
         {
             Model = model,
@@ -281,7 +325,7 @@ internal sealed partial class TaskRequestParser(ModelCatalog catalog, IImageFetc
             N = n,
             Warnings = warnings,
         };
-        return (new ParsedTaskRequest(request, callbackUrl, webhookUrl), null);
+        return (new ParsedTaskRequest(request, callbackUrl, webhookUrl, callbackFormat), null);
     }
 
     private async Task<(ReferenceImage? Image, TaskRequestError? Error)> LoadImageAsync(string text, string param, CancellationToken cancellationToken)
@@ -321,9 +365,25 @@ internal sealed partial class TaskRequestParser(ModelCatalog catalog, IImageFetc
                 return (null, TaskRequestError.Invalid($"{param}: {e.Message}", param));
             }
         }
+        else if (value.Length >= 16 && !value.Contains("://", StringComparison.Ordinal))
+        {
+            // Raw base64 without a data: prefix (seed 004's "local Base64 encoded images"): the bytes decide the type.
+            if ((long)value.Length * 3 / 4 > MaxImageBytes + 3)
+            {
+                return (null, TaskRequestError.Invalid($"{param} is larger than 10 MB; send a smaller image.", param));
+            }
+
+            data = new byte[value.Length * 3 / 4 + 3];
+            if (!Convert.TryFromBase64String(value, data, out var written))
+            {
+                return (null, TaskRequestError.Invalid($"{param} must be an http(s) URL, a data:image/{{jpeg,png,webp}};base64,… URI or raw base64 image bytes.", param));
+            }
+
+            data = data[..written];
+        }
         else
         {
-            return (null, TaskRequestError.Invalid($"{param} must be an http(s) URL or a data:image/{{jpeg,png,webp}};base64,… URI.", param));
+            return (null, TaskRequestError.Invalid($"{param} must be an http(s) URL, a data:image/{{jpeg,png,webp}};base64,… URI or raw base64 image bytes.", param));
         }
 
         if (data.Length > MaxImageBytes)
@@ -352,6 +412,9 @@ internal sealed partial class TaskRequestParser(ModelCatalog catalog, IImageFetc
         warnings.Add($"{field} {requested} is not supported by {model.Id}; mapped to {nearest} ({model.PixelsFor(nearest, size)})");
         return nearest;
     }
+
+    private static bool IsEmpty(JsonNode? node) =>
+        node is null || (node.GetValueKind() == JsonValueKind.String && node.GetValue<string>().Length == 0);
 
     private static bool IsAuto(string text) => string.Equals(text.Trim(), "auto", StringComparison.OrdinalIgnoreCase);
 

@@ -115,7 +115,7 @@ internal sealed partial class TaskWorkerPool(
             ImageOutcome outcome;
             try
             {
-                outcome = await generator.GenerateAsync(request, claim.RequestId, lost.Token).ConfigureAwait(false);
+                outcome = await generator.GenerateAsync(request, claim.RequestId, lost.Token, claim.Index).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -139,13 +139,13 @@ internal sealed partial class TaskWorkerPool(
                 }
                 catch
                 {
-                    media.DeleteFile(stored);
+                    await media.DeleteFileAsync(stored, CancellationToken.None).ConfigureAwait(false);
                     throw;
                 }
 
                 if (!write.Applied)
                 {
-                    media.DeleteFile(stored);
+                    await media.DeleteFileAsync(stored, CancellationToken.None).ConfigureAwait(false);
                 }
             }
             else
@@ -240,7 +240,7 @@ internal sealed partial class TaskWorkerPool(
         foreach (var id in stored.ReferenceMediaIds)
         {
             var item = await media.FindAsync(id, cancellationToken).ConfigureAwait(false);
-            var stream = item is null ? null : media.OpenRead(item);
+            var stream = item is null ? null : await media.OpenReadAsync(item, cancellationToken).ConfigureAwait(false);
             if (stream is null)
             {
                 throw new InvalidOperationException($"Reference image {id} of task {claim.TaskId} is gone.");

@@ -43,7 +43,8 @@ internal static partial class TasksEndpoints
         MediaLinks links,
         ILedger ledger,
         TaskSignals signals,
-        TimeProvider time)
+        TimeProvider time,
+        OpenAi.ImageGenerationsHandler syncImages)
     {
         var caller = await auth.AuthenticateAsync(ApiKeyAuthenticator.ExtractKey(context.Request, geminiStyle: false), context.RequestAborted).ConfigureAwait(false);
         if (caller is null)
@@ -81,6 +82,12 @@ internal static partial class TasksEndpoints
         catch (JsonException e)
         {
             return ApiError.Invalid($"The request body is not valid JSON: {e.Message}");
+        }
+
+        // A key set to images_api "sync" (users of seed 004's synchronous platform) gets the images in the answer.
+        if (caller.ImagesApi == "sync")
+        {
+            return await syncImages.HandleAsync(context, caller, body, urlByDefault: true).ConfigureAwait(false);
         }
 
         var idempotencyKey = context.Request.Headers["Idempotency-Key"].ToString();
@@ -131,7 +138,11 @@ internal static partial class TasksEndpoints
             }
 
             var stored = new StoredTaskRequest(request.Prompt, request.AspectRatio?.ToString(), request.EffectiveRatio.ToString(),
-                request.Size.ToWire(), request.N, request.ThinkingLevel, request.Search, referenceIds, request.Warnings);
+                request.Size.ToWire(), request.N, request.ThinkingLevel, request.Search, referenceIds, request.Warnings)
+            {
+                // The request's choice, else the key's; the body is chosen when the webhook is rendered.
+                CallbackFormat = (parsed.CallbackFormat ?? caller.CallbackFormat) == "task" ? "task" : null,
+            };
             var taskId = Ids.New("task_", 24);
             var price = request.PricePerImage;
             var location = "/v1/tasks/" + taskId;
@@ -163,6 +174,7 @@ internal static partial class TasksEndpoints
             created = true;
             signals.WorkAvailable();
             context.Response.Headers.Location = location;
+            Hosting.AdjustmentsHeader.Set(context.Response, request.Warnings);
 
             if (wait is { } holdFor)
             {

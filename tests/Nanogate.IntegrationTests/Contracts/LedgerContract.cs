@@ -24,6 +24,27 @@ public abstract class LedgerContract : StoreContractTest
     }
 
     [ContractFact]
+    public async Task A_top_up_past_the_maximum_balance_is_refused_and_writes_nothing()
+    {
+        Assert.Equal(ILedger.MaxBalance, await Store.Ledger.TopUpAsync(AccountId, ILedger.MaxBalance - 1000, null, Ct));
+
+        Assert.Null(await Store.Ledger.TopUpAsync(AccountId, 1, null, Ct));
+
+        Assert.Equal(new AccountBalance(ILedger.MaxBalance, 0, 0, ILedger.MaxBalance), await Store.Ledger.GetBalanceAsync(AccountId, Ct));
+        await AssertConsistentAsync(Store, AccountId);
+    }
+
+    [ContractFact]
+    public async Task A_top_up_of_nothing_or_more_than_the_maximum_is_an_argument_error()
+    {
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.Ledger.TopUpAsync(AccountId, 0, null, Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.Ledger.TopUpAsync(AccountId, -5, null, Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.Ledger.TopUpAsync(AccountId, ILedger.MaxBalance + 1, null, Ct));
+
+        Assert.Equal(new AccountBalance(1000, 0, 0, 1000), await Store.Ledger.GetBalanceAsync(AccountId, Ct));
+    }
+
+    [ContractFact]
     public async Task A_reservation_holds_credits_and_one_beyond_the_balance_is_refused_without_a_trace()
     {
         var held = await Store.Ledger.TryReserveAsync(AccountId, 600, "generate", "model-a", Ct);

@@ -27,4 +27,21 @@ public abstract class StorageContract : StoreContractTest
         var account = await instances[0].Accounts.CreateAccountAsync("shared", 5, Ct);
         Assert.Equal(account, await instances[1].Accounts.GetAccountAsync(account.Id, Ct));
     }
+
+    [ContractFact]
+    public async Task A_named_lock_has_one_holder_at_a_time_and_other_names_do_not_wait()
+    {
+        var first = await Store.Storage.LockAsync("bootstrap", Ct);
+        await (await Store.Storage.LockAsync("other", Ct).WaitAsync(Patience)).DisposeAsync();
+
+        var second = Store.Storage.LockAsync("bootstrap", Ct);
+        await Task.Delay(300);
+        Assert.False(second.IsCompleted);
+
+        await first.DisposeAsync();
+        await (await second.WaitAsync(Patience)).DisposeAsync();
+    }
+
+    /// <summary>How long a free lock may take to be granted before the test gives up.</summary>
+    protected static TimeSpan Patience => TimeSpan.FromSeconds(10);
 }

@@ -163,7 +163,8 @@ public abstract class TaskStoreContract : StoreContractTest
         Assert.Equal(T0 + 2, task.Task.CompletedAt);
         Assert.Equal(("failed", "content_blocked"), (task.Images[1].Status, task.Images[1].ErrorCode));
 
-        // The dispatcher's side sees both rows, due at once.
+        // The dispatcher's side sees both rows, due the moment the task ended.
+        Assert.Equal(T0 + 2, await Store.Outbox.NextDueAsync(Ct));
         var claim = await Store.Outbox.ClaimAsync(T0 + 2, T0 + Lease, 10, Ct);
         Assert.Equal(["https://a.example/cb", "https://b.example/callback"], claim.Claimed.Select(d => d.Url).Order());
         Assert.All(claim.Claimed, d =>

@@ -116,10 +116,10 @@ public class GeminiDialectTests(ServerFixture fixture) : IClassFixture<ServerFix
         var body = await ErrorOf(await client.PostAsJsonAsync("/v1beta/models/nano-banana-2-lite:generateContent", Body("x", "7:3")), 400, "INVALID_ARGUMENT");
         var message = body["error"]!["message"]!.GetValue<string>();
         Assert.Contains("7:3", message, StringComparison.Ordinal);
-        Assert.Contains("1:1, 2:3, 3:2, 3:4, 4:3, 4:5, 5:4, 9:16, 16:9, 21:9", message, StringComparison.Ordinal);
+        Assert.Contains("1:1, 2:3, 3:2, 3:4, 4:3, 4:5, 5:4, 9:16, 16:9, 21:9, 1:4, 4:1, 1:8, 8:1", message, StringComparison.Ordinal);
 
-        // Lite lacks the extreme ratios that Nano Banana 2 has.
-        await ErrorOf(await client.PostAsJsonAsync("/v1beta/models/nano-banana-2-lite:generateContent", Body("x", "1:8")), 400, "INVALID_ARGUMENT");
+        // Pro lacks the extreme ratios that Nano Banana 2 (and, per seed 003, Lite) has.
+        await ErrorOf(await client.PostAsJsonAsync("/v1beta/models/nano-banana-pro:generateContent", Body("x", "1:8")), 400, "INVALID_ARGUMENT");
         Assert.Equal(1_000, (await account.BalanceAsync()).Available);
     }
 
@@ -138,12 +138,37 @@ public class GeminiDialectTests(ServerFixture fixture) : IClassFixture<ServerFix
     }
 
     [Fact]
-    public async Task Image_size_is_case_sensitive_as_at_google()
+    public async Task Image_size_spellings_of_the_seeds_become_googles_and_are_reported()
+    {
+        var account = await Server.CreateAccountAsync(10_000);
+        using var client = account.Client();
+        var response = await client.PostAsJsonAsync("/v1beta/models/nano-banana-2:generateContent", Body("x", "1:1", "0.5k"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("imageSize 0.5k->512 (Google's spelling)", response.Headers.GetValues("x-nanogate-adjustments").Single());
+        var body = await ErrorOf(await client.PostAsJsonAsync("/v1beta/models/nano-banana-2:generateContent", Body("x", "1:1", "8K")), 400, "INVALID_ARGUMENT");
+        Assert.Contains("8K", body["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task More_than_one_candidate_is_refused_as_google_refuses_it_before_any_charge()
     {
         var account = await Server.CreateAccountAsync(1_000);
         using var client = account.Client();
-        var body = await ErrorOf(await client.PostAsJsonAsync("/v1beta/models/nano-banana-2:generateContent", Body("x", "1:1", "2k")), 400, "INVALID_ARGUMENT");
-        Assert.Contains("2k", body["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        var request = Body("x", "1:1");
+        request["generationConfig"]!["candidateCount"] = 2;
+        var body = await ErrorOf(await client.PostAsJsonAsync("/v1beta/models/nano-banana-2-lite:generateContent", request), 400, "INVALID_ARGUMENT");
+        Assert.Contains("Multiple candidates is not enabled", body["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(1_000, (await account.BalanceAsync()).Available);
+    }
+
+    [Fact]
+    public async Task A_prompt_past_the_input_limit_is_400_before_any_charge()
+    {
+        var account = await Server.CreateAccountAsync(1_000);
+        using var client = account.Client();
+        var body = await ErrorOf(await client.PostAsJsonAsync("/v1beta/models/nano-banana-2-lite:generateContent", Body(new string('a', (65_536 * 4) + 1), "1:1")), 400, "INVALID_ARGUMENT");
+        Assert.Contains("65,536", body["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(1_000, (await account.BalanceAsync()).Available);
     }
 
     [Fact]
@@ -231,6 +256,27 @@ public class GeminiDialectTests(ServerFixture fixture) : IClassFixture<ServerFix
         var body = await ErrorOf(response, 400, "INVALID_ARGUMENT");
         Assert.Contains(expected, body["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(1_000, (await account.BalanceAsync()).Available);
+    }
+
+    [Fact]
+    public async Task An_account_below_the_worst_case_but_above_the_expected_cost_gets_its_image()
+    {
+        // Nano Banana 2's worst case is its whole 32,768-token output (1,966 credits); a 1K image is 67.
+        var account = await Server.CreateAccountAsync(100);
+        using var client = account.Client();
+        var response = await client.PostAsJsonAsync("/v1beta/models/nano-banana-2:generateContent", Body("x", "1:1", "1K", ["IMAGE"]));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var charged = long.Parse(response.Headers.GetValues("x-nanogate-credits-charged").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(charged, 67, 68);
+        var balance = await account.BalanceAsync();
+        Assert.Equal(100 - charged, balance.Available);
+        Assert.Equal(0, balance.Reserved);
+
+        // Below the expected cost it is still a 402 that says what one image is expected to cost.
+        var poor = await Server.CreateAccountAsync(60);
+        using var poorClient = poor.Client();
+        var body = await ErrorOf(await poorClient.PostAsJsonAsync("/v1beta/models/nano-banana-2:generateContent", Body("x", "1:1", "1K", ["IMAGE"])), 402, "FAILED_PRECONDITION");
+        Assert.Contains("expected to cost 68 credits", body["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -134,6 +134,6 @@ public sealed class MediaTests(ServerFixture fixture) : IClassFixture<ServerFixt
         var served = await browser.GetAsync(url);
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         Assert.Equal(png, await served.Content.ReadAsByteArrayAsync());
-        store.DeleteFile(recent);
+        await store.DeleteFileAsync(recent, CancellationToken.None);
     }
 }

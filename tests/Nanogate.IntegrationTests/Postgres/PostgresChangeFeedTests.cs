@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using Nanogate.IntegrationTests.Contracts.Harness;
 using Nanogate.IntegrationTests.Infrastructure;
 using Nanogate.Storage.Changes;
 using Nanogate.Storage.Postgres;

@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Nanogate.IntegrationTests.Contracts.Harness;
 using Nanogate.IntegrationTests.Infrastructure;
 using Nanogate.Storage;
 using Nanogate.Storage.Accounts;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
+using Nanogate.IntegrationTests.Contracts.Harness;
 using Nanogate.IntegrationTests.Infrastructure;
 using Nanogate.Storage;
 using Nanogate.Storage.Accounts;
@@ -61,8 +62,8 @@ public sealed class PostgresTwoProcessTests
         Assert.Empty(await storeB.ClaimAsync(10, T0 + 10_000, T0 + 60_000, 5, CancellationToken.None));
         Assert.Equal(tasks * 4, claimed.Select(c => (c.TaskId, c.Index)).Distinct().Count());
         Assert.All(claimed, c => Assert.Equal(1, c.Attempt));
-        Assert.Contains(claimed, c => c.Process == "a");
-        Assert.Contains(claimed, c => c.Process == "b");
+        // Which process claimed how many depends on scheduling (on a loaded machine one may take them all); exclusivity
+        // is the guarantee, and the contract suite's cross-instance claim test repeats it.
 
         // Every claim is live: both processes finish images concurrently; each task ends exactly once, fully charged.
         var ended = new ConcurrentBag<string>();

@@ -76,6 +76,7 @@ public sealed class MultiProcessKillTests(ITestOutputHelper output)
             "Tasks:HeartbeatSeconds=1",
             "Tasks:RetryBaseDelayMs=100",
             "Webhooks:AttemptTimeoutSeconds=3",
+            "Webhooks:RetryBaseSeconds=1",
             "Logging:LogLevel:Default=Warning",
         ];
         await using var first = new NanogateProcess("nanogate-1", NanogateProcess.FreePort(), work, settings);
@@ -125,9 +126,22 @@ public sealed class MultiProcessKillTests(ITestOutputHelper output)
 
         await using var db = new NpgsqlConnection(cs);
         await db.OpenAsync();
-        await WaitUntilAsync(async () => await db.ExecuteScalarAsync<long>("SELECT count(*) FROM tasks WHERE status IN ('pending', 'running')") == 0
-            && await db.ExecuteScalarAsync<long>("SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'") == 0,
-            TimeSpan.FromSeconds(240), () => $"open tasks or pending webhooks remain\n{first.Tail()}\n{second.Tail()}");
+        var lastReport = clock.Elapsed;
+        await WaitUntilAsync(
+            async () =>
+            {
+                var open = await db.ExecuteScalarAsync<long>("SELECT count(*) FROM tasks WHERE status IN ('pending', 'running')");
+                var pending = await db.ExecuteScalarAsync<long>("SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'");
+                if (clock.Elapsed - lastReport > TimeSpan.FromSeconds(10))
+                {
+                    lastReport = clock.Elapsed;
+                    output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {open} tasks open, {pending} webhooks pending");
+                }
+
+                return open == 0 && pending == 0;
+            },
+            TimeSpan.FromSeconds(240),
+            () => $"open tasks or pending webhooks remain\n{first.Tail()}\n{second.Tail()}");
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: every task ended and every webhook settled");
 
         // Exactly the submitted tasks exist: no retry made a second task.

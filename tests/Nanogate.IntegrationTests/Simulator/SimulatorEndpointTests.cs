@@ -216,7 +216,7 @@ public sealed class SimulatorEndpointTests : IAsyncLifetime
     [InlineData("{\"contents\":[")]
     [InlineData("not json")]
     [InlineData("{}")]
-    [InlineData("""{"contents":[{"parts":[{"text":"x"}]}],"generationConfig":{"imageConfig":{"aspectRatio":"1:8"}}}""")]
+    [InlineData("""{"contents":[{"parts":[{"text":"x"}]}],"generationConfig":{"candidateCount":2}}""")]
     [InlineData("""{"contents":[{"parts":[{"text":"x"}]}],"generationConfig":{"imageConfig":{"aspectRatio":"7:5"}}}""")]
     [InlineData("""{"contents":[{"parts":[{"text":"x"}]}],"generationConfig":{"imageConfig":{"imageSize":"1k"}}}""")]
     [InlineData("""{"contents":[{"parts":[{"text":"x"}]}],"generationConfig":{"imageConfig":{"aspectRatio":16}}}""")]
@@ -228,6 +228,47 @@ public sealed class SimulatorEndpointTests : IAsyncLifetime
         var error = await ErrorAsync(response);
         Assert.Equal(400, error.GetProperty("code").GetInt32());
         Assert.Equal("INVALID_ARGUMENT", error.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Images_of_one_request_differ_by_their_index_and_stay_deterministic()
+    {
+        const string body = """{"contents":[{"parts":[{"text":"a fox"}]}]}""";
+        async Task<string> ImageAsync(int index)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/simulator/v1beta/models/{Lite}:generateContent") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            if (index > 0)
+            {
+                request.Headers.Add("x-nanogate-image-index", index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            using var response = await _client.SendAsync(request);
+            using var json = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync());
+            return json.RootElement.GetProperty("candidates")[0].GetProperty("content").GetProperty("parts").EnumerateArray()
+                .Last(p => p.TryGetProperty("inlineData", out _)).GetProperty("inlineData").GetProperty("data").GetString()!;
+        }
+
+        var first = await ImageAsync(0);
+        var second = await ImageAsync(1);
+        Assert.NotEqual(first, second);
+        Assert.Equal(first, await ImageAsync(0));
+        Assert.Equal(second, await ImageAsync(1));
+    }
+
+    [Fact]
+    public async Task Max_output_tokens_below_an_image_stops_at_max_tokens_without_one()
+    {
+        using var response = await PostAsync($"/simulator/v1beta/models/{Lite}:generateContent",
+            """{"contents":[{"parts":[{"text":"a fox"}]}],"generationConfig":{"responseModalities":["IMAGE"],"maxOutputTokens":1000}}""");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync());
+        var candidate = json.RootElement.GetProperty("candidates")[0];
+        Assert.Equal("MAX_TOKENS", candidate.GetProperty("finishReason").GetString());
+        Assert.DoesNotContain("inlineData", candidate.GetRawText(), StringComparison.Ordinal);
+
+        using var enough = await PostAsync($"/simulator/v1beta/models/{Lite}:generateContent",
+            """{"contents":[{"parts":[{"text":"a fox"}]}],"generationConfig":{"responseModalities":["IMAGE"],"maxOutputTokens":4096}}""");
+        Assert.Contains("inlineData", await enough.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

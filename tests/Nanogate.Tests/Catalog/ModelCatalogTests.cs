@@ -75,7 +75,21 @@ public class ModelCatalogRulesTests
         Assert.Equal(14, Flash.AspectRatios.Count);
         Assert.Equal(new PixelSize(192, 1536), Flash.PixelsFor(new AspectRatio(1, 8), ImageSize.Size512));
         Assert.Equal(new PixelSize(5504, 3072), Flash.PixelsFor(new AspectRatio(16, 9), ImageSize.Size4K));
-        Assert.False(Lite.Supports(new AspectRatio(1, 8)));
+        Assert.False(Pro.Supports(new AspectRatio(1, 8)));
+    }
+
+    [Fact]
+    public void Lite_accepts_the_14_ratios_of_seed_003_at_exact_1K_pixels_and_names_the_sources()
+    {
+        Assert.Equal(14, Lite.AspectRatios.Count);
+        Assert.Equal(new PixelSize(384, 3072), Lite.PixelsFor(new AspectRatio(1, 8), ImageSize.Size1K));
+        Assert.Equal(new PixelSize(2048, 512), Lite.PixelsFor(new AspectRatio(4, 1), ImageSize.Size4K));
+        Assert.Equal(["seed-003"], Lite.AspectRatioSources[new AspectRatio(1, 4)]);
+        Assert.Equal(["google", "seed-000", "seed-001", "seed-002", "seed-003"], Lite.AspectRatioSources[new AspectRatio(16, 9)]);
+        Assert.Equal(["google", "seed-001", "seed-002", "seed-003"], Lite.AspectRatioSources[new AspectRatio(21, 9)]);
+        Assert.All(ModelCatalog.Default.Models, m => Assert.All(m.AspectRatios, r => Assert.NotEmpty(m.AspectRatioSources[r])));
+        Assert.Equal(["seed-003"], Lite.ValueSources["input_token_limit"]);
+        Assert.All(ModelCatalog.Default.Models, m => Assert.All(m.ValueSources.Values.SelectMany(v => v), key => Assert.True(ModelCatalog.Sources.ContainsKey(key), key)));
     }
 
     [Fact]

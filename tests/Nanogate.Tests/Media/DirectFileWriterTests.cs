@@ -1,4 +1,4 @@
-using Nanogate.Media;
+using Nanogate.Media.Files;
 
 namespace Nanogate.Tests.Media;
 

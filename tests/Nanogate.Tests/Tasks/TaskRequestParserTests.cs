@@ -61,7 +61,8 @@ public sealed class TaskRequestParserTests
     [InlineData("""{"model":"nano-banana-2-lite","prompt":"a","webhook":"/relative"}""", "webhook")]
     [InlineData("""{"model":"nano-banana-2-lite","prompt":"a","size":"big"}""", "size")]
     [InlineData("""{"model":"nano-banana-2-lite","prompt":"a","resolution":"8K"}""", "resolution")]
-    [InlineData("""{"model":"nano-banana-2-lite","prompt":"a","thinking_level":"medium"}""", "thinking_level")]
+    [InlineData("""{"model":"nano-banana-2-lite","prompt":"a","callback_format":"xml"}""", "callback_format")]
+    [InlineData("""{"model":"nano-banana-2-lite","prompt":"a","image_urls":["not an image, not a url"]}""", "image_urls[0]")]
     public async Task Wrong_values_are_400_naming_the_field(string json, string param)
     {
         var error = await Err(json);
@@ -111,9 +112,9 @@ public sealed class TaskRequestParserTests
     [Fact]
     public async Task Unsupported_ratio_maps_to_the_nearest_with_a_warning()
     {
-        var parsed = await Ok("""{"model":"nano-banana-2-lite","prompt":"a","aspect_ratio":"1:4"}""");
+        var parsed = await Ok("""{"model":"nano-banana-pro","prompt":"a","aspect_ratio":"1:4"}""");
         Assert.Equal(new AspectRatio(9, 16), parsed.Request.AspectRatio);
-        Assert.Single(parsed.Request.Warnings);
+        Assert.Equal(["aspect_ratio 1:4 is not supported by gemini-3-pro-image; mapped to 9:16 (768x1376)"], parsed.Request.Warnings);
     }
 
     [Fact]
@@ -199,6 +200,77 @@ public sealed class TaskRequestParserTests
     {
         var error = await Err($$"""{"model":"nano-banana-2-lite","prompt":"a","n":{{n}}}""");
         Assert.Equal("n", error.Param);
+    }
+
+    [Fact]
+    public async Task An_unknown_thinking_level_is_ignored_with_a_warning()
+    {
+        var parsed = await Ok("""{"model":"nano-banana-2-lite","prompt":"a","thinking_level":"medium"}""");
+        Assert.Null(parsed.Request.ThinkingLevel);
+        Assert.Contains(parsed.Request.Warnings, w => w.Contains("thinking_level 'medium'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Null_and_empty_optional_fields_mean_absent()
+    {
+        var parsed = await Ok("""
+            {"model":"nano-banana-2-lite","prompt":"a","size":null,"aspect_ratio":"","resolution":null,"n":null,"image_urls":null,
+             "thinking_level":"","google_search":null,"callback_url":"","webhook":null,"mask_url":null,"callback_format":""}
+            """);
+        Assert.Empty(parsed.Request.Warnings);
+        Assert.Null(parsed.CallbackUrl);
+        Assert.Equal(1, parsed.Request.N);
+        Assert.Empty(parsed.Request.ReferenceImages);
+        parsed = await Ok("""{"model":"nano-banana-2-lite","prompt":"a","mask_url":""}""");
+        Assert.Empty(parsed.Request.Warnings);
+    }
+
+    [Fact]
+    public async Task Fields_outside_the_task_api_are_ignored_with_a_warning()
+    {
+        var parsed = await Ok("""{"model":"gemini-3.1-flash-lite-image","prompt":"a","official_fallback":true}""");
+        Assert.Equal(["official_fallback is not supported by Nanogate and was ignored"], parsed.Request.Warnings);
+    }
+
+    [Theory]
+    [InlineData("1024px", ImageSize.Size1K)]
+    [InlineData("1k", ImageSize.Size1K)]
+    [InlineData("0.5K", ImageSize.Size512)]
+    [InlineData("512", ImageSize.Size512)]
+    [InlineData("2048PX", ImageSize.Size2K)]
+    public async Task Resolution_spellings_of_the_seeds_map_to_tiers(string resolution, ImageSize expected)
+    {
+        var parsed = await Ok($$"""{"model":"nano-banana-2","prompt":"a","resolution":"{{resolution}}"}""");
+        Assert.Equal(expected, parsed.Request.Size);
+    }
+
+    [Fact]
+    public async Task Raw_base64_image_urls_are_sniffed()
+    {
+        var png = Convert.ToBase64String(TestSupport.TestImages.Png(40, 30));
+        var parsed = await Ok($$"""{"model":"nano-banana-2-lite","prompt":"a","image_urls":["{{png}}"]}""");
+        Assert.Equal("image/png", parsed.Request.ReferenceImages[0].MimeType);
+        Assert.Equal(40, parsed.Request.ReferenceImages[0].Width);
+    }
+
+    [Fact]
+    public async Task A_prompt_past_the_input_token_limit_is_400_before_any_call()
+    {
+        // 65,536 tokens × 4 characters is the most Lite may take; one character more cannot fit.
+        var fits = await Ok($$"""{"model":"nano-banana-2-lite","prompt":"{{new string('a', 65_536 * 4)}}"}""");
+        Assert.NotNull(fits);
+        var error = await Err($$"""{"model":"nano-banana-2-lite","prompt":"{{new string('a', (65_536 * 4) + 1)}}"}""");
+        Assert.Equal("prompt", error.Param);
+        Assert.Contains("65,536", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("task", "task")]
+    [InlineData("Envelope", "envelope")]
+    public async Task Callback_format_is_read(string given, string expected)
+    {
+        var parsed = await Ok($$"""{"model":"nano-banana-2-lite","prompt":"a","callback_format":"{{given}}"}""");
+        Assert.Equal(expected, parsed.CallbackFormat);
     }
 
     [Fact]

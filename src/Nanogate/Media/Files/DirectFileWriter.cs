@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace Nanogate.Media;
+namespace Nanogate.Media.Files;
 
 /// <summary>
 /// Writes a new file with <c>O_DIRECT</c> on Linux: the bytes go from a pooled, page-aligned buffer
