@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Nanogate.Accounts;
@@ -21,6 +22,7 @@ using Nanogate.Storage.Reports;
 using Nanogate.Storage.Tasks;
 using Nanogate.Storage.Webhooks;
 using Nanogate.Tasks;
+using Nanogate.Upstreams;
 using Nanogate.Upstreams.Simulator;
 using Nanogate.Webhooks;
 
@@ -45,6 +47,10 @@ public static class NanogateApp
         AddOptions<AdminOptions>(builder, "Admin");
         AddOptions<BootstrapOptions>(builder, "Bootstrap");
         AddOptions<UpstreamOptions>(builder, "Upstreams");
+        builder.Services.AddOptions<UpstreamOptions>().Validate(
+            o => o.Router.MaxAttempts is >= 1 and <= 10 && o.Router.CapacityWaitMs is >= 0 and <= 60_000 && o.Router.BreakerFailures is >= 1 and <= 1000
+                && o.Router.BreakerOpenSeconds is > 0 and <= 3600 && o.Router.RateLimitBackoffSeconds is > 0 and <= 3600,
+            "Upstreams:Router: MaxAttempts 1..10, CapacityWaitMs 0..60000, BreakerFailures 1..1000, BreakerOpenSeconds and RateLimitBackoffSeconds 0..3600.");
         AddOptions<LimitsOptions>(builder, "Limits");
         AddOptions<SimulatorOptions>(builder, "Simulator");
         AddOptions<SecurityOptions>(builder, "Security");
@@ -72,7 +78,16 @@ public static class NanogateApp
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<AdminAuthenticator>();
         services.AddSingleton<ServerAddress>();
+        services.AddChannelKinds();
+        services.AddSingleton<SafeImageDownloader>();
+        services.AddSingleton(ChannelSetup.CreateContext);
         services.AddSingleton(ChannelSetup.CreateRouter);
+        // Channel credentials are encrypted at rest; every process sharing a database must share this key ring.
+        var dataDirectory = builder.Configuration["Storage:DataDirectory"] is { Length: > 0 } dir ? dir : "./data";
+        var keyRing = builder.Configuration["DataProtection:KeysDirectory"] is { Length: > 0 } keys ? keys : Path.Combine(dataDirectory, "keys");
+        services.AddDataProtection().SetApplicationName("Nanogate").PersistKeysToFileSystem(new DirectoryInfo(keyRing));
+        services.AddSingleton<ChannelSecrets>();
+        services.AddSingleton<StoredChannelCodec>();
         services.AddSingleton<Nanogate.Generation.ImageGenerator>();
         services.AddSingleton<OpenAiImageRunner>();
         services.AddSingleton<ImageGenerationsHandler>();
@@ -81,7 +96,8 @@ public static class NanogateApp
         services.AddOpenApi();
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService(sp => sp.GetRequiredService<Bootstrapper>());
-        services.AddHostedService<StoredChannelLoader>();
+        services.AddSingleton<StoredChannelLoader>();
+        services.AddHostedService(sp => sp.GetRequiredService<StoredChannelLoader>());
         services.AddMediaStore(builder.Configuration);
         services.AddSingleton<IImageFetcher, SafeImageFetcher>();
         services.AddSingleton<TaskRequestParser>();

@@ -1,21 +1,28 @@
 namespace Nanogate.Upstreams.Channels;
 
-/// <summary>An upstream that speaks Gemini's generateContent (Google itself, or the simulator).</summary>
+/// <summary>
+/// An upstream: one configured account at one provider (Google AI, Vertex AI, an OpenAI Images platform, a
+/// seed-shaped task platform, the simulator). It takes an <see cref="UpstreamRequest"/> (the core request and,
+/// for Gemini speakers, the prepared body) and answers an <see cref="UpstreamResponse"/> whose
+/// <see cref="UpstreamResponse.Summary"/> is the core result. Kinds that do not speak Gemini synthesise the
+/// Gemini body only when a Gemini-dialect caller reads it.
+/// </summary>
 public interface IUpstreamChannel
 {
     /// <summary>Unique channel name, e.g. "simulator" or "gemini-1".</summary>
     string Name { get; }
 
-    /// <summary>What kind of upstream it is ("simulator", "gemini"); sent to callers as <c>x-nanogate-upstream</c>.</summary>
+    /// <summary>The kind's name ("gemini", "vertex", …); sent to callers as <c>x-nanogate-upstream</c>.</summary>
     string Kind { get; }
 
-    /// <summary>Calls generateContent and returns the whole response body, or a failure. Never throws for upstream faults.</summary>
+    /// <summary>Makes one answer, or a failure. Never throws for upstream faults; only the caller's cancellation throws.</summary>
     Task<UpstreamResponse> GenerateContentAsync(UpstreamRequest request, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Calls streamGenerateContent?alt=sse. Failures before the first event come back as
+    /// Streams the answer as Gemini events. Failures before the first event come back as
     /// <see cref="UpstreamStream.Failure"/>; failures later are thrown from the enumeration as
-    /// <see cref="UpstreamException"/>.
+    /// <see cref="UpstreamException"/>. Kinds that cannot stream answer one event
+    /// (<see cref="UpstreamStream.FromResponse"/>).
     /// </summary>
     Task<UpstreamStream> StreamGenerateContentAsync(UpstreamRequest request, CancellationToken cancellationToken);
 }

@@ -4,6 +4,7 @@ namespace Nanogate.Upstreams.Channels;
 public sealed class UpstreamStream : IAsyncDisposable
 {
     private readonly IAsyncDisposable? _owner;
+    private Routing.RoutedChannel? _slot;
 
     private UpstreamStream(string channel, IAsyncEnumerable<ReadOnlyMemory<byte>>? events, UpstreamFailure? failure, IAsyncDisposable? owner)
     {
@@ -34,8 +35,47 @@ public sealed class UpstreamStream : IAsyncDisposable
     /// <summary>A call that failed before any event.</summary>
     public static UpstreamStream Failed(string channel, UpstreamFailure failure) => new(channel, null, failure, null);
 
+    /// <summary>
+    /// One event holding a whole answer, for kinds that cannot stream (the response is disposed with the stream).
+    /// A failed response becomes a failed stream.
+    /// </summary>
+    public static UpstreamStream FromResponse(UpstreamResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (!response.IsSuccess)
+        {
+            response.Dispose();
+            return Failed(response.Channel, response.Failure!);
+        }
+
+        return new(response.Channel, OneEvent(response), null, new ResponseOwner(response));
+    }
+
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _owner?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        // The router's concurrency slot is held for as long as the stream is open.
+        Interlocked.Exchange(ref _slot, null)?.Exit();
+        return _owner?.DisposeAsync() ?? ValueTask.CompletedTask;
+    }
+
+    /// <summary>Hands the stream the channel slot it must give back when disposed (no allocation on the passthrough).</summary>
+    internal void HoldSlot(Routing.RoutedChannel channel) => _slot = channel;
+
+    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> OneEvent(UpstreamResponse response)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        yield return response.Body;
+    }
+
+    private sealed class ResponseOwner(UpstreamResponse response) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            response.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
 
     private static async IAsyncEnumerable<ReadOnlyMemory<byte>> EmptyEvents()
     {

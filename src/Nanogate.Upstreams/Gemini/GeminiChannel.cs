@@ -20,14 +20,15 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
 
     private const int MaxErrorBodyBytes = 256 * 1024;
     private const int StreamReadBufferBytes = 64 * 1024;
+    private static readonly TimeSpan DefaultRateLimitRest = TimeSpan.FromSeconds(10);
 
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
 
-    private readonly Func<Uri> _baseUrl;
-    private readonly string? _apiKey;
+    private readonly GeminiEndpoint _endpoint;
     private readonly TimeSpan _requestTimeout;
     private readonly int _maxResponseBytes;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly SocketsHttpHandler _handler;
     private readonly HttpClient _client;
 
@@ -49,10 +50,31 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
         TimeSpan connectTimeout,
         ILogger logger,
         int maxResponseBytes = DefaultMaxResponseBytes)
+        : this(
+            name,
+            kind,
+            new GoogleAiEndpoint(baseUrl ?? throw new ArgumentNullException(nameof(baseUrl)), new GeminiKeyPool(string.IsNullOrEmpty(apiKey) ? [] : [new Routing.ChannelKey(apiKey)], TimeProvider.System)),
+            requestTimeout,
+            connectTimeout,
+            logger,
+            maxResponseBytes)
+    {
+    }
+
+    /// <summary>Creates a channel sending to <paramref name="endpoint"/> (its URL shape and credentials).</summary>
+    internal GeminiChannel(
+        string name,
+        string kind,
+        GeminiEndpoint endpoint,
+        TimeSpan requestTimeout,
+        TimeSpan connectTimeout,
+        ILogger logger,
+        int maxResponseBytes = DefaultMaxResponseBytes,
+        TimeProvider? time = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(kind);
-        ArgumentNullException.ThrowIfNull(baseUrl);
+        ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(requestTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(connectTimeout, TimeSpan.Zero);
@@ -60,8 +82,8 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
 
         Name = name;
         Kind = kind;
-        _baseUrl = baseUrl;
-        _apiKey = string.IsNullOrEmpty(apiKey) ? null : apiKey;
+        _endpoint = endpoint;
+        _time = time ?? TimeProvider.System;
         _requestTimeout = requestTimeout;
         _maxResponseBytes = maxResponseBytes;
         _logger = logger;
@@ -96,10 +118,14 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
     /// <inheritdoc />
     public string Kind { get; }
 
+    /// <summary>The projects resting after a 429, and until when (for the admin API).</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> ProjectCooldowns() => _endpoint.Resting();
+
     /// <inheritdoc />
     public async Task<UpstreamResponse> GenerateContentAsync(UpstreamRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var key = -1;
         var started = Stopwatch.GetTimestamp();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_requestTimeout);
@@ -108,6 +134,7 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
         try
         {
             using var message = CreateRequest(request, stream: false);
+            key = await _endpoint.AuthorizeAsync(message, timeout.Token).ConfigureAwait(false);
             using var response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             if (response.StatusCode != HttpStatusCode.OK)
             {
@@ -142,9 +169,27 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
         {
             failure = TransportFailure(ex, timeout.IsCancellationRequested);
         }
+        catch (UpstreamException ex)
+        {
+            failure = ex.Failure;
+        }
 
         var failedAfter = ElapsedMs(started);
         GeminiChannelLog.Failed(_logger, Name, request.Model, request.RequestId, failure.Kind, failure.UpstreamStatus, failedAfter);
+        if (failure.Kind == UpstreamFailureKind.RateLimited)
+        {
+            // A 429 rests only that key's project; another project's key is tried at once (nothing was made, nothing billed).
+            if (_endpoint.OnRateLimited(key, failure.RetryAfter ?? DefaultRateLimitRest))
+            {
+                return await GenerateContentAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (_endpoint.RestingFor() is { } resting)
+            {
+                failure = failure with { RetryAfter = resting };
+            }
+        }
+
         return UpstreamResponse.Failed(Name, failure);
     }
 
@@ -152,6 +197,7 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
     public async Task<UpstreamStream> StreamGenerateContentAsync(UpstreamRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var key = -1;
         var started = Stopwatch.GetTimestamp();
         // The timeout covers the whole stream, so its source lives as long as the stream (the owner disposes it).
         var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -162,6 +208,7 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
         {
             using (var message = CreateRequest(request, stream: true))
             {
+                key = await _endpoint.AuthorizeAsync(message, timeout.Token).ConfigureAwait(false);
                 response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             }
 
@@ -185,11 +232,28 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
         {
             failure = TransportFailure(ex, timeout.IsCancellationRequested);
         }
+        catch (UpstreamException ex)
+        {
+            failure = ex.Failure;
+        }
 
         response?.Dispose();
         timeout.Dispose();
         var failedAfter = ElapsedMs(started);
         GeminiChannelLog.Failed(_logger, Name, request.Model, request.RequestId, failure.Kind, failure.UpstreamStatus, failedAfter);
+        if (failure.Kind == UpstreamFailureKind.RateLimited)
+        {
+            if (_endpoint.OnRateLimited(key, failure.RetryAfter ?? DefaultRateLimitRest))
+            {
+                return await StreamGenerateContentAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (_endpoint.RestingFor() is { } resting)
+            {
+                failure = failure with { RetryAfter = resting };
+            }
+        }
+
         return UpstreamStream.Failed(Name, failure);
     }
 
@@ -216,18 +280,11 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
 
     private HttpRequestMessage CreateRequest(UpstreamRequest request, bool stream)
     {
-        var baseUrl = _baseUrl().AbsoluteUri.TrimEnd('/');
-        var method = stream ? ":streamGenerateContent?alt=sse" : ":generateContent";
-        var message = new HttpRequestMessage(HttpMethod.Post, new Uri($"{baseUrl}/v1beta/models/{Uri.EscapeDataString(request.Model)}{method}"))
+        var message = new HttpRequestMessage(HttpMethod.Post, _endpoint.Address(request.Model, stream))
         {
-            Content = new ReadOnlyMemoryContent(request.Body),
+            Content = new ReadOnlyMemoryContent(_endpoint.PrepareBody(request.Body)),
         };
         message.Content.Headers.ContentType = JsonContentType;
-        if (_apiKey is not null)
-        {
-            message.Headers.TryAddWithoutValidation("x-goog-api-key", _apiKey);
-        }
-
         if (request.ImageIndex > 0)
         {
             message.Headers.TryAddWithoutValidation(UpstreamRequest.ImageIndexHeader, request.ImageIndex.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -257,8 +314,7 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
         return new UpstreamFailure(UpstreamFailureKind.Unavailable, Redact($"Could not reach upstream '{Name}': {ex.Message}"));
     }
 
-    private string Redact(string message) =>
-        _apiKey is null ? message : message.Replace(_apiKey, "[redacted]", StringComparison.Ordinal);
+    private string Redact(string message) => _endpoint.Redact(message);
 
     private async Task<UpstreamFailure> ReadFailureAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
@@ -281,10 +337,10 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
         var retryAfter = response.Headers.RetryAfter switch
         {
             { Delta: { } delta } => delta,
-            { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+            { Date: { } date } => date - _time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
             _ => (TimeSpan?)null,
         };
-        return GeminiErrorMapper.Map(status, body.Span, retryAfter, _apiKey);
+        return GeminiErrorMapper.Map(status, body.Span, retryAfter, _endpoint.Redact, _time.GetUtcNow());
     }
 
     /// <summary>

@@ -9,12 +9,15 @@ namespace Nanogate.Upstreams.Gemini;
 internal static class GeminiErrorMapper
 {
     private const string RetryInfoType = "type.googleapis.com/google.rpc.RetryInfo";
+    private const string QuotaFailureType = "type.googleapis.com/google.rpc.QuotaFailure";
+    private static readonly TimeZoneInfo Pacific = FindPacific();
 
     /// <summary>Maps the status code and (possibly empty or non-JSON) body; never throws.</summary>
-    public static UpstreamFailure Map(int statusCode, ReadOnlySpan<byte> body, TimeSpan? retryAfterHeader, string? apiKey)
+    public static UpstreamFailure Map(int statusCode, ReadOnlySpan<byte> body, TimeSpan? retryAfterHeader, Func<string, string> redact, DateTimeOffset now)
     {
+        ArgumentNullException.ThrowIfNull(redact);
         var error = Parse(body);
-        var googleMessage = Redact(error.Message, apiKey);
+        var googleMessage = string.IsNullOrWhiteSpace(error.Message) ? null : redact(error.Message);
         var status = (int)statusCode;
 
         switch (status)
@@ -23,7 +26,8 @@ internal static class GeminiErrorMapper
                 return new UpstreamFailure(
                     UpstreamFailureKind.RateLimited,
                     googleMessage ?? "The upstream rate limit or quota was exceeded.",
-                    error.RetryDelay ?? retryAfterHeader,
+                    // A per-day quota comes back at Google's daily reset (midnight Pacific), whatever retryDelay says.
+                    error.PerDay ? UntilPacificMidnight(now) : error.RetryDelay ?? retryAfterHeader,
                     status);
             case (int)HttpStatusCode.GatewayTimeout:
                 return new UpstreamFailure(UpstreamFailureKind.Timeout, googleMessage ?? "The upstream timed out (HTTP 504).", null, status);
@@ -57,21 +61,32 @@ internal static class GeminiErrorMapper
             : null;
     }
 
-    private static string? Redact(string? message, string? apiKey)
+    /// <summary>How long until the next midnight in Google's quota time zone (America/Los_Angeles).</summary>
+    internal static TimeSpan UntilPacificMidnight(DateTimeOffset now)
     {
-        if (string.IsNullOrWhiteSpace(message))
-        {
-            return null;
-        }
-
-        return string.IsNullOrEmpty(apiKey) ? message : message.Replace(apiKey, "[redacted]", StringComparison.Ordinal);
+        var local = TimeZoneInfo.ConvertTime(now, Pacific);
+        var midnight = new DateTimeOffset(local.Date.AddDays(1), Pacific.GetUtcOffset(local.Date.AddDays(1)));
+        var wait = midnight - now;
+        return wait > TimeSpan.Zero ? wait : TimeSpan.FromHours(1);
     }
 
-    private static (string? Message, TimeSpan? RetryDelay) Parse(ReadOnlySpan<byte> body)
+    private static TimeZoneInfo FindPacific()
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles");
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            return TimeZoneInfo.CreateCustomTimeZone("Pacific (fixed)", TimeSpan.FromHours(-8), "Pacific", "Pacific");
+        }
+    }
+
+    private static (string? Message, TimeSpan? RetryDelay, bool PerDay) Parse(ReadOnlySpan<byte> body)
     {
         if (body.IsEmpty)
         {
-            return (null, null);
+            return (null, null, false);
         }
 
         try
@@ -88,9 +103,10 @@ internal static class GeminiErrorMapper
 
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("error", out var error) || error.ValueKind != JsonValueKind.Object)
             {
-                return (null, null);
+                return (null, null, false);
             }
 
+            var perDay = false;
             string? message = error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
             TimeSpan? retryDelay = null;
             if (error.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Array)
@@ -105,14 +121,26 @@ internal static class GeminiErrorMapper
                     {
                         retryDelay = ParseDuration(delay.GetString());
                     }
+                    else if (detail.ValueKind == JsonValueKind.Object
+                        && detail.TryGetProperty("@type", out var quotaType) && quotaType.ValueKind == JsonValueKind.String
+                        && quotaType.ValueEquals(QuotaFailureType)
+                        && detail.TryGetProperty("violations", out var violations) && violations.ValueKind == JsonValueKind.Array)
+                    {
+                        foreach (var violation in violations.EnumerateArray())
+                        {
+                            perDay |= violation.ValueKind == JsonValueKind.Object
+                                && violation.TryGetProperty("quotaId", out var quotaId) && quotaId.ValueKind == JsonValueKind.String
+                                && quotaId.GetString()!.Contains("PerDay", StringComparison.Ordinal);
+                        }
+                    }
                 }
             }
 
-            return (message, retryDelay);
+            return (message, retryDelay, perDay);
         }
         catch (JsonException)
         {
-            return (null, null);
+            return (null, null, false);
         }
     }
 }

@@ -54,6 +54,17 @@ public static class SimulatorEndpoints
         // A route template cannot split "{model}:{method}" inside one segment, so the segment is taken whole.
         routes.MapPost("/simulator/v1beta/models/{modelAction}", context => HandleAsync(context, "v1beta"));
         routes.MapPost("/simulator/v1/models/{modelAction}", context => HandleAsync(context, "v1"));
+
+        // Vertex AI's shapes: standard (project and location in the path) and express mode.
+        routes.MapPost("/simulator/v1/projects/{project}/locations/{location}/publishers/google/models/{modelAction}", context => HandleVertexAsync(context));
+        routes.MapPost("/simulator/v1/publishers/google/models/{modelAction}", context => HandleVertexAsync(context));
+
+        // The other kinds' surfaces: an OpenAI Images API and a seed-shaped task API.
+        routes.MapPost("/simulator/openai/v1/images/generations", SimulatorOpenAiEndpoints.HandleAsync);
+        routes.MapPost("/simulator/openai/v1/images/edits", SimulatorOpenAiEndpoints.HandleAsync);
+        routes.MapPost("/simulator/tasks/v1/images/generations", SimulatorTaskEndpoints.SubmitAsync);
+        routes.MapGet("/simulator/tasks/v1/tasks/{id}", SimulatorTaskEndpoints.PollAsync);
+        routes.MapGet("/simulator/render", SimulatorRenderEndpoint.Render);
         return routes;
     }
 
@@ -71,6 +82,41 @@ public static class SimulatorEndpoints
         {
             // The client gave up; there is nobody left to answer.
         }
+    }
+
+    /// <summary>
+    /// Vertex AI's URL shapes: credentials required (a Bearer token or an express key) and, as on Vertex, a
+    /// <c>role</c> on every content; then the same answers as the Gemini surface.
+    /// </summary>
+    private static async Task HandleVertexAsync(HttpContext context)
+    {
+        context.Response.Headers[SimulatorHeader] = "true";
+        var ct = context.RequestAborted;
+        var request = context.Request;
+        if (!request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal) && string.IsNullOrEmpty(request.Headers["x-goog-api-key"]))
+        {
+            await SimulatorResponseWriter.WriteErrorAsync(context.Response, 401, "UNAUTHENTICATED", "Request is missing required authentication credential (simulated Vertex AI).", null, ct);
+            return;
+        }
+
+        request.EnableBuffering();
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, default, ct);
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("contents", out var contents)
+                && contents.ValueKind == JsonValueKind.Array && contents.EnumerateArray().Any(c => c.ValueKind != JsonValueKind.Object || !c.TryGetProperty("role", out _)))
+            {
+                await InvalidArgumentAsync(context.Response, "Please use a valid role: user, model. (simulated Vertex AI: role is required)", ct);
+                return;
+            }
+        }
+        catch (JsonException)
+        {
+            // HandleAsync answers the parse error.
+        }
+
+        request.Body.Position = 0;
+        await HandleAsync(context, "v1");
     }
 
     private static async Task HandleCoreAsync(HttpContext context, string apiVersion, SimulatorOptions options, CancellationToken cancellationToken)

@@ -4,7 +4,6 @@ using Nanogate.Hosting;
 using Nanogate.Storage.Accounts;
 using Nanogate.Storage.Changes;
 using Nanogate.Storage.Ledger;
-using Nanogate.Upstreams.Channels;
 
 namespace Nanogate.Admin;
 
@@ -30,10 +29,7 @@ public static class AdminEndpoints
         admin.MapDelete("/keys/{keyId}", RevokeKeyAsync);
         admin.MapPatch("/keys/{keyId}", UpdateKeyAsync);
         admin.MapPost("/accounts/{accountId}/credits", TopUpAsync);
-        admin.MapGet("/channels", ListChannels);
-        admin.MapPost("/channels", CreateChannelAsync);
-        admin.MapPatch("/channels/{name}", UpdateChannelAsync);
-        admin.MapDelete("/channels/{name}", DeleteChannelAsync);
+        admin.MapAdminChannelRoutes();
         admin.MapPost("/admin-key/rotate", RotateAdminKeyAsync);
         admin.MapAdminTasksRoutes();
         return routes;
@@ -299,113 +295,5 @@ public static class AdminEndpoints
 
         var balance = await ledger.GetBalanceAsync(accountId, context.RequestAborted).ConfigureAwait(false);
         return Results.Json(new { account_id = accountId, added = amount, note, credits = balance }, JsonDefaults.Snake);
-    }
-
-    private static IResult ListChannels(ChannelRouter router) => ChannelList(router, 200);
-
-    private static IResult ChannelList(ChannelRouter router, int status) => Results.Json(new
-    {
-        @object = "list",
-        data = router.Channels.Select(c => new
-        {
-            name = c.Channel.Name,
-            kind = c.Channel.Kind,
-            priority = c.Priority,
-            enabled = c.Enabled,
-            cooling_until = router.CoolingUntil(c.Channel.Name),
-            health = !c.Enabled ? "disabled" : router.CoolingUntil(c.Channel.Name) is null ? "healthy" : "cooling_down",
-        }),
-    }, JsonDefaults.Snake, statusCode: status);
-
-    private static async Task<IResult> CreateChannelAsync(
-        HttpContext context, ChannelRouter router, Nanogate.Storage.Channels.IChannelStore store, Microsoft.Extensions.Options.IOptions<UpstreamOptions> options, ILoggerFactory loggers)
-    {
-        var (body, error) = await JsonBody.ReadObjectAsync(context).ConfigureAwait(false);
-        if (error is not null
-            || !JsonBody.TryGetString(body!, "name", out var name, out error)
-            || !JsonBody.TryGetString(body!, "kind", out var kind, out error)
-            || !JsonBody.TryGetString(body!, "base_url", out var baseUrl, out error)
-            || !JsonBody.TryGetString(body!, "api_key", out var apiKey, out error)
-            || !JsonBody.TryGetInteger(body!, "priority", out var priority, out error))
-        {
-            return error!;
-        }
-
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 64 || !name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_'))
-        {
-            return ApiError.Invalid("name is required: up to 64 letters, digits, '-' or '_', e.g. \"gemini-project-b\".", "name");
-        }
-
-        if ((kind ?? "gemini") != "gemini")
-        {
-            return ApiError.Invalid("kind must be \"gemini\" (Google's Gemini API or anything speaking it).", "kind");
-        }
-
-        var url = baseUrl ?? options.Value.Gemini.BaseUrl;
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-        {
-            return ApiError.Invalid("base_url must be an absolute http(s) URL, e.g. https://generativelanguage.googleapis.com.", "base_url");
-        }
-
-        if (string.IsNullOrWhiteSpace(apiKey))
-        {
-            return ApiError.Invalid("api_key is required: the Google API key this channel sends upstream (stored for that purpose, never shown again).", "api_key");
-        }
-
-        if (priority is < 0 or > 1_000_000)
-        {
-            return ApiError.Invalid("priority must be between 0 and 1000000 (lower goes first).", "priority");
-        }
-
-        if (router.Channels.Any(c => c.Channel.Name == name))
-        {
-            return ApiError.Result(409, "channel_exists", $"A channel named {name} already exists.", "name");
-        }
-
-        var stored = new Nanogate.Storage.Channels.StoredChannel(name, "gemini", uri.ToString(), apiKey, (int)(priority ?? 50), true, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        if (!await store.AddAsync(stored, context.RequestAborted).ConfigureAwait(false))
-        {
-            return ApiError.Result(409, "channel_exists", $"A channel named {name} already exists.", "name");
-        }
-
-        router.Add(new RoutedChannel(ChannelSetup.CreateGemini(name, uri, apiKey, options.Value, loggers), stored.Priority));
-        return ChannelList(router, 201);
-    }
-
-    private static async Task<IResult> DeleteChannelAsync(HttpContext context, string name, ChannelRouter router, Nanogate.Storage.Channels.IChannelStore store)
-    {
-        if (!await store.RemoveAsync(name, context.RequestAborted).ConfigureAwait(false))
-        {
-            return router.Channels.Any(c => c.Channel.Name == name)
-                ? ApiError.Result(409, "channel_from_configuration", $"Channel {name} comes from configuration (Upstreams:Gemini:ApiKeys or the simulator); change the configuration, or disable it with PATCH.")
-                : ApiError.NotFound($"No channel {name}.");
-        }
-
-        router.Remove(name);
-        return ListChannels(router);
-    }
-
-    private static async Task<IResult> UpdateChannelAsync(HttpContext context, string name, ChannelRouter router, Nanogate.Storage.Channels.IChannelStore store)
-    {
-        var (body, error) = await JsonBody.ReadObjectAsync(context).ConfigureAwait(false);
-        if (error is not null)
-        {
-            return error;
-        }
-
-        if (body!["enabled"] is not { } enabledNode || enabledNode.GetValueKind() is not (System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False))
-        {
-            return ApiError.Invalid("enabled (true or false) is required.", "enabled");
-        }
-
-        var enabled = enabledNode.GetValue<bool>();
-        if (!router.SetEnabled(name, enabled))
-        {
-            return ApiError.NotFound($"No channel {name}.");
-        }
-
-        // Stored channels keep the setting across restarts; configuration ones are re-enabled by a restart.
-        await store.SetEnabledAsync(name, enabled, context.RequestAborted).ConfigureAwait(false);
-        return ListChannels(router);
     }
 }

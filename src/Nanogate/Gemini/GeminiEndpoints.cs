@@ -10,6 +10,7 @@ using Nanogate.Media;
 using Nanogate.Storage.Ledger;
 using Nanogate.Upstreams.Channels;
 using Nanogate.Upstreams.Gemini;
+using Nanogate.Upstreams.Routing;
 
 namespace Nanogate.Gemini;
 
@@ -158,7 +159,7 @@ public static partial class GeminiEndpoints
         }
 
         var logger = loggers.CreateLogger("Nanogate.Gemini");
-        var request = new UpstreamRequest(model.Id, prepared.Body, context.TraceIdentifier);
+        var request = new UpstreamRequest(model.Id, prepared.Body, context.TraceIdentifier) { CatalogModel = model };
         return method == "generateContent"
             ? await GenerateAsync(context, router, ledger, model, prepared, reservation, request, delivery, logger).ConfigureAwait(false)
             : await StreamAsync(context, router, ledger, model, prepared, reservation, request, delivery, logger).ConfigureAwait(false);
@@ -207,6 +208,7 @@ public static partial class GeminiEndpoints
             response.ContentType = sse ? "text/event-stream" : "application/json; charset=UTF-8";
             response.Headers.CacheControl = "no-cache";
             response.Headers["x-nanogate-upstream"] = router.KindOf(stream.Channel);
+            response.Headers["x-nanogate-channel"] = stream.Channel;
             if (delivery is not null)
             {
                 response.Headers[GeminiImageDelivery.Header] = "url";
@@ -313,6 +315,7 @@ public static partial class GeminiEndpoints
     private static void SetUpstreamHeaders(HttpContext context, ChannelRouter router, string channel, Reservation settled)
     {
         context.Response.Headers["x-nanogate-upstream"] = router.KindOf(channel);
+        context.Response.Headers["x-nanogate-channel"] = channel;
         context.Response.Headers["x-nanogate-credits-charged"] = settled.Captured.ToString(CultureInfo.InvariantCulture);
     }
 

@@ -2,6 +2,7 @@ using Nanogate.Core.Images;
 using Nanogate.Core.Requests;
 using Nanogate.Upstreams.Channels;
 using Nanogate.Upstreams.Gemini;
+using Nanogate.Upstreams.Routing;
 
 namespace Nanogate.Generation;
 
@@ -20,7 +21,8 @@ public sealed class ImageGenerator(ChannelRouter router)
     public async Task<ImageOutcome> GenerateAsync(ImageRequest request, string requestId, CancellationToken cancellationToken, int imageIndex = 0)
     {
         var body = GeminiRequestBuilder.Build(request);
-        using var response = await router.GenerateContentAsync(new UpstreamRequest(request.Model.Id, body, requestId, DecodeImage: true, imageIndex), cancellationToken).ConfigureAwait(false);
+        var call = new UpstreamRequest(request.Model.Id, body, requestId, DecodeImage: true, imageIndex) { Image = request, CatalogModel = request.Model };
+        using var response = await router.GenerateContentAsync(call, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
             return ImageOutcome.Failed(FromUpstream(response.Failure!));

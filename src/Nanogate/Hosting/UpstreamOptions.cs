@@ -15,6 +15,9 @@ public sealed class UpstreamOptions
 
     /// <summary>Google's Gemini API.</summary>
     public GeminiUpstreamOptions Gemini { get; set; } = new();
+
+    /// <summary>Failover, capacity waits, breakers (<c>Upstreams:Router:*</c>).</summary>
+    public Nanogate.Upstreams.Routing.RouterOptions Router { get; set; } = new();
 }
 
 /// <summary>

@@ -5,6 +5,7 @@ using Nanogate.Generation;
 using Nanogate.Media;
 using Nanogate.Storage.Ledger;
 using Nanogate.Upstreams.Channels;
+using Nanogate.Upstreams.Routing;
 
 namespace Nanogate.OpenAi;
 
@@ -67,6 +68,7 @@ internal sealed partial class OpenAiImageRunner(
         }
 
         headers["x-nanogate-upstream"] = router.KindOf(images[0].Channel);
+        headers["x-nanogate-channel"] = string.Join(", ", images.Select(i => i.Channel).Distinct(StringComparer.Ordinal));
         long input = 0, output = 0;
         foreach (var usage in images.Select(i => i.Usage).OfType<Upstreams.Gemini.GeminiUsage>())
         {

@@ -24,7 +24,8 @@ public static class OperationsEndpoints
     /// <summary>Maps <c>GET /metrics</c> (Prometheus text format 0.0.4).</summary>
     public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/metrics", (NanogateMetrics metrics) => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+        routes.MapGet("/metrics", (NanogateMetrics metrics, Nanogate.Upstreams.Routing.ChannelRouter router) =>
+            Results.Text(metrics.Render() + ChannelMetrics.Render(router), "text/plain; version=0.0.4; charset=utf-8"));
         return routes;
     }
 }

@@ -1,6 +1,6 @@
 // The admin console: accounts, keys, credit top-ups, channels, recent tasks and usage (admin key).
 import {
-  STORE, store, api, h, $, icon, toast, copyText, keyDialog, fmtInt, fmtUsd, fmtTime, fmtRelative, maskKey,
+  STORE, store, api, h, $, icon, toast, copyText, keyDialog, fmtInt, fmtUsd, fmtTime, fmtRelative, fmtDuration, maskKey,
 } from './common.js';
 
 const state = { accounts: [], selected: null, catalog: null, lastKey: null };
@@ -262,6 +262,8 @@ async function revoke(k) {
 }
 
 // ---------- channels ----------
+let editing = null;
+
 async function loadChannels() {
   const host = $('#channels-body');
   let channels = [];
@@ -273,11 +275,11 @@ async function loadChannels() {
   }
   renderStats(channels);
   if (!channels.length) {
-    host.replaceChildren(h('div.empty-state', h('strong', 'No channels'), 'Set Upstreams:Gemini:ApiKeys, or enable the simulator.'));
+    host.replaceChildren(h('div.empty-state', h('strong', 'No channels'), 'Add one below, set Upstreams:Gemini:ApiKeys, or enable the simulator.'));
     return;
   }
   host.replaceChildren(h('table',
-    h('thead', h('tr', h('th', 'Channel'), h('th', 'Health'), h('th.num', 'Priority'), h('th', 'Enabled'))),
+    h('thead', h('tr', h('th', 'Channel'), h('th', 'Health'), h('th.num', 'In flight'), h('th.num', 'Errors (1 min)'), h('th.num', 'Priority / weight'), h('th', 'Enabled'), h('th', ''))),
     h('tbody', channels.map((c) => {
       const toggle = h('input', { type: 'checkbox', role: 'switch', checked: c.enabled, 'aria-label': `Enable channel ${c.name}` });
       toggle.addEventListener('change', async () => {
@@ -291,13 +293,138 @@ async function loadChannels() {
         }
         await loadChannels();
       });
+      const test = h('button.btn.small', { type: 'button', dataset: { action: 'test' } }, 'Send one image');
+      test.addEventListener('click', () => testChannel(c, test));
+      const actions = [test];
+      if (c.source === 'admin') {
+        const edit = h('button.btn.small', { type: 'button', dataset: { action: 'edit' } }, 'Edit');
+        edit.addEventListener('click', () => editChannel(c));
+        const del = h('button.btn.small.danger', { type: 'button', dataset: { action: 'delete' } }, 'Delete');
+        del.addEventListener('click', () => deleteChannel(c));
+        actions.push(edit, del);
+      }
+      const cooldowns = Object.entries(c.project_cooldowns || {});
+      const rate = c.recent ? `${Math.round(c.recent.error_rate * 100)} % of ${c.recent.calls}` : '–';
       return h('tr', { dataset: { channel: c.name } },
-        h('td', h('strong', c.name), h('div.faint', c.kind)),
-        h('td', h(`span.badge.${c.health}`, c.health.replace('_', ' ')), c.cooling_until ? h('div.faint', `until ${fmtTime(c.cooling_until)}`) : null),
-        h('td.num', String(c.priority)),
-        h('td', h('label.switch', toggle)));
+        h('td', h('strong', c.name), h('div.faint', `${c.kind} · ${c.source}${c.credentials ? ` · ${c.credentials}` : ''}`)),
+        h('td', h(`span.badge.${c.health}`, c.health.replace('_', ' ')),
+          h('div.faint', `breaker ${c.breaker?.state ?? 'closed'}${c.breaker?.consecutive_failures ? ` (${c.breaker.consecutive_failures} failures)` : ''}`),
+          c.cooling_until ? h('div.faint', `cooling until ${fmtTime(c.cooling_until)}`) : null,
+          ...cooldowns.map(([p, until]) => h('div.faint', `${p} rests until ${fmtTime(until)}`))),
+        h('td.num', `${c.in_flight ?? 0}${c.max_concurrency ? ` / ${c.max_concurrency}` : ''}`),
+        h('td.num', rate),
+        h('td.num', `${c.priority} / ${c.weight ?? 1}`),
+        h('td', h('label.switch', toggle)),
+        h('td', h('div.row', actions)));
     }))));
 }
+
+async function testChannel(c, button) {
+  button.disabled = true;
+  try {
+    const { data } = await call(`/channels/${encodeURIComponent(c.name)}/test`, { method: 'POST', body: {} });
+    if (data.ok) {
+      toast(`${c.name}: image in ${fmtDuration(data.elapsed_ms)}`, 'ok');
+      const row = $(`#channels-body tr[data-channel="${CSS.escape(c.name)}"] td:first-child`);
+      row?.querySelector('img.channel-test')?.remove();
+      row?.append(h('img.channel-test', { src: data.image.data_url, alt: `Test image from ${c.name}`, width: 64, height: 64 }));
+    } else {
+      toast(`${c.name}: ${data.error ? `${data.error.kind}: ${data.error.message}` : `no image (${data.finish_reason})`}`, 'error', 8000);
+    }
+  } catch (err) {
+    toast(err.message, 'error');
+  }
+  button.disabled = false;
+  await loadChannels();
+}
+
+async function deleteChannel(c) {
+  if (!confirm(`Delete channel ${c.name}? Calls in flight finish; no new calls go to it.`)) return;
+  try {
+    await call(`/channels/${encodeURIComponent(c.name)}`, { method: 'DELETE' });
+    toast(`${c.name} deleted`, 'ok');
+  } catch (err) {
+    toast(err.message, 'error');
+  }
+  await loadChannels();
+}
+
+function editChannel(c) {
+  const form = $('#channel-form');
+  editing = c.name;
+  form.name.value = c.name;
+  form.name.readOnly = true;
+  form.kind.value = c.kind;
+  form.base_url.value = c.base_url || '';
+  form.api_keys.value = '';
+  form.credentials_json.value = '';
+  form.priority.value = c.priority;
+  form.weight.value = c.weight ?? 1;
+  form.max_concurrency.value = c.max_concurrency ?? 0;
+  form.timeout_seconds.value = c.timeout_seconds ?? '';
+  form.settings.value = c.settings && Object.keys(c.settings).length ? JSON.stringify(c.settings) : '';
+  form.model_map.value = c.model_map && Object.keys(c.model_map).length ? JSON.stringify(c.model_map) : '';
+  $('#channel-editor-title').textContent = `Edit ${c.name}`;
+  $('#channel-save').textContent = 'Save changes';
+  $('#channel-editor').open = true;
+  form.base_url.focus();
+}
+
+function resetChannelForm() {
+  const form = $('#channel-form');
+  form.reset();
+  form.name.readOnly = false;
+  editing = null;
+  $('#channel-editor-title').textContent = 'Add a channel';
+  $('#channel-save').textContent = 'Add channel';
+}
+
+function channelBody(form) {
+  const body = { kind: form.kind.value };
+  const json = (field) => {
+    const text = form[field].value.trim();
+    if (!text) return undefined;
+    try { return JSON.parse(text); } catch { throw new Error(`${field} is not valid JSON`); }
+  };
+  if (!editing) body.name = form.name.value.trim();
+  if (form.base_url.value.trim() || editing) body.base_url = form.base_url.value.trim();
+  const keys = form.api_keys.value.split('\n').map((l) => l.trim()).filter(Boolean);
+  if (keys.length) body.api_keys = keys.map((l) => (/^[^:\s]+:\S/.test(l) && !l.startsWith('http') ? { project: l.slice(0, l.indexOf(':')), key: l.slice(l.indexOf(':') + 1) } : l));
+  if (form.credentials_json.value.trim()) body.credentials_json = form.credentials_json.value.trim();
+  for (const n of ['priority', 'weight', 'max_concurrency']) if (form[n].value !== '') body[n] = Number(form[n].value);
+  if (form.timeout_seconds.value !== '') body.timeout_seconds = Number(form.timeout_seconds.value);
+  const settings = json('settings');
+  if (settings) body.settings = settings;
+  const map = json('model_map');
+  if (map) body.model_map = map;
+  return body;
+}
+
+function setupChannelForm() {
+  const form = $('#channel-form');
+  if (!form) return;
+  $('#channel-cancel').addEventListener('click', () => { resetChannelForm(); $('#channel-editor').open = false; });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const body = channelBody(form);
+      if (editing) {
+        await call(`/channels/${encodeURIComponent(editing)}`, { method: 'PATCH', body });
+        toast(`${editing} saved`, 'ok');
+      } else {
+        await call('/channels', { method: 'POST', body });
+        toast(`${body.name} added`, 'ok');
+      }
+      resetChannelForm();
+      $('#channel-editor').open = false;
+      await loadChannels();
+    } catch (err) {
+      toast(err.message, 'error', 8000);
+    }
+  });
+}
+
+setupChannelForm();
 
 // ---------- recent tasks and usage (need the admin task routes) ----------
 function notAvailable(host, what) {

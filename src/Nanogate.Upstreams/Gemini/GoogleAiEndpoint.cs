@@ -1,0 +1,33 @@
+namespace Nanogate.Upstreams.Gemini;
+
+/// <summary>Google AI (generativelanguage) and anything speaking it: <c>{base}/v1beta/models/{model}:…</c> with <c>x-goog-api-key</c> from a key pool.</summary>
+internal sealed class GoogleAiEndpoint(Func<Uri> baseUrl, GeminiKeyPool keys) : GeminiEndpoint
+{
+    public GeminiKeyPool Keys => keys;
+
+    public override Uri Address(string model, bool stream)
+    {
+        var root = baseUrl().AbsoluteUri.TrimEnd('/');
+        var method = stream ? ":streamGenerateContent?alt=sse" : ":generateContent";
+        return new Uri($"{root}/v1beta/models/{Uri.EscapeDataString(model)}{method}");
+    }
+
+    public override ValueTask<int> AuthorizeAsync(HttpRequestMessage message, CancellationToken cancellationToken)
+    {
+        var key = keys.Take();
+        if (key >= 0)
+        {
+            message.Headers.TryAddWithoutValidation("x-goog-api-key", keys.Key(key));
+        }
+
+        return ValueTask.FromResult(key);
+    }
+
+    public override bool OnRateLimited(int key, TimeSpan cooldown) => keys.Rest(key, cooldown);
+
+    public override TimeSpan? RestingFor() => keys.RestingFor();
+
+    public override IReadOnlyDictionary<string, DateTimeOffset> Resting() => Keys.Resting();
+
+    public override string Redact(string text) => keys.Redact(text);
+}
