@@ -149,8 +149,16 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
         }
         finally
         {
-            // Also released if the connection drops; unlocking explicitly keeps the pooled connection clean.
-            await connection.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key = MigrationLock }).ConfigureAwait(false);
+            try
+            {
+                // Unlocking explicitly keeps the pooled connection clean.
+                await connection.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key = MigrationLock }).ConfigureAwait(false);
+            }
+            catch (NpgsqlException)
+            {
+                // The connection broke (that is likely why the migration failed): its session, and with it the lock,
+                // is gone already. Do not hide the original error behind this one.
+            }
         }
     }
 

@@ -12,6 +12,7 @@ public sealed class PostgresLedger(PostgresDatabase db, TimeProvider time) : ILe
     public Task<long?> TopUpAsync(string accountId, long credits, string? note, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(credits);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(credits, ILedger.MaxBalance);
         return db.WriteAsync((c, tx) => PostgresLedgerCommands.TopUpAsync(c, tx, accountId, credits, note, Now), cancellationToken);
     }
 

@@ -11,26 +11,27 @@ namespace Nanogate.Storage.Postgres;
 /// </summary>
 internal static class PostgresLedgerCommands
 {
-    /// <summary>Credits the account; returns the new balance. Throws when there is no such account.</summary>
+    /// <summary>
+    /// Credits the account; returns the new balance, or null, writing nothing, when it would exceed
+    /// <see cref="ILedger.MaxBalance"/>. Throws when there is no such account.
+    /// </summary>
     public static async Task<long?> TopUpAsync(NpgsqlConnection c, NpgsqlTransaction tx, string accountId, long credits, string? note, long now)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(credits);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(credits, ILedger.MaxBalance);
 
-        // The bound is checked in the statement that adds (never overflowing: both sides stay below 2^63).
-        var available = await c.ExecuteScalarAsync<long?>(
+        // The bound is checked in the same statement as the addition (never overflowing: both sides stay below 2^63).
+        var row = await c.QuerySingleAsync<(long? Available, bool Found)>(
             """
-            WITH a AS (UPDATE accounts SET credits_available = credits_available + @credits WHERE id = @accountId AND credits_available <= @max - @credits RETURNING credits_available),
+            WITH a AS (
+                UPDATE accounts SET credits_available = credits_available + @credits
+                WHERE id = @accountId AND credits_available <= @max - @credits
+                RETURNING credits_available),
             e AS (INSERT INTO ledger_entries (account_id, kind, amount, note, created_at) SELECT @accountId, 'topup', @credits, @note, @now FROM a)
-            SELECT credits_available FROM a
+            SELECT (SELECT credits_available FROM a), EXISTS (SELECT 1 FROM accounts WHERE id = @accountId)
             """,
             new { accountId, credits, note, now, max = ILedger.MaxBalance }, tx).ConfigureAwait(false);
-        if (available is null && !await c.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM accounts WHERE id = @accountId)", new { accountId }, tx).ConfigureAwait(false))
-        {
-            throw new KeyNotFoundException($"No account {accountId}.");
-        }
-
-        return available;
+        return row.Available ?? (row.Found ? null : throw new KeyNotFoundException($"No account {accountId}."));
     }
 
     /// <summary>

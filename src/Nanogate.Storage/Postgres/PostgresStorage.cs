@@ -1,4 +1,5 @@
 using Dapper;
+using Npgsql;
 
 namespace Nanogate.Storage.Postgres;
 
@@ -25,15 +26,19 @@ public sealed class PostgresStorage(PostgresDatabase db, TimeProvider time) : IS
         db.RunAsync(c => c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken)), cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A session-level advisory lock on a connection of its own, keyed by a 64-bit hash of the name: it is held as long
+    /// as that session lives, so a process that dies releases it with its connection.
+    /// </remarks>
     public async Task<IAsyncDisposable> LockAsync(string name, CancellationToken cancellationToken)
     {
-        // A session-level advisory lock on a connection of its own: held until released, or until the process dies
-        // and the server closes its session.
+        ArgumentException.ThrowIfNullOrEmpty(name);
         var connection = await db.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(hashtextextended(@name, 0))", new { name }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            return new Held(connection, name);
+            await connection.ExecuteAsync(new CommandDefinition(
+                "SELECT pg_advisory_lock(hashtextextended(@key, 0))", new { key = "nanogate:" + name }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return new Held(connection, "nanogate:" + name);
         }
         catch
         {
@@ -42,16 +47,24 @@ public sealed class PostgresStorage(PostgresDatabase db, TimeProvider time) : IS
         }
     }
 
-    private sealed class Held(Npgsql.NpgsqlConnection connection, string name) : IAsyncDisposable
+    private sealed class Held(NpgsqlConnection connection, string key) : IAsyncDisposable
     {
+        private int _released;
+
         public async ValueTask DisposeAsync()
         {
+            if (Interlocked.Exchange(ref _released, 1) != 0)
+            {
+                return;
+            }
+
             try
             {
-                await connection.ExecuteAsync("SELECT pg_advisory_unlock(hashtextextended(@name, 0))", new { name }).ConfigureAwait(false);
+                await connection.ExecuteAsync("SELECT pg_advisory_unlock(hashtextextended(@key, 0))", new { key }).ConfigureAwait(false);
             }
             finally
             {
+                // Closing the session would release it too; the explicit unlock keeps the pooled connection clean.
                 await connection.DisposeAsync().ConfigureAwait(false);
             }
         }

@@ -68,24 +68,23 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
         """;
 
     // Due images of both kinds, each branch through its partial index, locked with their tasks; rows another claimer
-    // holds are skipped. The claim, the task's start and the answer are the same statement.
-    // Only the image rows are locked, SKIP LOCKED: locking the task row too (OF i, t) made a claimer skip every image of
-    // a task another claimer was busy with, and under load two instances left 1–2 of 400 images unclaimed (the contract
-    // suite's cross-instance claim test, run in a loop). The task row is updated, not skipped, by "started"; the task's
-    // own writes (cancel, end) lock it and find the images running.
+    // holds are skipped. The task is locked before the image (locks follow the order of the OF list): a claimer that
+    // skips a task held elsewhere then holds none of its images, so every image it locks it also claims, and an
+    // empty claim means every due image was being claimed by someone else. The claim, the task's start and the
+    // answer are the same statement.
     private const string ClaimSql = """
         WITH q AS (
             SELECT i.task_id, i.idx, i.status, i.attempt, i.next_attempt_at AS due, t.seq, t.canceled_at IS NOT NULL AS canceled
             FROM task_images i JOIN tasks t ON t.id = i.task_id
             WHERE i.status = 'queued' AND i.next_attempt_at <= @now
             ORDER BY i.next_attempt_at LIMIT @max
-            FOR NO KEY UPDATE OF i SKIP LOCKED),
+            FOR NO KEY UPDATE OF t, i SKIP LOCKED),
         x AS (
             SELECT i.task_id, i.idx, i.status, i.attempt, i.lease_until AS due, t.seq, t.canceled_at IS NOT NULL AS canceled
             FROM task_images i JOIN tasks t ON t.id = i.task_id
             WHERE i.status = 'running' AND i.lease_until < @now
             ORDER BY i.lease_until LIMIT @max
-            FOR NO KEY UPDATE OF i SKIP LOCKED),
+            FOR NO KEY UPDATE OF t, i SKIP LOCKED),
         pick AS (SELECT * FROM (SELECT * FROM q UNION ALL SELECT * FROM x) d ORDER BY due, seq, idx LIMIT @max),
         claimed AS (
             UPDATE task_images i SET status = 'running', attempt = i.attempt + 1, lease_until = @leaseUntil, started_at = COALESCE(i.started_at, @now)

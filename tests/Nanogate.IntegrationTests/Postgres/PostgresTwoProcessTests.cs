@@ -32,21 +32,24 @@ public sealed class PostgresTwoProcessTests
             Assert.NotNull(await store.CreateAsync(NewTask(account.Id, "task_q" + i, n: 4), T0 + i, CancellationToken.None));
         }
 
-        // Four claimers per process, small batches, all at once: they collide on the same due rows all the time.
+        // Four claimers per process, small batches, all at once: they collide on the same due rows all the time. A
+        // claimer may come back empty while rows are locked by another one (SKIP LOCKED), so each polls, as workers
+        // do, until every image is claimed; a claim made but not handed out would keep the count short until the deadline.
         var claimed = new ConcurrentBag<(string Process, string TaskId, int Index, long Attempt)>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         async Task ClaimAllAsync(string name, ITaskStore s)
         {
-            while (true)
+            while (claimed.Count < tasks * 4 && DateTime.UtcNow < deadline)
             {
                 var batch = await s.ClaimAsync(3, T0 + 10_000, T0 + 60_000, 5, CancellationToken.None);
-                if (batch.Count == 0)
-                {
-                    return;
-                }
-
                 foreach (var claim in batch)
                 {
                     claimed.Add((name, claim.TaskId, claim.Index, claim.Attempt));
+                }
+
+                if (batch.Count == 0)
+                {
+                    await Task.Delay(5);
                 }
             }
         }
@@ -56,6 +59,7 @@ public sealed class PostgresTwoProcessTests
         await Task.WhenAll(Enumerable.Range(0, 4).SelectMany(_ => new[] { Task.Run(() => ClaimAllAsync("a", storeA)), Task.Run(() => ClaimAllAsync("b", storeB)) }));
 
         Assert.Equal(tasks * 4, claimed.Count);
+        Assert.Empty(await storeB.ClaimAsync(10, T0 + 10_000, T0 + 60_000, 5, CancellationToken.None));
         Assert.Equal(tasks * 4, claimed.Select(c => (c.TaskId, c.Index)).Distinct().Count());
         Assert.All(claimed, c => Assert.Equal(1, c.Attempt));
         // Which process claimed how many depends on scheduling (on a loaded machine one may take them all); exclusivity
