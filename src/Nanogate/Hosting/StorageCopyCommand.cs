@@ -148,6 +148,11 @@ internal static class StorageCopyCommand
             return 1;
         }
 
+        // The key ring that encrypts stored channel credentials travels with them: without it the target cannot decrypt
+        // them and those channels would not load. Its files are copied, never overwritten (resumable, like media).
+        var keyRing = CopyKeyRing(Path.Combine(dataDirectory, "keys"), TargetKeyRing(configuration));
+        await output.WriteLineAsync(keyRing).ConfigureAwait(false);
+
         var report = await StorageCopier.CopyAsync(snapshot, transaction, cancellationToken).ConfigureAwait(false);
         await WriteSummaryAsync(report, output).ConfigureAwait(false);
         if (!report.Committed)
@@ -195,6 +200,40 @@ internal static class StorageCopyCommand
             var mark = table.Source == table.Target ? "" : "  differs";
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{table.Table.PadRight(width)}  {table.Source,10}  {table.Target,10}{mark}")).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Where the target server keeps its Data Protection key ring (as NanogateApp decides it).</summary>
+    private static string TargetKeyRing(IConfiguration configuration) =>
+        Path.GetFullPath(configuration["DataProtection:KeysDirectory"] is { Length: > 0 } keys
+            ? keys
+            : Path.Combine(configuration["Storage:DataDirectory"] is { Length: > 0 } d ? d : "./data", "keys"));
+
+    /// <summary>Copies the key files of <paramref name="source"/> missing in <paramref name="target"/>; a line for the output.</summary>
+    private static string CopyKeyRing(string source, string target)
+    {
+        if (!Directory.Exists(source))
+        {
+            return $"Key ring: none in {source} (no stored channel credentials to carry)";
+        }
+
+        if (Path.GetFullPath(source) == target)
+        {
+            return $"Key ring: {target} is already the target's";
+        }
+
+        Directory.CreateDirectory(target);
+        var copied = 0;
+        foreach (var file in Directory.EnumerateFiles(source, "*.xml"))
+        {
+            var destination = Path.Combine(target, Path.GetFileName(file));
+            if (!File.Exists(destination))
+            {
+                File.Copy(file, destination);
+                copied++;
+            }
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"Key ring: {copied} key(s) copied to {target} (channel credentials stay readable)");
     }
 
     private static string DescribeMediaTarget(IConfiguration configuration)

@@ -88,7 +88,7 @@ public sealed class StorageCopyTests(ITestOutputHelper log) : IAsyncDisposable
 
         // The connection string from configuration (environment), as a deployment would give it.
         var copied = await RunProcessAsync(
-            ["copy-storage", "--from-sqlite", source.DataDirectory],
+            ["copy-storage", "--from-sqlite", source.DataDirectory, $"--DataProtection:KeysDirectory={KeyRing}"],
             new() { ["ConnectionStrings__Postgres"] = database.ConnectionString, ["Media__Directory"] = media });
         Assert.True(copied.Code == 0, copied.Error);
         Assert.Contains("Committed.", copied.Output, StringComparison.Ordinal);
@@ -212,7 +212,7 @@ public sealed class StorageCopyTests(ITestOutputHelper log) : IAsyncDisposable
 
         await using var server = await NanogateServer.StartAsync(
         [
-            "Storage:Provider=postgres", $"ConnectionStrings:Postgres={database.ConnectionString}", $"Storage:DataDirectory={NewFolder()}", .. s3,
+            "Storage:Provider=postgres", $"ConnectionStrings:Postgres={database.ConnectionString}", $"Storage:DataDirectory={NewFolder()}", $"DataProtection:KeysDirectory={KeyRing}", .. s3,
         ]);
         await AssertServesTheSameAsync(server, source);
 
@@ -324,7 +324,7 @@ public sealed class StorageCopyTests(ITestOutputHelper log) : IAsyncDisposable
     }
 
     private async Task<NanogateServer> StartOnPostgresAsync(string connectionString, string media) =>
-        await NanogateServer.StartAsync("Storage:Provider=postgres", $"ConnectionStrings:Postgres={connectionString}", $"Storage:DataDirectory={NewFolder()}", $"Media:Directory={media}");
+        await NanogateServer.StartAsync("Storage:Provider=postgres", $"ConnectionStrings:Postgres={connectionString}", $"Storage:DataDirectory={NewFolder()}", $"Media:Directory={media}", $"DataProtection:KeysDirectory={KeyRing}");
 
     private static HttpClient KeyClient(NanogateServer server, string key)
     {
@@ -340,11 +340,17 @@ public sealed class StorageCopyTests(ITestOutputHelper log) : IAsyncDisposable
         File.WriteAllBytes(Path.Combine(media, shard, Path.GetFileName(file)), bytes);
     }
 
-    private static async Task<(int Code, string Output, string Error)> RunInProcessAsync(params string[] args)
+    // The target's key ring, as a real move would configure it for both the copy and the server: stored channel
+    // credentials are encrypted with it, so the copy carries the source's keys there.
+    private string KeyRing => _keyRing ??= NewFolder();
+
+    private string? _keyRing;
+
+    private async Task<(int Code, string Output, string Error)> RunInProcessAsync(params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await StorageCopyCommand.RunAsync(args, output, error, CancellationToken.None);
+        var code = await StorageCopyCommand.RunAsync(args.Contains("--to-postgres") ? [$"--DataProtection:KeysDirectory={KeyRing}", .. args] : args, output, error, CancellationToken.None);
         return (code, output.ToString(), error.ToString());
     }
 
