@@ -57,6 +57,22 @@ public sealed class PostgresAdminReports(PostgresDatabase db) : IAdminReports
             return [.. rows.Select(r => new UsageRow(r.AccountId, r.AccountName, r.Model, r.Requests, r.Charged, r.Refunded, r.ImagesOk, r.ImagesFailed))];
         }, cancellationToken);
 
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ChannelUsageRow>> ChannelUsageAsync(long since, CancellationToken cancellationToken) =>
+        db.RunAsync<IReadOnlyList<ChannelUsageRow>>(async c =>
+        {
+            var rows = await c.QueryAsync<(string Channel, long Images, long Charged)>(
+                """
+                SELECT COALESCE(i.channel, 'unknown') AS Channel, COUNT(*)::bigint AS Images, COALESCE(SUM(i.charged), 0)::bigint AS Charged
+                FROM task_images i JOIN tasks t ON t.id = i.task_id
+                WHERE i.status = 'succeeded' AND t.created_at >= @since
+                GROUP BY COALESCE(i.channel, 'unknown')
+                ORDER BY COUNT(*) DESC, COALESCE(i.channel, 'unknown') COLLATE "C"
+                """,
+                new { since }).ConfigureAwait(false);
+            return [.. rows.Select(r => new ChannelUsageRow(r.Channel, r.Images, r.Charged))];
+        }, cancellationToken);
+
     private sealed class TaskReportRow
     {
         public string Id { get; set; } = "";

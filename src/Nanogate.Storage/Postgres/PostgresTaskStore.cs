@@ -42,7 +42,7 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
         i.task_id AS TaskId, i.idx AS Idx, i.status AS Status, i.attempt AS Attempt, i.lease_until AS LeaseUntil,
         i.next_attempt_at AS NextAttemptAt, i.media_id AS MediaId, i.mime_type AS MimeType, i.width AS Width, i.height AS Height,
         i.text AS Text, i.input_tokens AS InputTokens, i.output_tokens AS OutputTokens, i.image_tokens AS ImageTokens,
-        i.charged AS Charged, i.error_code AS ErrorCode, i.error_message AS ErrorMessage, m.expires_at AS MediaExpiresAt
+        i.charged AS Charged, i.error_code AS ErrorCode, i.error_message AS ErrorMessage, i.channel AS Channel, m.expires_at AS MediaExpiresAt
         """;
 
     private const string LockTaskSql = "SELECT id FROM tasks WHERE id = @taskId FOR NO KEY UPDATE;";
@@ -111,7 +111,8 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
         WITH img AS (
             UPDATE task_images SET status = 'succeeded', lease_until = NULL, completed_at = @now, media_id = @mediaId, mime_type = @mimeType,
                 width = @width, height = @height, text = @text, input_tokens = @inputTokens, output_tokens = @outputTokens,
-                image_tokens = @imageTokens, charged = (SELECT price FROM tasks WHERE id = @taskId), error_code = NULL, error_message = NULL
+                image_tokens = @imageTokens, charged = (SELECT price FROM tasks WHERE id = @taskId), error_code = NULL, error_message = NULL,
+                channel = @channel
             WHERE task_id = @taskId AND idx = @index AND attempt = @attempt AND status = 'running'
             RETURNING 1),
         med AS (
@@ -274,6 +275,7 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
                     inputTokens = image.InputTokens,
                     outputTokens = image.OutputTokens,
                     imageTokens = image.ImageTokens,
+                    channel = image.Channel,
                     withMedia = m is not null,
                     mediaAccountId = m?.AccountId,
                     mediaMimeType = m?.MimeType,

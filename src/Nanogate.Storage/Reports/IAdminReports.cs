@@ -14,4 +14,7 @@ public interface IAdminReports
     /// (every dialect bills through one), images from the task queue; the most charged first.
     /// </summary>
     Task<IReadOnlyList<UsageRow>> UsageAsync(long since, CancellationToken cancellationToken);
+
+    /// <summary>Per upstream channel, the task images made since <paramref name="since"/> (unix ms) and their charges; the most first.</summary>
+    Task<IReadOnlyList<ChannelUsageRow>> ChannelUsageAsync(long since, CancellationToken cancellationToken);
 }

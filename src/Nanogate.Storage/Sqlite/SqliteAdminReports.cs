@@ -79,4 +79,27 @@ public sealed class SqliteAdminReports(SqliteDatabase db) : IAdminReports
     private static string? Str(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
     private static long? Long(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ChannelUsageRow>> ChannelUsageAsync(long since, CancellationToken cancellationToken) =>
+        db.ReadAsync<IReadOnlyList<ChannelUsageRow>>(async c =>
+        {
+            using var command = c.CreateCommand();
+            command.CommandText = """
+                SELECT COALESCE(i.channel, 'unknown'), COUNT(*), COALESCE(SUM(i.charged), 0)
+                FROM task_images i JOIN tasks t ON t.id = i.task_id
+                WHERE i.status = 'succeeded' AND t.created_at >= $since
+                GROUP BY COALESCE(i.channel, 'unknown')
+                ORDER BY COUNT(*) DESC, COALESCE(i.channel, 'unknown')
+                """;
+            command.Parameters.AddWithValue("$since", since);
+            var list = new List<ChannelUsageRow>();
+            using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                list.Add(new ChannelUsageRow(r.GetString(0), r.GetInt64(1), r.GetInt64(2)));
+            }
+
+            return list;
+        }, cancellationToken);
 }

@@ -23,7 +23,7 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
         i.task_id AS TaskId, i.idx AS Idx, i.status AS Status, i.attempt AS Attempt, i.lease_until AS LeaseUntil,
         i.next_attempt_at AS NextAttemptAt, i.media_id AS MediaId, i.mime_type AS MimeType, i.width AS Width, i.height AS Height,
         i.text AS Text, i.input_tokens AS InputTokens, i.output_tokens AS OutputTokens, i.image_tokens AS ImageTokens,
-        i.charged AS Charged, i.error_code AS ErrorCode, i.error_message AS ErrorMessage, m.expires_at AS MediaExpiresAt
+        i.charged AS Charged, i.error_code AS ErrorCode, i.error_message AS ErrorMessage, i.channel AS Channel, m.expires_at AS MediaExpiresAt
         """;
 
     /// <inheritdoc />
@@ -147,10 +147,10 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
                 """
                 UPDATE task_images SET status = 'succeeded', lease_until = NULL, completed_at = @now, media_id = @MediaId, mime_type = @MimeType,
                     width = @Width, height = @Height, text = @Text, input_tokens = @InputTokens, output_tokens = @OutputTokens,
-                    image_tokens = @ImageTokens, charged = @Price, error_code = NULL, error_message = NULL
+                    image_tokens = @ImageTokens, charged = @Price, error_code = NULL, error_message = NULL, channel = @Channel
                 WHERE task_id = @taskId AND idx = @index AND attempt = @attempt AND status = 'running'
                 """,
-                new { now, image.MediaId, image.MimeType, image.Width, image.Height, image.Text, image.InputTokens, image.OutputTokens, image.ImageTokens, task.Price, taskId, index, attempt },
+                new { now, image.MediaId, image.MimeType, image.Width, image.Height, image.Text, image.InputTokens, image.OutputTokens, image.ImageTokens, task.Price, image.Channel, taskId, index, attempt },
                 tx).ConfigureAwait(false);
             if (updated == 0)
             {

@@ -36,6 +36,9 @@ public sealed class TaskImageRow
     /// <summary>Text the model sent with the image.</summary>
     public string? Text { get; set; }
 
+    /// <summary>The upstream channel that made the image, once succeeded (null for images made before it was recorded).</summary>
+    public string? Channel { get; set; }
+
     /// <summary>Prompt tokens.</summary>
     public long InputTokens { get; set; }
 

@@ -25,6 +25,10 @@ internal static class TaskJson
                 item["mime_type"] = image.MimeType;
                 item["width"] = image.Width;
                 item["height"] = image.Height;
+                if (image.Channel is not null)
+                {
+                    item["channel"] = image.Channel;
+                }
             }
             else if (image.Status == TaskStatuses.Failed)
             {

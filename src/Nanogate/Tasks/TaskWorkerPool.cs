@@ -132,7 +132,7 @@ internal sealed partial class TaskWorkerPool(
                 var usage = image.Usage;
                 var row = stored.ToRow();
                 var success = new ImageSuccess(stored.Id, stored.MimeType, image.Width, image.Height, string.IsNullOrWhiteSpace(image.Text) ? null : image.Text,
-                    usage?.PromptTokens ?? 0, (usage?.CandidatesTokens ?? 0) + (usage?.ThoughtsTokens ?? 0), usage?.ImageOutputTokens ?? 0, row);
+                    usage?.PromptTokens ?? 0, (usage?.CandidatesTokens ?? 0) + (usage?.ThoughtsTokens ?? 0), usage?.ImageOutputTokens ?? 0, row, image.Channel);
                 try
                 {
                     write = await store.SucceedAsync(claim.TaskId, claim.Index, claim.Attempt, success, Now(), CancellationToken.None).ConfigureAwait(false);
