@@ -46,6 +46,11 @@ public static class NanogateApp
         AddOptions<StorageOptions>(builder, "Storage");
         AddOptions<AdminOptions>(builder, "Admin");
         AddOptions<ServerOptions>(builder, "Server");
+        AddOptions<Billing.HoldOptions>(builder, "Billing");
+        var upstreamTimeout = builder.Configuration.GetValue("Upstreams:TimeoutSeconds", 180);
+        builder.Services.AddOptions<Billing.HoldOptions>().Validate(
+            o => o.AbandonedHoldSeconds > upstreamTimeout,
+            "Billing:AbandonedHoldSeconds must be more than Upstreams:TimeoutSeconds: a hold released while its request still runs would let that request go unbilled.");
         builder.Services.AddOptions<ServerOptions>().Validate(
             o => o.PublicBaseUrl is not { Length: > 0 } url
                 || (Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps) && string.IsNullOrEmpty(u.Query) && u.AbsolutePath == "/"),
@@ -111,6 +116,7 @@ public static class NanogateApp
         services.AddSingleton<TaskSignals>();
         services.AddHostedService<TaskWorkerPool>();
         services.AddHostedService<IdempotencyPruner>();
+        services.AddHostedService<Billing.HoldSweeper>();
         services.AddSingleton<SafeHttp>();
         services.AddHostedService<WebhookDispatcher>();
 

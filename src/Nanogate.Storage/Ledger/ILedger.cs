@@ -27,6 +27,15 @@ public interface ILedger
     /// </summary>
     Task<Reservation> SettleAsync(string reservationId, long capture, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Releases what open reservations still hold that were made before <paramref name="createdBefore"/> (unix ms) by
+    /// requests rather than tasks (a task's reservation is settled by the task's own end): their request died with its
+    /// process, or its settlement failed. At most <paramref name="max"/>; returns how many were released. Safe to run on
+    /// every process at once (each is settled once). Callers choose a cutoff past the longest a request can take, since a
+    /// settlement after the release captures nothing.
+    /// </summary>
+    Task<int> ReleaseAbandonedHoldsAsync(long createdBefore, int max, CancellationToken cancellationToken);
+
     /// <summary>The account's balance.</summary>
     Task<AccountBalance> GetBalanceAsync(string accountId, CancellationToken cancellationToken);
 

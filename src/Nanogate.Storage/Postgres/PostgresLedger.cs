@@ -36,6 +36,23 @@ public sealed class PostgresLedger(PostgresDatabase db, TimeProvider time) : ILe
         }, cancellationToken);
 
     /// <inheritdoc />
+    public Task<int> ReleaseAbandonedHoldsAsync(long createdBefore, int max, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            // SKIP LOCKED: a hold another process is releasing (or its request settling) right now is left to it.
+            var ids = (await c.QueryAsync<string>(
+                "SELECT id FROM reservations WHERE settled_at IS NULL AND purpose <> 'task' AND created_at < @createdBefore ORDER BY created_at LIMIT @max FOR UPDATE SKIP LOCKED",
+                new { createdBefore, max }, tx).ConfigureAwait(false)).ToList();
+            var now = Now;
+            foreach (var id in ids)
+            {
+                await PostgresLedgerCommands.ReleaseRemainingAsync(c, tx, id, now).ConfigureAwait(false);
+            }
+
+            return ids.Count;
+        }, cancellationToken);
+
+    /// <inheritdoc />
     public Task<AccountBalance> GetBalanceAsync(string accountId, CancellationToken cancellationToken) =>
         db.RunAsync(async c =>
         {

@@ -34,6 +34,22 @@ public sealed class SqliteLedger(SqliteDatabase db, TimeProvider time) : ILedger
         }, cancellationToken);
 
     /// <inheritdoc />
+    public Task<int> ReleaseAbandonedHoldsAsync(long createdBefore, int max, CancellationToken cancellationToken) =>
+        db.WriteInBackgroundAsync(async (c, tx) =>
+        {
+            var ids = (await c.QueryAsync<string>(
+                "SELECT id FROM reservations WHERE settled_at IS NULL AND purpose <> 'task' AND created_at < @createdBefore ORDER BY created_at LIMIT @max",
+                new { createdBefore, max }, tx).ConfigureAwait(false)).ToList();
+            var now = Now;
+            foreach (var id in ids)
+            {
+                await SqliteLedgerCommands.ReleaseRemainingAsync(c, tx, id, now).ConfigureAwait(false);
+            }
+
+            return ids.Count;
+        }, cancellationToken);
+
+    /// <inheritdoc />
     public Task<AccountBalance> GetBalanceAsync(string accountId, CancellationToken cancellationToken) =>
         db.ReadAsync(async c =>
         {

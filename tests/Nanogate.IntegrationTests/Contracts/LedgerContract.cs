@@ -35,6 +35,29 @@ public abstract class LedgerContract : StoreContractTest
     }
 
     [ContractFact]
+    public async Task Abandoned_request_holds_are_released_once_and_task_holds_and_settled_ones_are_left_alone()
+    {
+        var abandoned = await Store.Ledger.TryReserveAsync(AccountId, 100, "gemini:generateContent", "m", Ct);
+        var task = await Store.Ledger.TryReserveAsync(AccountId, 200, "task", "m", Ct);
+        var settled = await Store.Ledger.TryReserveAsync(AccountId, 50, "openai:images", "m", Ct);
+        Assert.NotNull(abandoned);
+        Assert.NotNull(task);
+        await Store.Ledger.SettleAsync(settled!.Id, 50, Ct);
+
+        // Nothing was made before a cutoff in the past; then everything before one in the future is.
+        var past = TimeProvider.System.GetUtcNow().AddHours(-1).ToUnixTimeMilliseconds();
+        var future = TimeProvider.System.GetUtcNow().AddHours(1).ToUnixTimeMilliseconds();
+        Assert.Equal(0, await Store.Ledger.ReleaseAbandonedHoldsAsync(past, 100, Ct));
+        Assert.Equal(1, await Store.Ledger.ReleaseAbandonedHoldsAsync(future, 100, Ct));
+        Assert.Equal(0, await Store.Ledger.ReleaseAbandonedHoldsAsync(future, 100, Ct));
+
+        Assert.Equal(new AccountBalance(1000 - 200 - 50, 200, 50, 1000), await Store.Ledger.GetBalanceAsync(AccountId, Ct));
+        var released = await Store.Ledger.SettleAsync(abandoned!.Id, 100, Ct);
+        Assert.Equal((0L, 100L), (released.Captured, released.Released));
+        await AssertConsistentAsync(Store, AccountId);
+    }
+
+    [ContractFact]
     public async Task A_top_up_of_nothing_or_more_than_the_maximum_is_an_argument_error()
     {
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.Ledger.TopUpAsync(AccountId, 0, null, Ct));
