@@ -25,7 +25,14 @@ public interface ILedger
     /// Ends a reservation: captures <paramref name="capture"/> (clamped to what is still held) and
     /// releases the rest. Settling twice is a no-op (the first settlement stands).
     /// </summary>
-    Task<Reservation> SettleAsync(string reservationId, long capture, CancellationToken cancellationToken);
+    Task<Reservation> SettleAsync(string reservationId, long capture, CancellationToken cancellationToken) =>
+        SettleAsync(reservationId, capture, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="SettleAsync(string, long, CancellationToken)"/>, recording the upstream <paramref name="channel"/> that
+    /// served the request (for per-channel usage); a second settlement changes nothing, the channel included.
+    /// </summary>
+    Task<Reservation> SettleAsync(string reservationId, long capture, string? channel, CancellationToken cancellationToken);
 
     /// <summary>
     /// Releases what open reservations still hold that were made before <paramref name="createdBefore"/> (unix ms) by

@@ -61,16 +61,24 @@ public sealed class PostgresAdminReports(PostgresDatabase db) : IAdminReports
     public Task<IReadOnlyList<ChannelUsageRow>> ChannelUsageAsync(long since, CancellationToken cancellationToken) =>
         db.RunAsync<IReadOnlyList<ChannelUsageRow>>(async c =>
         {
-            var rows = await c.QueryAsync<(string Channel, long Images, long Charged)>(
+            var rows = await c.QueryAsync<(string Channel, long Images, long Requests, long Charged)>(
                 """
-                SELECT COALESCE(i.channel, 'unknown') AS Channel, COUNT(*)::bigint AS Images, COALESCE(SUM(i.charged), 0)::bigint AS Charged
-                FROM task_images i JOIN tasks t ON t.id = i.task_id
-                WHERE i.status = 'succeeded' AND t.created_at >= @since
-                GROUP BY COALESCE(i.channel, 'unknown')
-                ORDER BY COUNT(*) DESC, COALESCE(i.channel, 'unknown') COLLATE "C"
+                SELECT channel, SUM(images)::bigint, SUM(requests)::bigint, SUM(charged)::bigint FROM (
+                    SELECT COALESCE(i.channel, 'unknown') AS channel, COUNT(*) AS images, 0 AS requests, COALESCE(SUM(i.charged), 0) AS charged
+                    FROM task_images i JOIN tasks t ON t.id = i.task_id
+                    WHERE i.status = 'succeeded' AND t.created_at >= @since
+                    GROUP BY COALESCE(i.channel, 'unknown')
+                    UNION ALL
+                    SELECT COALESCE(r.channel, 'unknown'), 0, COUNT(*), COALESCE(SUM(r.captured), 0)
+                    FROM reservations r
+                    WHERE r.purpose <> 'task' AND r.settled_at IS NOT NULL AND r.created_at >= @since
+                    GROUP BY COALESCE(r.channel, 'unknown')
+                ) u
+                GROUP BY channel
+                ORDER BY SUM(charged) DESC, channel COLLATE "C"
                 """,
                 new { since }).ConfigureAwait(false);
-            return [.. rows.Select(r => new ChannelUsageRow(r.Channel, r.Images, r.Charged))];
+            return [.. rows.Select(r => new ChannelUsageRow(r.Channel, r.Images, r.Requests, r.Charged))];
         }, cancellationToken);
 
     private sealed class TaskReportRow

@@ -24,12 +24,17 @@ public sealed class PostgresLedger(PostgresDatabase db, TimeProvider time) : ILe
     }
 
     /// <inheritdoc />
-    public Task<Reservation> SettleAsync(string reservationId, long capture, CancellationToken cancellationToken) =>
+    public Task<Reservation> SettleAsync(string reservationId, long capture, string? channel, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, tx) =>
         {
             // Both statements lock the reservation row first: of two concurrent settlements the second waits and then
             // finds it settled (a no-op), as the contract wants.
             var now = Now;
+            if (channel is not null)
+            {
+                await c.ExecuteAsync("UPDATE reservations SET channel = @channel WHERE id = @reservationId AND settled_at IS NULL", new { channel, reservationId }, tx).ConfigureAwait(false);
+            }
+
             await PostgresLedgerCommands.CaptureAsync(c, tx, reservationId, capture, now).ConfigureAwait(false);
             await PostgresLedgerCommands.ReleaseRemainingAsync(c, tx, reservationId, now).ConfigureAwait(false);
             return await PostgresLedgerCommands.GetAsync(c, tx, reservationId).ConfigureAwait(false);

@@ -86,18 +86,26 @@ public sealed class SqliteAdminReports(SqliteDatabase db) : IAdminReports
         {
             using var command = c.CreateCommand();
             command.CommandText = """
-                SELECT COALESCE(i.channel, 'unknown'), COUNT(*), COALESCE(SUM(i.charged), 0)
-                FROM task_images i JOIN tasks t ON t.id = i.task_id
-                WHERE i.status = 'succeeded' AND t.created_at >= $since
-                GROUP BY COALESCE(i.channel, 'unknown')
-                ORDER BY COUNT(*) DESC, COALESCE(i.channel, 'unknown')
+                SELECT channel, SUM(images), SUM(requests), SUM(charged) FROM (
+                    SELECT COALESCE(i.channel, 'unknown') AS channel, COUNT(*) AS images, 0 AS requests, COALESCE(SUM(i.charged), 0) AS charged
+                    FROM task_images i JOIN tasks t ON t.id = i.task_id
+                    WHERE i.status = 'succeeded' AND t.created_at >= $since
+                    GROUP BY COALESCE(i.channel, 'unknown')
+                    UNION ALL
+                    SELECT COALESCE(r.channel, 'unknown'), 0, COUNT(*), COALESCE(SUM(r.captured), 0)
+                    FROM reservations r
+                    WHERE r.purpose <> 'task' AND r.settled_at IS NOT NULL AND r.created_at >= $since
+                    GROUP BY COALESCE(r.channel, 'unknown')
+                ) u
+                GROUP BY channel
+                ORDER BY SUM(charged) DESC, channel
                 """;
             command.Parameters.AddWithValue("$since", since);
             var list = new List<ChannelUsageRow>();
             using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                list.Add(new ChannelUsageRow(r.GetString(0), r.GetInt64(1), r.GetInt64(2)));
+                list.Add(new ChannelUsageRow(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)));
             }
 
             return list;

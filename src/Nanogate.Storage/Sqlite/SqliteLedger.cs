@@ -24,10 +24,15 @@ public sealed class SqliteLedger(SqliteDatabase db, TimeProvider time) : ILedger
     }
 
     /// <inheritdoc />
-    public Task<Reservation> SettleAsync(string reservationId, long capture, CancellationToken cancellationToken) =>
+    public Task<Reservation> SettleAsync(string reservationId, long capture, string? channel, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, tx) =>
         {
             var now = Now;
+            if (channel is not null)
+            {
+                await c.ExecuteAsync("UPDATE reservations SET channel = @channel WHERE id = @reservationId AND settled_at IS NULL", new { channel, reservationId }, tx).ConfigureAwait(false);
+            }
+
             await SqliteLedgerCommands.CaptureAsync(c, tx, reservationId, capture, now).ConfigureAwait(false);
             await SqliteLedgerCommands.ReleaseRemainingAsync(c, tx, reservationId, now).ConfigureAwait(false);
             return await SqliteLedgerCommands.GetAsync(c, tx, reservationId).ConfigureAwait(false);

@@ -81,9 +81,8 @@ public static class AdminTasksEndpoints
             task_images_failed = u.TaskImagesFailed,
         }).ToList();
 
-        // Per channel: task images only (the synchronous dialects' reservations do not record the channel yet).
         var channels = (await reports.ChannelUsageAsync(since, context.RequestAborted).ConfigureAwait(false))
-            .Select(c => new { channel = c.Channel, task_images_succeeded = c.ImagesSucceeded, credits_charged = c.CreditsCharged }).ToList();
+            .Select(c => new { channel = c.Channel, task_images_succeeded = c.TaskImagesSucceeded, requests = c.Requests, credits_charged = c.CreditsCharged }).ToList();
         return Results.Json(new { @object = "list", days = window, data = rows, by_channel = channels }, JsonDefaults.Snake);
     }
 }

@@ -175,7 +175,7 @@ public static partial class GeminiEndpoints
         }
 
         var charge = Charge(model, prepared, response.Summary);
-        var settled = await ledger.SettleAsync(reservation.Id, charge, CancellationToken.None).ConfigureAwait(false);
+        var settled = await ledger.SettleAsync(reservation.Id, charge, response.Channel, CancellationToken.None).ConfigureAwait(false);
         RecordCharge(context, model, settled.Captured);
         SetUpstreamHeaders(context, router, response.Channel, settled);
         LogServed(logger, request.RequestId, model.Id, response.Channel, response.Body.Length, settled.Captured);
@@ -239,7 +239,7 @@ public static partial class GeminiEndpoints
             finally
             {
                 var charge = Charge(model, prepared, events > 0 ? accumulator.Result : null);
-                var settled = await ledger.SettleAsync(reservation.Id, charge, CancellationToken.None).ConfigureAwait(false);
+                var settled = await ledger.SettleAsync(reservation.Id, charge, stream.Channel, CancellationToken.None).ConfigureAwait(false);
                 RecordCharge(context, model, settled.Captured);
             }
 

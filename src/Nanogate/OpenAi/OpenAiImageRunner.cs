@@ -46,7 +46,7 @@ internal sealed partial class OpenAiImageRunner(
         finally
         {
             // Also when the caller left: the images the upstream made are billed, the rest released.
-            settled = await ledger.SettleAsync(reservation.Id, price * Volatile.Read(ref made), CancellationToken.None).ConfigureAwait(false);
+            settled = await ledger.SettleAsync(reservation.Id, price * Volatile.Read(ref made), outcomes.FirstOrDefault(o => o?.Image is not null)?.Image!.Channel, CancellationToken.None).ConfigureAwait(false);
         }
 
         var headers = context.Response.Headers;

@@ -21,12 +21,26 @@ public sealed class TaskChannelTests(ServerFixture fixture) : IClassFixture<Serv
 
         Assert.Equal("succeeded", task["status"]!.GetValue<string>());
         Assert.All(task["images"]!.AsArray(), image => Assert.Equal("simulator", image!["channel"]!.GetValue<string>()));
-        Assert.Equal(before + 2, await ChannelImagesAsync(server, "simulator"));
+        Assert.Equal(before.Images + 2, (await ChannelImagesAsync(server, "simulator")).Images);
+
+        // A synchronous Gemini request counts for the channel that served it, with its charge.
+        using var gemini = new HttpRequestMessage(HttpMethod.Post, "/v1beta/models/nano-banana-2-lite:generateContent")
+        {
+            Content = JsonContent.Create(JsonNode.Parse("""{"contents":[{"parts":[{"text":"sync channel"}]}],"generationConfig":{"responseModalities":["IMAGE"]}}""")),
+        };
+        using var answer = await client.SendAsync(gemini);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("simulator", answer.Headers.GetValues("x-nanogate-channel").Single());
+        var charged = long.Parse(answer.Headers.GetValues("x-nanogate-credits-charged").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        var after = await ChannelImagesAsync(server, "simulator");
+        Assert.Equal(before.Requests + 1, after.Requests);
+        Assert.Equal(before.Charged + 90 + charged, after.Charged);
     }
 
-    private static async Task<long> ChannelImagesAsync(NanogateServer server, string channel)
+    private static async Task<(long Images, long Requests, long Charged)> ChannelImagesAsync(NanogateServer server, string channel)
     {
         var usage = (await server.Admin.GetFromJsonAsync<JsonObject>("/admin/v1/usage"))!;
-        return usage["by_channel"]!.AsArray().Where(c => c!["channel"]!.GetValue<string>() == channel).Select(c => c!["task_images_succeeded"]!.GetValue<long>()).SingleOrDefault();
+        return usage["by_channel"]!.AsArray().Where(c => c!["channel"]!.GetValue<string>() == channel)
+            .Select(c => (c!["task_images_succeeded"]!.GetValue<long>(), c["requests"]!.GetValue<long>(), c["credits_charged"]!.GetValue<long>())).SingleOrDefault();
     }
 }
