@@ -45,6 +45,12 @@ internal sealed class Options
     /// <summary>Client workers submitting the batches of the end-to-end and in-flight scenarios.</summary>
     public int BatchClientConcurrency { get; private set; } = 32;
 
+    /// <summary>
+    /// Storage of the task scenarios: sqlite (one process), postgres (one process, and two processes behind nginx
+    /// sharing the database and the media folder), in one run on a throwaway PostgreSQL the harness starts.
+    /// </summary>
+    public string[] Storage { get; private set; } = ["sqlite", "postgres"];
+
     /// <summary>Sets DOTNET_PerfMapEnabled=1 on the Nanogate processes so `perf record` resolves JIT frames.</summary>
     public bool PerfMap { get; private set; }
 
@@ -54,9 +60,12 @@ internal sealed class Options
                      [--portkey=@portkey-ai/gateway@1.15.2] [--out=bench/results/latest.json] [--no-build] [--perf-map]
                      [--tasks=submit,submit-idle,e2e,inflight|none] [--task-concurrency=1,16,64] [--e2e-tasks=2000] [--e2e-workers=64]
                      [--inflight-tasks=10000] [--inflight-workers=512] [--inflight-latency-ms=2000] [--batch-concurrency=32]
+                     [--storage=sqlite,postgres]
         --targets=none runs only the task scenarios (each on its own fresh gateway, after the rounds).
+        --storage: the task scenarios on SQLite and/or PostgreSQL (postgres = one process and two behind nginx,
+                   on a PostgreSQL cluster the harness starts with fsync on and stops; database work per image printed).
         --smoke: 1 round of 1 s, concurrency 1 and 16, direct and nanogate only, 100 end-to-end and 200 in-flight
-                 tasks; exits 0 unless the harness fails.
+                 tasks, SQLite only; exits 0 unless the harness fails.
         """;
 
     public static Options Parse(string[] args)
@@ -74,6 +83,7 @@ internal sealed class Options
             o.TaskConcurrency = [1, 16];
             o.EndToEndTasks = 100;
             o.InFlightTasks = 200;
+            o.Storage = ["sqlite"];
         }
 
         foreach (var arg in args)
@@ -136,6 +146,14 @@ internal sealed class Options
                     break;
                 case "--batch-concurrency":
                     o.BatchClientConcurrency = int.Parse(value, CultureInfo.InvariantCulture);
+                    break;
+                case "--storage":
+                    o.Storage = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    if (o.Storage.Except(["sqlite", "postgres"]).FirstOrDefault() is { } unknown)
+                    {
+                        throw new ArgumentException($"Unknown storage {unknown} (sqlite, postgres).\n{Usage}");
+                    }
+
                     break;
                 case "--out":
                     o.Output = value;

@@ -194,95 +194,224 @@ if (!options.Tasks.Contains("none"))
     ];
 
     await using var receiver = await WebhookReceiver.StartAsync();
-    // Two variants on two fresh gateways: "idle workers" isolates the submit path (the prompt's
-    // [sim:slow:600000] marker parks the 16 workers on upstream calls, so nothing is generated);
-    // "generating" is the realistic case, the workers making images of earlier submits meanwhile.
-    foreach (var (variant, label, prompt) in ((string, string, string)[])[
-        ("submit-idle", "submit idle", "bench [sim:slow:600000]"),
-        ("submit", "submit gen", "bench")])
+    BenchPostgres? postgres = null;
+    if (options.Storage.Contains("postgres"))
     {
-        if (!options.Tasks.Contains(variant) && !(variant == "submit-idle" && options.Tasks.Contains("submit")))
+        Console.WriteLine("Starting PostgreSQL for the task scenarios (fresh cluster, durability as shipped)…");
+        var (server, skip) = await BenchPostgres.StartAsync(work);
+        if (server is null)
         {
-            continue;
+            Console.WriteLine($"skip postgres: {skip}");
+            skipped.Add(("postgres", skip!));
         }
-
-        Console.WriteLine($"Task {label}: fresh gateway, Tasks:Workers=16 (default), prompt \"{prompt}\"…");
-        var (proc, g) = await systems.StartNanogateAsync("tasks-" + variant, Gateway());
-        var spec = TaskScenarios.SubmitSpec(g, prompt, null);
-        Console.WriteLine($"  probe POST /v1/images/generations: {await Probe.OnceAsync(spec)}");
-        for (var round = 0; round < options.Rounds; round++)
+        else
         {
-            foreach (var c in options.TaskConcurrency)
-            {
-                var cell = new Cell("task " + variant, "task " + label, c);
-                if (!cells.Contains(cell))
-                {
-                    cells.Add(cell);
-                }
-
-                var m = await LoadGenerator.RunAsync(spec, c, options.Warmup, options.Duration, proc.Pid);
-                if (!results.TryGetValue(("nanogate", cell), out var list))
-                {
-                    results[("nanogate", cell)] = list = [];
-                }
-
-                list.Add(m);
-                Console.WriteLine($"  nanogate  {cell.Label,-16} c={c,-4} {m.Rps,9:0.0} req/s  p50 {Report.Ms(m.P50Ms),8}  p99 {Report.Ms(m.P99Ms),8}  errors {m.Errors}{(m.FirstError is null ? "" : $" ({m.FirstError})")}");
-            }
-
-            // A control on the same gateway, right after the submits (the backlog is still being
-            // generated in the "gen" variant): GET /healthz touches neither SQLite nor the task queue,
-            // so a slow answer here means CPU/thread-pool starvation rather than the SQLite write gate.
-            if (options.Smoke)
-            {
-                continue; // keeps the smoke run under ~40 s
-            }
-
-            var control = new Cell("healthz " + variant, "healthz " + label[7..], 1);
-            if (!cells.Contains(control))
-            {
-                cells.Add(control);
-            }
-
-            var h = await LoadGenerator.RunAsync(new RequestSpec(HttpMethod.Get, new Uri(g, "healthz"), null, []), 1, options.Warmup, options.Duration, proc.Pid);
-            if (!results.TryGetValue(("nanogate", control), out var hl))
-            {
-                results[("nanogate", control)] = hl = [];
-            }
-
-            hl.Add(h);
-            Console.WriteLine($"  nanogate  {control.Label,-16} c=1    {h.Rps,9:0.0} req/s  p50 {Report.Ms(h.P50Ms),8}  p99 {Report.Ms(h.P99Ms),8}  errors {h.Errors}");
+            postgres = server;
+            Console.WriteLine($"  PostgreSQL {server.Version} on 127.0.0.1:{server.Port}, pg_stat_statements preloaded");
+            notes.Add($"postgres: PostgreSQL {server.Version}, pg_stat_statements preloaded; a fresh database per scenario");
         }
-
-        systems.Stop(proc);
     }
 
-    if (options.Tasks.Contains("e2e"))
+    // Storage setups, in this order, on the same machine in the same run: SQLite (one process), PostgreSQL
+    // (one process) and two processes behind nginx sharing one PostgreSQL database and one media folder.
+    var setups = new List<(string Storage, int Processes)>();
+    if (options.Storage.Contains("sqlite"))
     {
-        var settings = $"Tasks:Workers={options.EndToEndWorkers}, Webhooks:MaxConcurrency=64, simulator latency 0 ms";
-        Console.WriteLine($"Tasks end to end ({options.EndToEndTasks} tasks, {settings})…");
-        var (proc, g) = await systems.StartNanogateAsync("tasks-e2e", Gateway(
-            $"--Tasks:Workers={options.EndToEndWorkers}", "--Webhooks:MaxConcurrency=64", "--Security:AllowPrivateNetworkTargets=true"));
-        var warm = await TaskScenarios.RunBatchAsync("warm-up", g, proc.Pid, upstreamPid, receiver, "bench", 20, 8, TimeSpan.FromSeconds(30), settings);
-        Console.WriteLine($"  warm-up: 20 tasks, {warm.Succeeded} succeeded in {warm.TotalSeconds:0.0} s");
-        var batch = await TaskScenarios.RunBatchAsync("tasks end to end", g, proc.Pid, upstreamPid, receiver, "bench", options.EndToEndTasks, options.BatchClientConcurrency,
-            TimeSpan.FromSeconds(options.Smoke ? 30 : 300), settings);
-        batches.Add(batch);
-        Console.WriteLine("  " + Report.Describe(batch));
-        systems.Stop(proc);
+        setups.Add(("sqlite", 1));
     }
 
-    if (options.Tasks.Contains("inflight"))
+    if (postgres is not null)
     {
-        var settings = $"Tasks:Workers={options.InFlightWorkers}, Webhooks:MaxConcurrency=64, simulator latency {options.InFlightLatencyMs} ms ([sim:slow] marker)";
-        Console.WriteLine($"Tasks in flight ({options.InFlightTasks} tasks, {settings})…");
-        var (proc, g) = await systems.StartNanogateAsync("tasks-inflight", Gateway(
-            $"--Tasks:Workers={options.InFlightWorkers}", "--Webhooks:MaxConcurrency=64", "--Security:AllowPrivateNetworkTargets=true"));
-        var batch = await TaskScenarios.RunBatchAsync($"{options.InFlightTasks} tasks in flight", g, proc.Pid, upstreamPid, receiver, $"bench [sim:slow:{options.InFlightLatencyMs}]",
-            options.InFlightTasks, options.BatchClientConcurrency, TimeSpan.FromSeconds(options.Smoke ? 60 : 600), settings);
-        batches.Add(batch);
-        Console.WriteLine("  " + Report.Describe(batch));
-        systems.Stop(proc);
+        setups.Add(("postgres", 1));
+        setups.Add(("postgres×2", 2));
+    }
+
+    var databases = 0;
+
+    // Starts the gateways of one scenario: on PostgreSQL a fresh database (no backlog of an earlier scenario),
+    // with two processes one media folder and nginx in front.
+    async Task<Deployment?> DeployAsync(string scenario, string storage, int processes, params string[] extra)
+    {
+        var suffix = storage == "sqlite" ? "" : processes == 1 ? "-pg" : "-pg2";
+        var settings = new List<string>(Gateway(extra));
+        string? database = null;
+        if (storage != "sqlite")
+        {
+            database = $"bench_{++databases}";
+            var connection = await postgres!.CreateDatabaseAsync(database);
+            settings.Add("--Storage:Provider=postgres");
+            settings.Add($"--ConnectionStrings:Postgres={connection}");
+            settings.Add($"--Media:Directory={Path.Combine(work, scenario + suffix + "-media")}");
+        }
+
+        var gateways = new List<ManagedProcess>();
+        var uris = new List<Uri>();
+        for (var i = 1; i <= processes; i++)
+        {
+            var (process, uri) = await systems.StartNanogateAsync($"{scenario}{suffix}{(processes > 1 ? "-" + i : "")}", settings);
+            gateways.Add(process);
+            uris.Add(uri);
+        }
+
+        if (processes == 1)
+        {
+            return new Deployment(storage, [.. gateways], null, uris[0], database);
+        }
+
+        var (balancer, balancerUri, reason) = await systems.StartBalancerAsync($"nginx-{scenario}", uris);
+        if (balancer is null)
+        {
+            Console.WriteLine($"  skip {storage}: {reason}");
+            skipped.Add((storage, reason!));
+            gateways.ForEach(systems.Stop);
+            return null;
+        }
+
+        return new Deployment(storage, [.. gateways], balancer, balancerUri!, database);
+    }
+
+    void Undeploy(Deployment d)
+    {
+        if (d.Balancer is not null)
+        {
+            systems.Stop(d.Balancer);
+        }
+
+        foreach (var g in d.Gateways)
+        {
+            systems.Stop(g);
+        }
+    }
+
+    try
+    {
+        foreach (var (storage, processes) in setups)
+        {
+            var where = processes == 1 ? $"{storage}, one process" : $"{storage}: {processes} processes behind nginx, one database, one media folder";
+
+            // Two variants on two fresh gateways: "idle workers" isolates the submit path (the prompt's
+            // [sim:slow:600000] marker parks the 16 workers on upstream calls, so nothing is generated);
+            // "generating" is the realistic case, the workers making images of earlier submits meanwhile.
+            foreach (var (variant, label, prompt) in ((string, string, string)[])[
+                ("submit-idle", "submit idle", "bench [sim:slow:600000]"),
+                ("submit", "submit gen", "bench")])
+            {
+                if (!options.Tasks.Contains(variant) && !(variant == "submit-idle" && options.Tasks.Contains("submit")))
+                {
+                    continue;
+                }
+
+                Console.WriteLine($"Task {label} ({where}): fresh gateway, Tasks:Workers=16 (default), prompt \"{prompt}\"…");
+                if (await DeployAsync("tasks-" + variant, storage, processes) is not { } d)
+                {
+                    continue;
+                }
+
+                var spec = TaskScenarios.SubmitSpec(d.BaseUri, prompt, null);
+                Console.WriteLine($"  probe POST /v1/images/generations: {await Probe.OnceAsync(spec)}");
+                for (var round = 0; round < options.Rounds; round++)
+                {
+                    foreach (var c in options.TaskConcurrency)
+                    {
+                        var cell = new Cell("task " + variant, "task " + label, c, storage);
+                        if (!cells.Contains(cell))
+                        {
+                            cells.Add(cell);
+                        }
+
+                        var m = await LoadGenerator.RunAsync(spec, c, options.Warmup, options.Duration, d.Gateways[0].Pid);
+                        if (!results.TryGetValue(("nanogate", cell), out var list))
+                        {
+                            results[("nanogate", cell)] = list = [];
+                        }
+
+                        list.Add(m);
+                        Console.WriteLine($"  {storage,-10} {cell.Label,-16} c={c,-4} {m.Rps,9:0.0} req/s  p50 {Report.Ms(m.P50Ms),8}  p99 {Report.Ms(m.P99Ms),8}  errors {m.Errors}{(m.FirstError is null ? "" : $" ({m.FirstError})")}");
+                    }
+
+                    // A control on the same gateway, right after the submits (the backlog is still being
+                    // generated in the "gen" variant): GET /healthz touches neither the database nor the task queue,
+                    // so a slow answer here means CPU/thread-pool starvation rather than the database.
+                    if (options.Smoke)
+                    {
+                        continue; // keeps the smoke run under ~40 s
+                    }
+
+                    var control = new Cell("healthz " + variant, "healthz " + label[7..], 1, storage);
+                    if (!cells.Contains(control))
+                    {
+                        cells.Add(control);
+                    }
+
+                    var h = await LoadGenerator.RunAsync(new RequestSpec(HttpMethod.Get, new Uri(d.BaseUri, "healthz"), null, []), 1, options.Warmup, options.Duration, d.Gateways[0].Pid);
+                    if (!results.TryGetValue(("nanogate", control), out var hl))
+                    {
+                        results[("nanogate", control)] = hl = [];
+                    }
+
+                    hl.Add(h);
+                    Console.WriteLine($"  {storage,-10} {control.Label,-16} c=1    {h.Rps,9:0.0} req/s  p50 {Report.Ms(h.P50Ms),8}  p99 {Report.Ms(h.P99Ms),8}  errors {h.Errors}");
+                }
+
+                Undeploy(d);
+            }
+
+            if (options.Tasks.Contains("e2e"))
+            {
+                var settings = $"{where}; Tasks:Workers={options.EndToEndWorkers} per process, Webhooks:MaxConcurrency=64, simulator latency 0 ms";
+                Console.WriteLine($"Tasks end to end ({options.EndToEndTasks} tasks, {settings})…");
+                if (await DeployAsync("tasks-e2e", storage, processes,
+                    $"--Tasks:Workers={options.EndToEndWorkers}", "--Webhooks:MaxConcurrency=64", "--Security:AllowPrivateNetworkTargets=true") is { } d)
+                {
+                    var warm = await TaskScenarios.RunBatchAsync("warm-up", d.BaseUri, d.Pids, upstreamPid, receiver, "bench", 20, 8, TimeSpan.FromSeconds(30), settings);
+                    Console.WriteLine($"  warm-up: 20 tasks, {warm.Succeeded} succeeded in {warm.TotalSeconds:0.0} s");
+                    var wal = d.Database is null ? null : await postgres!.ResetAsync(d.Database);
+                    var batch = await TaskScenarios.RunBatchAsync("tasks end to end", d.BaseUri, d.Pids, upstreamPid, receiver, "bench", options.EndToEndTasks, options.BatchClientConcurrency,
+                        TimeSpan.FromSeconds(options.Smoke ? 30 : 300), settings);
+                    batch = batch with { Storage = storage };
+                    if (d.Database is not null)
+                    {
+                        batch = batch with { Database = await postgres!.MeasureAsync(d.Database, wal!, batch.Succeeded) };
+                    }
+
+                    Undeploy(d);
+                    if (batch.Database is { } db)
+                    {
+                        batch = batch with { Database = await postgres!.CompleteAsync(d.Database!, db) };
+                    }
+
+                    batches.Add(batch);
+                    Console.WriteLine("  " + Report.Describe(batch));
+                    if (batch.Database is { } dbWork)
+                    {
+                        Console.WriteLine("    " + dbWork.Describe());
+                    }
+                }
+            }
+
+            if (options.Tasks.Contains("inflight"))
+            {
+                var settings = $"{where}; Tasks:Workers={options.InFlightWorkers} per process, Webhooks:MaxConcurrency=64, simulator latency {options.InFlightLatencyMs} ms ([sim:slow] marker)";
+                Console.WriteLine($"Tasks in flight ({options.InFlightTasks} tasks, {settings})…");
+                if (await DeployAsync("tasks-inflight", storage, processes,
+                    $"--Tasks:Workers={options.InFlightWorkers}", "--Webhooks:MaxConcurrency=64", "--Security:AllowPrivateNetworkTargets=true") is { } d)
+                {
+                    var batch = await TaskScenarios.RunBatchAsync($"{options.InFlightTasks} tasks in flight", d.BaseUri, d.Pids, upstreamPid, receiver, $"bench [sim:slow:{options.InFlightLatencyMs}]",
+                        options.InFlightTasks, options.BatchClientConcurrency, TimeSpan.FromSeconds(options.Smoke ? 60 : 600), settings);
+                    batch = batch with { Storage = storage };
+                    batches.Add(batch);
+                    Console.WriteLine("  " + Report.Describe(batch));
+                    Undeploy(d);
+                }
+            }
+        }
+    }
+    finally
+    {
+        if (postgres is not null)
+        {
+            await postgres.DisposeAsync();
+        }
     }
 }
 
@@ -327,8 +456,14 @@ static string FindRepositoryRoot()
     throw new InvalidOperationException("Run from inside the Nanogate repository (Nanogate.slnx not found).");
 }
 
-/// <summary>One row group: a scenario at one concurrency.</summary>
-internal sealed record Cell(string Kind, string Label, int Concurrency);
+/// <summary>One row group: a scenario at one concurrency (task scenarios: on one storage setup).</summary>
+internal sealed record Cell(string Kind, string Label, int Concurrency, string Storage = "");
+
+/// <summary>The gateways of one task scenario: one process, or several behind nginx (<see cref="Balancer"/>).</summary>
+internal sealed record Deployment(string Storage, ManagedProcess[] Gateways, ManagedProcess? Balancer, Uri BaseUri, string? Database)
+{
+    public int[] Pids => [.. Gateways.Select(g => g.Pid)];
+}
 
 /// <summary>What the run ran on.</summary>
 internal sealed record Machine(int Cores, long MemoryMb, string Os, string Cpu, string Runtime, string Summary)

@@ -54,6 +54,7 @@ internal static class Report
                 var requests = runs.Sum(r => r.Requests);
                 rows.Add(new Row(
                     target.Name,
+                    cell.Storage.Length > 0 ? cell.Storage : target.Name == "nanogate" ? "sqlite" : "-",
                     cell.Label,
                     cell.Concurrency,
                     Math.Round(rps, 1),
@@ -75,46 +76,52 @@ internal static class Report
         }
 
         var table = new StringBuilder();
-        var header = string.Format(CultureInfo.InvariantCulture, "{0,-9} {1,-16} {2,5} {3,10} {4,8} {5,8} {6,8} {7,8} {8,8} {9,8} {10,8} {11,8} {12,8} {13,8}",
-            "target", "scenario", "conc", "req/s", "%direct", "p50 ms", "p90 ms", "p99 ms", "+p50", "+p99", "errors", "RSS MB", "cpu ms", "up ms");
+        var header = string.Format(CultureInfo.InvariantCulture, "{0,-9} {14,-10} {1,-16} {2,5} {3,10} {4,8} {5,8} {6,8} {7,8} {8,8} {9,8} {10,8} {11,8} {12,8} {13,8}",
+            "target", "scenario", "conc", "req/s", "%direct", "p50 ms", "p90 ms", "p99 ms", "+p50", "+p99", "errors", "RSS MB", "cpu ms", "up ms", "storage");
         table.AppendLine(header);
         table.AppendLine(new string('-', header.Length));
         string? lastLabel = null;
         int? lastConc = null;
+        string? lastStorage = null;
         foreach (var row in rows)
         {
-            if (lastLabel is not null && (row.Scenario != lastLabel || row.Concurrency != lastConc))
+            if (lastLabel is not null && (row.Scenario != lastLabel || row.Concurrency != lastConc || row.Storage != lastStorage))
             {
                 table.AppendLine();
             }
 
             lastLabel = row.Scenario;
             lastConc = row.Concurrency;
-            table.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0,-9} {1,-16} {2,5} {3,10:0.0} {4,8} {5,8} {6,8} {7,8} {8,8} {9,8} {10,8} {11,8:0} {12,8} {13,8}",
+            lastStorage = row.Storage;
+            table.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0,-9} {14,-10} {1,-16} {2,5} {3,10:0.0} {4,8} {5,8} {6,8} {7,8} {8,8} {9,8} {10,8} {11,8:0} {12,8} {13,8}",
                 row.Target, row.Scenario, row.Concurrency, row.Rps,
                 row.OfDirect is { } f ? (f * 100).ToString("0", CultureInfo.InvariantCulture) + " %" : "",
                 Ms(row.P50Ms ?? double.NaN), Ms(row.P90Ms ?? double.NaN), Ms(row.P99Ms ?? double.NaN),
                 Signed(row.AddedP50Ms), Signed(row.AddedP99Ms), row.Errors, row.PeakRssMb,
-                Cpu(row.CpuMsPerRequest), Cpu(row.UpstreamCpuMsPerRequest)));
+                Cpu(row.CpuMsPerRequest), Cpu(row.UpstreamCpuMsPerRequest), row.Storage));
         }
 
         if (batches.Count > 0)
         {
             table.AppendLine();
-            var batchHeader = string.Format(CultureInfo.InvariantCulture, "{0,-9} {1,-20} {2,6} {3,8} {4,9} {5,8} {6,8} {7,9} {8,9} {9,8} {10,7} {11,8}",
-                "target", "scenario", "tasks", "submit s", "total s", "img/s", "ok", "e2e p50", "e2e p99", "sub p50", "errors", "RSS MB");
+            var batchHeader = string.Format(CultureInfo.InvariantCulture, "{0,-9} {12,-10} {1,-20} {2,6} {3,8} {4,9} {5,8} {6,8} {7,9} {8,9} {9,8} {10,7} {11,8}",
+                "target", "scenario", "tasks", "submit s", "total s", "img/s", "ok", "e2e p50", "e2e p99", "sub p50", "errors", "RSS MB", "storage");
             table.AppendLine(batchHeader);
             table.AppendLine(new string('-', batchHeader.Length));
             foreach (var b in batches)
             {
-                table.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0,-9} {1,-20} {2,6} {3,8:0.0} {4,9:0.0} {5,8:0.0} {6,8} {7,9} {8,9} {9,8} {10,7} {11,8:0}",
+                table.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0,-9} {12,-10} {1,-20} {2,6} {3,8:0.0} {4,9:0.0} {5,8:0.0} {6,8} {7,9} {8,9} {9,8} {10,7} {11,8:0}",
                     "nanogate", b.Scenario, b.Tasks, b.SubmitSeconds, b.TotalSeconds, b.ImagesPerSecond, b.Succeeded,
-                    Ms(b.EndToEndP50Ms), Ms(b.EndToEndP99Ms), Ms(b.SubmitP50Ms), b.SubmitErrors, b.PeakRssKb / 1024.0));
+                    Ms(b.EndToEndP50Ms), Ms(b.EndToEndP99Ms), Ms(b.SubmitP50Ms), b.SubmitErrors, b.PeakRssKb / 1024.0, b.Storage));
             }
 
             foreach (var b in batches)
             {
-                table.AppendLine($"  {b.Scenario}: {Describe(b)}");
+                table.AppendLine($"  {b.Scenario} ({b.Storage}): {Describe(b)}");
+                if (b.Database is { } db)
+                {
+                    table.AppendLine("    " + db.Describe());
+                }
             }
         }
 
@@ -203,6 +210,7 @@ internal static class Report
 
     private sealed record Row(
         string Target,
+        string Storage,
         string Scenario,
         int Concurrency,
         double Rps,

@@ -188,6 +188,75 @@ internal sealed class Systems(string root, string work, bool perfMap = false) : 
             s => s == "gemini" ? GeminiSpec(baseUri, "v1beta/models/" + Model + ":generateContent", UpstreamKey) : null), null);
     }
 
+    /// <summary>
+    /// nginx balancing over several Nanogate processes (round robin, upstream keep-alive, as a deployment would),
+    /// or the reason it cannot run. Never installs nginx (the passthrough target does that in a full run).
+    /// </summary>
+    public async Task<(ManagedProcess? Process, Uri? BaseUri, string? Skip)> StartBalancerAsync(string name, IReadOnlyList<Uri> backends)
+    {
+        var nginx = FindExecutable("nginx", "/usr/sbin/nginx");
+        if (nginx is null)
+        {
+            return (null, null, "nginx is not installed");
+        }
+
+        var port = Ports.Free();
+        var dir = Path.Combine(work, name);
+        Directory.CreateDirectory(Path.Combine(dir, "logs"));
+        var conf = Path.Combine(dir, "nginx.conf");
+        var user = Environment.UserName == "root" ? "user root;\n" : "";
+        var servers = string.Concat(backends.Select(b => $"server {b.Host}:{b.Port}; "));
+        File.WriteAllText(conf, $$"""
+            {{user}}worker_processes auto;
+            pid {{dir}}/nginx.pid;
+            error_log {{dir}}/logs/error.log warn;
+            events { worker_connections 4096; multi_accept on; }
+            http {
+              access_log off;
+              tcp_nodelay on;
+              keepalive_requests 1000000;
+              keepalive_timeout 120s;
+              client_body_temp_path {{dir}}/client_body;
+              proxy_temp_path {{dir}}/proxy;
+              fastcgi_temp_path {{dir}}/fastcgi;
+              uwsgi_temp_path {{dir}}/uwsgi;
+              scgi_temp_path {{dir}}/scgi;
+              client_max_body_size 32m;
+              upstream nanogate { {{servers}}keepalive 256; keepalive_requests 1000000; }
+              server {
+                listen 127.0.0.1:{{port}} backlog=4096;
+                location / {
+                  proxy_pass http://nanogate;
+                  proxy_http_version 1.1;
+                  proxy_set_header Connection "";
+                  proxy_set_header Host $http_host;
+                  proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+                  proxy_set_header X-Forwarded-Proto $scheme;
+                  proxy_read_timeout 300s;
+                }
+              }
+            }
+            """);
+        var (testCode, testOutput) = await RunAsync(nginx, $"-t -c {conf} -p {dir}", work, TimeSpan.FromSeconds(20)).ConfigureAwait(false);
+        if (testCode != 0)
+        {
+            return (null, null, "nginx -t failed: " + LastLine(testOutput));
+        }
+
+        var process = Track(ManagedProcess.Start(name, nginx, ["-c", conf, "-p", dir, "-g", "daemon off;"], dir, Path.Combine(work, name + ".log")));
+        var baseUri = new Uri($"http://127.0.0.1:{port}/");
+        try
+        {
+            await WaitForPortAsync(process, baseUri, TimeSpan.FromSeconds(15)).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException e)
+        {
+            return (null, null, e.Message);
+        }
+
+        return (process, baseUri, null);
+    }
+
     /// <summary>Portkey's open-source gateway through npx, or the reason it cannot run.</summary>
     public async Task<(Target? Target, string? Skip, string RawRoute)> StartPortkeyAsync(Uri upstream, string package)
     {

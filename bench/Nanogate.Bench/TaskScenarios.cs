@@ -164,7 +164,14 @@ internal sealed record TaskBatch(
     string NotTerminal,
     double GatewayCpuSeconds,
     double UpstreamCpuSeconds,
-    double HarnessCpuSeconds);
+    double HarnessCpuSeconds)
+{
+    /// <summary>sqlite, postgres (one process) or postgres×2 (two processes behind nginx, one database).</summary>
+    public string Storage { get; init; } = "sqlite";
+
+    /// <summary>The database work of the batch (PostgreSQL only).</summary>
+    public DbWork? Database { get; init; }
+}
 
 /// <summary>The task API scenarios (Dialect 1: POST /v1/images/generations → 202, webhooks on completion).</summary>
 internal static class TaskScenarios
@@ -187,7 +194,7 @@ internal static class TaskScenarios
     public static async Task<TaskBatch> RunBatchAsync(
         string scenario,
         Uri gateway,
-        int gatewayPid,
+        IReadOnlyList<int> gatewayPids,
         int upstreamPid,
         WebhookReceiver receiver,
         string prompt,
@@ -205,8 +212,9 @@ internal static class TaskScenarios
         var errors = 0;
         string? firstError = null;
         var next = -1;
-        var sampler = ProcMemory.Available ? new RssSampler(gatewayPid) : null;
-        var cpu = (Gateway: ProcCpu.Seconds(gatewayPid), Upstream: ProcCpu.Seconds(upstreamPid), Harness: Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
+        // Several gateway processes (behind nginx): CPU summed, peak RSS = sum of each process's peak.
+        var samplers = ProcMemory.Available ? gatewayPids.Select(p => new RssSampler(p)).ToArray() : [];
+        var cpu = (Gateway: gatewayPids.Sum(ProcCpu.Seconds), Upstream: ProcCpu.Seconds(upstreamPid), Harness: Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
         var start = Stopwatch.GetTimestamp();
         var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
@@ -241,12 +249,12 @@ internal static class TaskScenarios
         var submitEnd = Stopwatch.GetTimestamp();
         receiver.Expect(submitted.Count);
         var completed = await receiver.WaitAsync(timeout).ConfigureAwait(false);
-        var cpuAfter = (Gateway: ProcCpu.Seconds(gatewayPid), Upstream: ProcCpu.Seconds(upstreamPid), Harness: Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
+        var cpuAfter = (Gateway: gatewayPids.Sum(ProcCpu.Seconds), Upstream: ProcCpu.Seconds(upstreamPid), Harness: Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
         long peak = 0;
-        if (sampler is not null)
+        foreach (var sampler in samplers)
         {
             await sampler.DisposeAsync().ConfigureAwait(false);
-            peak = sampler.PeakKb;
+            peak += sampler.PeakKb;
         }
 
         var hooks = receiver.Hooks;
