@@ -91,6 +91,7 @@ public static class NanogateApp
         services.AddSingleton<PublicBaseUrl>();
         services.AddChannelKinds();
         services.AddSingleton<SafeImageDownloader>();
+        services.AddSingleton<Nanogate.Upstreams.TaskRelay.RelayCallbacks>();
         services.AddSingleton(ChannelSetup.CreateContext);
         services.AddSingleton(ChannelSetup.CreateRouter);
         // Channel credentials are encrypted at rest; every process sharing a database must share this key ring.
@@ -156,6 +157,7 @@ public static class NanogateApp
         app.MapMediaApi();
         app.MapTasksApi();
         app.MapWebhooksApi();
+        app.MapRelayCallbacks();
         if (ChannelSetup.SimulatorEnabled(app.Configuration))
         {
             app.MapSimulator();

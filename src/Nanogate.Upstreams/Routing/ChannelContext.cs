@@ -17,6 +17,15 @@ public sealed record ChannelContext(
     Func<Uri> SelfAddress,
     IImageDownloader Downloader)
 {
+    /// <summary>Wake-ups for relays waiting on an upstream task (null: relays only poll).</summary>
+    public TaskRelay.RelayCallbacks? RelayCallbacks { get; init; }
+
+    /// <summary>
+    /// The public base URL upstreams can call this server back at (<c>Server:PublicBaseUrl</c>), or null when none is
+    /// configured: a callback to an address only this machine knows would never arrive.
+    /// </summary>
+    public Func<string?> PublicBaseUrl { get; init; } = () => null;
+
     /// <summary>The call limit of <paramref name="definition"/>.</summary>
     public TimeSpan TimeoutOf(ChannelDefinition definition) =>
         definition.TimeoutSeconds is { } seconds and > 0 ? TimeSpan.FromSeconds(seconds) : DefaultTimeout;

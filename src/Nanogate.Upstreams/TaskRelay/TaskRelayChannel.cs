@@ -39,6 +39,7 @@ internal sealed class TaskRelayChannel : IUpstreamChannel, IDisposable
         _baseUrl = definition.BaseUrl!;
         _keys = new GeminiKeyPool(definition.Credentials.Keys, context.Time);
         _timeout = context.TimeoutOf(definition);
+        _callbacks = definition.Settings["callbacks"]?.GetValueKind() != JsonValueKind.False;
         _firstPoll = TimeSpan.FromMilliseconds(definition.NumberSetting("poll_interval_ms") ?? 500);
         _maxPoll = TimeSpan.FromMilliseconds(definition.NumberSetting("max_poll_interval_ms") ?? 5000);
         _submitPath = definition.Setting("submit_path") ?? "v1/images/generations";
@@ -47,6 +48,8 @@ internal sealed class TaskRelayChannel : IUpstreamChannel, IDisposable
         _logger = context.Loggers.CreateLogger("Nanogate.Upstreams.TaskRelay");
         _http = new UpstreamHttp(context.ConnectTimeout);
     }
+
+    private readonly bool _callbacks;
 
     public string Name { get; }
 
@@ -80,6 +83,15 @@ internal sealed class TaskRelayChannel : IUpstreamChannel, IDisposable
                 body["image_urls"] = core.ReferenceImages.Select(i => $"data:{i.MimeType};base64,{Convert.ToBase64String(i.Data)}").ToArray();
             }
 
+            // With a public address and callbacks not turned off, the upstream calls back when its task ends, which
+            // wakes the next poll at once (the seeds' callback_url); polling stays the fallback.
+            (string Token, Task Called)? callback = null;
+            if (_context.RelayCallbacks is { } callbacks && _callbacks && _context.PublicBaseUrl() is { } publicBase)
+            {
+                callback = callbacks.Register();
+                body["callback_url"] = $"{publicBase.TrimEnd('/')}/v1/relay-callbacks/{callback.Value.Token}";
+            }
+
             using var submit = new HttpRequestMessage(HttpMethod.Post, Under(_submitPath))
             {
                 Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, RelayJsonContext.Default.DictionaryStringObject))
@@ -88,7 +100,17 @@ internal sealed class TaskRelayChannel : IUpstreamChannel, IDisposable
                 },
             };
             Authorize(submit, key);
-            result = await SubmitAndWaitAsync(submit, key, request, timeout.Token).ConfigureAwait(false);
+            try
+            {
+                result = await SubmitAndWaitAsync(submit, key, callback?.Called, timeout.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (callback is { } registered)
+                {
+                    _context.RelayCallbacks!.Forget(registered.Token);
+                }
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -120,7 +142,7 @@ internal sealed class TaskRelayChannel : IUpstreamChannel, IDisposable
         }
     }
 
-    private async Task<UpstreamResponse> SubmitAndWaitAsync(HttpRequestMessage submit, int key, UpstreamRequest request, CancellationToken cancellationToken)
+    private async Task<UpstreamResponse> SubmitAndWaitAsync(HttpRequestMessage submit, int key, Task? called, CancellationToken cancellationToken)
     {
         Uri poll;
         using (var response = await _http.Client.SendAsync(submit, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false))
@@ -154,7 +176,18 @@ internal sealed class TaskRelayChannel : IUpstreamChannel, IDisposable
         var errors = 0;
         while (true)
         {
-            await Task.Delay(interval, _context.Time, cancellationToken).ConfigureAwait(false);
+            var delay = Task.Delay(interval, _context.Time, cancellationToken);
+            if (called is { IsCompleted: false })
+            {
+                // The upstream's callback ends the wait early; after it, the usual intervals apply again.
+                await Task.WhenAny(delay, called).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            else
+            {
+                await delay.ConfigureAwait(false);
+            }
+
             interval = TimeSpan.FromMilliseconds(Math.Min(_maxPoll.TotalMilliseconds, interval.TotalMilliseconds * 1.5));
             using var message = new HttpRequestMessage(HttpMethod.Get, poll);
             Authorize(message, key);

@@ -46,7 +46,11 @@ public static class ChannelSetup
             TimeSpan.FromSeconds(options.TimeoutSeconds),
             TimeSpan.FromSeconds(options.ConnectTimeoutSeconds),
             self.Get,
-            services.GetRequiredService<SafeImageDownloader>());
+            services.GetRequiredService<SafeImageDownloader>())
+        {
+            RelayCallbacks = services.GetRequiredService<Nanogate.Upstreams.TaskRelay.RelayCallbacks>(),
+            PublicBaseUrl = () => services.GetRequiredService<IOptions<ServerOptions>>().Value.PublicBaseUrl is { Length: > 0 } url ? url : null,
+        };
     }
 
     /// <summary>The router over every configured channel.</summary>
