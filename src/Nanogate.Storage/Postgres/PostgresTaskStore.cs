@@ -478,26 +478,8 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
             return false;
         }
 
-        string status;
-        string? errorCode = null, errorMessage = null;
-        if (counts.Succeeded == task.N)
-        {
-            status = TaskStatuses.Succeeded;
-        }
-        else if (counts.Succeeded > 0)
-        {
-            status = TaskStatuses.PartiallySucceeded;
-        }
-        else if (task.CanceledAt is not null && counts.Canceled > 0)
-        {
-            status = TaskStatuses.Canceled;
-            (errorCode, errorMessage) = ("canceled", "The task was canceled before any image was made.");
-        }
-        else
-        {
-            status = TaskStatuses.Failed;
-            (errorCode, errorMessage) = (firstFailure?.Code ?? "upstream_error", firstFailure?.Message ?? "No image could be made.");
-        }
+        var status = TaskStatuses.Final(task.N, counts.Succeeded, counts.Canceled, task.CanceledAt is not null);
+        var (errorCode, errorMessage) = TaskStatuses.FinalError(status, firstFailure);
 
         await c.ExecuteAsync(EndSql, new { reservationId = task.ReservationId, now, status, errorCode, errorMessage, taskId }, tx).ConfigureAwait(false);
 

@@ -337,29 +337,13 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
             return false;
         }
 
-        string status;
-        string? errorCode = null, errorMessage = null;
-        if (counts.Succeeded == task.N)
-        {
-            status = TaskStatuses.Succeeded;
-        }
-        else if (counts.Succeeded > 0)
-        {
-            status = TaskStatuses.PartiallySucceeded;
-        }
-        else if (task.CanceledAt is not null && counts.Canceled > 0)
-        {
-            status = TaskStatuses.Canceled;
-            (errorCode, errorMessage) = ("canceled", "The task was canceled before any image was made.");
-        }
-        else
-        {
-            status = TaskStatuses.Failed;
-            var first = await c.QueryFirstOrDefaultAsync<(string? Code, string? Message)>(
+        var status = TaskStatuses.Final(task.N, counts.Succeeded, counts.Canceled, task.CanceledAt is not null);
+        (string? Code, string? Message)? firstFailure = status == TaskStatuses.Failed
+            ? await c.QueryFirstOrDefaultAsync<(string? Code, string? Message)>(
                 "SELECT error_code, error_message FROM task_images WHERE task_id = @taskId AND status = 'failed' ORDER BY idx LIMIT 1",
-                new { taskId }, tx).ConfigureAwait(false);
-            (errorCode, errorMessage) = (first.Code ?? "upstream_error", first.Message ?? "No image could be made.");
-        }
+                new { taskId }, tx).ConfigureAwait(false)
+            : null;
+        var (errorCode, errorMessage) = TaskStatuses.FinalError(status, firstFailure);
 
         var released = await SqliteLedgerCommands.ReleaseRemainingAsync(c, tx, task.ReservationId, now).ConfigureAwait(false);
         await c.ExecuteAsync(
