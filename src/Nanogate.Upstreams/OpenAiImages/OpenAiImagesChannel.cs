@@ -82,7 +82,7 @@ internal sealed class OpenAiImagesChannel : IUpstreamChannel, IDisposable
         }
 
         var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        OpenAiImagesLog.Called(_logger, Name, request.Model, request.RequestId, result.Failure?.Kind, elapsed);
+        UpstreamCallLog.Called(_logger, Name, request.Model, request.RequestId, result.Failure?.Kind, elapsed);
         return result;
     }
 

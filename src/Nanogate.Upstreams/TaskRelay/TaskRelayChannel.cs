@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using Nanogate.Core.Catalog;
 using Nanogate.Upstreams.Channels;
 using Nanogate.Upstreams.Gemini;
-using Nanogate.Upstreams.OpenAiImages;
 using Nanogate.Upstreams.Routing;
 
 namespace Nanogate.Upstreams.TaskRelay;
@@ -123,7 +122,7 @@ internal sealed class TaskRelayChannel : IUpstreamChannel, IDisposable
         }
 
         var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        OpenAiImagesLog.Called(_logger, Name, request.Model, request.RequestId, result.Failure?.Kind, elapsed);
+        UpstreamCallLog.Called(_logger, Name, request.Model, request.RequestId, result.Failure?.Kind, elapsed);
         return result;
     }
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Nanogate.Upstreams.OpenAiImages;
+namespace Nanogate.Upstreams.Channels;
 
 /// <summary>Source-generated JSON for the request bodies the relay kinds send.</summary>
 [JsonSerializable(typeof(Dictionary<string, object>))]
