@@ -95,9 +95,7 @@ public static class NanogateApp
         services.AddSingleton(ChannelSetup.CreateContext);
         services.AddSingleton(ChannelSetup.CreateRouter);
         // Channel credentials are encrypted at rest; every process sharing a database must share this key ring.
-        var dataDirectory = builder.Configuration["Storage:DataDirectory"] is { Length: > 0 } dir ? dir : "./data";
-        var keyRing = builder.Configuration["DataProtection:KeysDirectory"] is { Length: > 0 } keys ? keys : Path.Combine(dataDirectory, "keys");
-        services.AddDataProtection().SetApplicationName("Nanogate").PersistKeysToFileSystem(new DirectoryInfo(keyRing));
+        services.AddDataProtection().SetApplicationName("Nanogate").PersistKeysToFileSystem(new DirectoryInfo(KeyRing.Directory(builder.Configuration)));
         services.AddSingleton<ChannelSecrets>();
         services.AddSingleton<StoredChannelCodec>();
         services.AddSingleton<Nanogate.Generation.ImageGenerator>();

@@ -1,12 +1,4 @@
-using Nanogate;
-using Nanogate.Hosting;
+using Nanogate.Hosting.Commands;
 
-// Commands run instead of the server (the only one so far; a command-line framework can take over when there are more).
-if (args is [StorageCopyCommand.Name, .. var rest])
-{
-    return await StorageCopyCommand.RunFromConsoleAsync(rest);
-}
-
-var app = NanogateApp.Build(args);
-await app.RunAsync();
-return 0;
+// The server by default; operator commands (backup, reset-admin-key, accounts, …) by name. See --help.
+return await ServerCommandLine.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

@@ -47,6 +47,7 @@ public static class PostgresServiceCollectionExtensions
         services.AddSingleton<IChangeFeed>(sp => sp.GetRequiredService<PostgresChangeFeed>());
         services.AddHostedService<PostgresChangeFeedStarter>();
         services.AddSingleton<IStorageImport, PostgresStorageImport>();
+        services.AddSingleton<Backup.IStorageBackup, PostgresStorageBackup>();
         return services;
     }
 }

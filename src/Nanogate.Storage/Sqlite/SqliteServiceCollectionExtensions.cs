@@ -28,6 +28,7 @@ public static class SqliteServiceCollectionExtensions
         services.AddSingleton<IChannelStore, SqliteChannelStore>();
         services.AddSingleton<IChangeFeed, InProcessChangeFeed>();
         services.AddSingleton<IStorageExport, SqliteStorageExport>();
+        services.AddSingleton<Backup.IStorageBackup, SqliteStorageBackup>();
         return services;
     }
 }

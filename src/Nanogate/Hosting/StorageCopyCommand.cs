@@ -2,10 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Nanogate.Media;
-using Nanogate.Media.Files;
 using Nanogate.Storage;
-using Nanogate.Storage.Postgres;
-using Nanogate.Storage.Sqlite;
 using Nanogate.Storage.Transfer;
 
 namespace Nanogate.Hosting;
@@ -37,26 +34,6 @@ internal static class StorageCopyCommand
         committing, the row count of every table and every account's balance and ledger sums are compared on both
         sides. Exit code 0 when the copy is committed, 1 when it failed (nothing committed), 2 for a usage error.
         """;
-
-    /// <summary>Runs the command on the console (Ctrl+C cancels and rolls back); returns the exit code.</summary>
-    public static async Task<int> RunFromConsoleAsync(string[] args)
-    {
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            return await RunAsync(args, Console.Out, Console.Error, cancel.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
-    }
 
     /// <summary>Runs the command with <paramref name="args"/> (those after <c>copy-storage</c>); returns the exit code.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
@@ -104,21 +81,28 @@ internal static class StorageCopyCommand
 
         var mediaDirectory = Path.GetFullPath(arguments.FromMedia ?? Path.Combine(dataDirectory, "media"));
 
-        await using var sourceServices = new ServiceCollection().AddSqliteStorage(dataDirectory).BuildServiceProvider();
-        var services = new ServiceCollection()
-            .AddSingleton(configuration)
-            .AddSingleton(TimeProvider.System);
-        services.AddOptions<StorageOptions>().BindConfiguration("Storage");
-        services.AddPostgresStorage(connectionString);
-        services.AddMediaBlobs(configuration);
-        await using var targetServices = services.BuildServiceProvider();
+        // Both sides through the same registrations as the server (AddNanogateStorage, AddMediaBlobs), each with its own
+        // configuration: the source is the SQLite install and its media folder, the target what configuration names.
+        var sourceConfiguration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "sqlite",
+            ["Storage:DataDirectory"] = dataDirectory,
+            ["Media:Provider"] = "files",
+            ["Media:Directory"] = mediaDirectory,
+            ["Media:DirectWrites"] = "false",
+        }).Build();
+        await using var sourceServices = StorageServices(sourceConfiguration).BuildServiceProvider();
+        var targetConfiguration = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "postgres",
+            ["ConnectionStrings:Postgres"] = connectionString,
+        }).Build();
+        await using var targetServices = StorageServices(targetConfiguration).BuildServiceProvider();
 
         var export = sourceServices.GetRequiredService<IStorageExport>();
         var import = targetServices.GetRequiredService<IStorageImport>();
         var targetMedia = targetServices.GetRequiredService<IMediaBlobStore>();
-        var sourceMedia = new FileBlobStore(
-            Options.Create(new StorageOptions { DataDirectory = dataDirectory }),
-            Options.Create(new MediaOptions { Directory = mediaDirectory, DirectWrites = false }));
+        var sourceMedia = sourceServices.GetRequiredService<IMediaBlobStore>();
 
         await output.WriteLineAsync($"Copying {export.Location} (media {mediaDirectory})").ConfigureAwait(false);
         await output.WriteLineAsync($"     to {import.Location} (media {DescribeMediaTarget(configuration)})").ConfigureAwait(false);
@@ -150,7 +134,7 @@ internal static class StorageCopyCommand
 
         // The key ring that encrypts stored channel credentials travels with them: without it the target cannot decrypt
         // them and those channels would not load. Its files are copied, never overwritten (resumable, like media).
-        var keyRing = CopyKeyRing(Path.Combine(dataDirectory, "keys"), TargetKeyRing(configuration));
+        var keyRing = CopyKeyRing(Path.Combine(dataDirectory, "keys"), KeyRing.Directory(configuration));
         await output.WriteLineAsync(keyRing).ConfigureAwait(false);
 
         var report = await StorageCopier.CopyAsync(snapshot, transaction, cancellationToken).ConfigureAwait(false);
@@ -202,12 +186,6 @@ internal static class StorageCopyCommand
         }
     }
 
-    /// <summary>Where the target server keeps its Data Protection key ring (as NanogateApp decides it).</summary>
-    private static string TargetKeyRing(IConfiguration configuration) =>
-        Path.GetFullPath(configuration["DataProtection:KeysDirectory"] is { Length: > 0 } keys
-            ? keys
-            : Path.Combine(configuration["Storage:DataDirectory"] is { Length: > 0 } d ? d : "./data", "keys"));
-
     /// <summary>Copies the key files of <paramref name="source"/> missing in <paramref name="target"/>; a line for the output.</summary>
     private static string CopyKeyRing(string source, string target)
     {
@@ -234,6 +212,16 @@ internal static class StorageCopyCommand
         }
 
         return string.Create(CultureInfo.InvariantCulture, $"Key ring: {copied} key(s) copied to {target} (channel credentials stay readable)");
+    }
+
+    private static ServiceCollection StorageServices(IConfiguration configuration)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(configuration).AddSingleton(TimeProvider.System).AddLogging();
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection("Storage"));
+        services.AddNanogateStorage(configuration);
+        services.AddMediaBlobs(configuration);
+        return services;
     }
 
     private static string DescribeMediaTarget(IConfiguration configuration)

@@ -15,6 +15,10 @@ internal sealed class MediaOptions
     /// <summary>The folder of the <c>files</c> provider (<c>Media:Directory</c>); by default <c>{Storage:DataDirectory}/media</c>.</summary>
     public string? Directory { get; set; }
 
+    /// <summary>The full path of the <c>files</c> provider's folder: <see cref="Directory"/>, or <c>media</c> under <paramref name="dataDirectory"/>.</summary>
+    public string FilesDirectory(string dataDirectory) =>
+        Path.GetFullPath(Directory is { Length: > 0 } folder ? folder : Path.Combine(dataDirectory, "media"));
+
     /// <summary>How long generated images and their links live, in hours (<c>Media:LinkTtlHours</c>; fractions allowed).</summary>
     [Range(0.0001, 8760, ErrorMessage = "Media:LinkTtlHours must be between 0.0001 and 8760.")]
     public double LinkTtlHours { get; set; } = 24;

@@ -77,7 +77,7 @@ public sealed class StorageCopyTests(ITestOutputHelper log) : IAsyncDisposable
 
         var usage = await RunProcessAsync(["copy-storage", "--to-postgres", database.ConnectionString]);
         Assert.Equal(2, usage.Code);
-        Assert.Contains("--from-sqlite <dataDir> is required", usage.Error, StringComparison.Ordinal);
+        Assert.Contains("Option '--from-sqlite' is required.", usage.Error, StringComparison.Ordinal);
 
         var secret = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Port = 1, Password = "s3cret-pw", Timeout = 2 }.ConnectionString;
         var unreachable = await RunProcessAsync(["copy-storage", "--from-sqlite", source.DataDirectory, "--to-postgres", secret, $"--Media:Directory={media}"]);

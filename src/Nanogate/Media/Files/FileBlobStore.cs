@@ -12,9 +12,7 @@ namespace Nanogate.Media.Files;
 /// </summary>
 internal sealed class FileBlobStore(IOptions<StorageOptions> storage, IOptions<MediaOptions> options) : IMediaBlobStore
 {
-    private readonly string _root = Path.GetFullPath(options.Value.Directory is { Length: > 0 } folder
-        ? folder
-        : Path.Combine(storage.Value.DataDirectory, "media"));
+    private readonly string _root = options.Value.FilesDirectory(storage.Value.DataDirectory);
 
     /// <inheritdoc />
     public string NewId(DateTimeOffset now) => Ids.New("med_", 24);
