@@ -74,6 +74,14 @@ public static class NanogateApp
             o => !string.Equals(o.Provider, "postgres", StringComparison.OrdinalIgnoreCase) || !string.IsNullOrWhiteSpace(postgresConnection),
             "ConnectionStrings:Postgres must be set when Storage:Provider is 'postgres' (an Npgsql connection string, e.g. Host=db;Username=nanogate;Password=…;Database=nanogate).");
 
+        // Graceful shutdown: the web server stops accepting while the task workers drain (concurrently, not one
+        // service after the other), and the host waits for the workers' grace period plus time to write results.
+        var shutdownGrace = builder.Configuration.GetValue("Tasks:ShutdownGraceSeconds", 20);
+        builder.Services.Configure<HostOptions>(o =>
+        {
+            o.ServicesStopConcurrently = true;
+            o.ShutdownTimeout = TimeSpan.FromSeconds(Math.Clamp(shutdownGrace, 0, 3600) + 10);
+        });
         var limitMb = builder.Configuration.GetValue("Limits:MaxRequestBodyMB", 32);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limitMb * 1024L * 1024L);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);

@@ -147,6 +147,21 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
                (SELECT count(*) FROM w) AS Notified, {OpenImagesSql} AS Open;
         """;
 
+    private const string HandBackSql = $"""
+        {LockTaskSql}
+        WITH img AS (
+            UPDATE task_images i SET
+                status = CASE WHEN t.canceled_at IS NULL THEN 'queued' ELSE 'canceled' END,
+                completed_at = CASE WHEN t.canceled_at IS NULL THEN NULL ELSE @now END,
+                lease_until = NULL, next_attempt_at = @now, attempt = i.attempt - 1
+            FROM tasks t
+            WHERE t.id = @taskId AND i.task_id = @taskId AND i.idx = @index AND i.attempt = @attempt AND i.status = 'running'
+            RETURNING i.status),
+        w AS (SELECT {NotifyTasksDue} FROM img WHERE status = 'queued')
+        SELECT (SELECT count(*) FROM img) AS Applied, (SELECT count(*) FROM img WHERE status = 'canceled') AS Canceled,
+               (SELECT count(*) FROM w) AS Notified, {OpenImagesSql} AS Open;
+        """;
+
     private const string FailSql = $"""
         {LockTaskSql}
         WITH img AS (
@@ -300,6 +315,16 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
             var write = await results.ReadSingleAsync<WriteRow>().ConfigureAwait(false);
 
             // A re-queued image keeps its task open; a canceled one may have been the last.
+            return await FinishAsync(c, tx, taskId, write.Applied == 1, write.Canceled == 1 && write.Open - 1 == 0, now).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<ImageWrite> HandBackAsync(string taskId, int index, long attempt, long now, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            using var results = await c.QueryMultipleAsync(HandBackSql, new { taskId, index, attempt, now }, tx).ConfigureAwait(false);
+            _ = await results.ReadAsync<string>().ConfigureAwait(false);
+            var write = await results.ReadSingleAsync<WriteRow>().ConfigureAwait(false);
             return await FinishAsync(c, tx, taskId, write.Applied == 1, write.Canceled == 1 && write.Open - 1 == 0, now).ConfigureAwait(false);
         }, cancellationToken);
 

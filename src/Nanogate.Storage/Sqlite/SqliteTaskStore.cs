@@ -186,6 +186,24 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
         }, cancellationToken);
 
     /// <inheritdoc />
+    public Task<ImageWrite> HandBackAsync(string taskId, int index, long attempt, long now, CancellationToken cancellationToken) =>
+        db.WriteInBackgroundAsync(async (c, tx) =>
+        {
+            var updated = await c.ExecuteAsync(
+                """
+                UPDATE task_images SET
+                    status = CASE WHEN (SELECT canceled_at FROM tasks WHERE id = @taskId) IS NULL THEN 'queued' ELSE 'canceled' END,
+                    completed_at = CASE WHEN (SELECT canceled_at FROM tasks WHERE id = @taskId) IS NULL THEN NULL ELSE @now END,
+                    lease_until = NULL, next_attempt_at = @now, attempt = attempt - 1
+                WHERE task_id = @taskId AND idx = @index AND attempt = @attempt AND status = 'running'
+                """,
+                new { taskId, index, attempt, now }, tx).ConfigureAwait(false);
+            return updated == 0
+                ? new ImageWrite(false, false)
+                : new ImageWrite(true, await EndTaskIfDoneAsync(c, tx, taskId, now).ConfigureAwait(false));
+        }, cancellationToken);
+
+    /// <inheritdoc />
     public Task<ImageWrite> FailAsync(string taskId, int index, long attempt, string code, string message, long now, CancellationToken cancellationToken) =>
         db.WriteInBackgroundAsync(async (c, tx) =>
         {

@@ -84,6 +84,14 @@ public interface ITaskStore
     Task<ImageWrite> FailAsync(string taskId, int index, long attempt, string code, string message, long now, CancellationToken cancellationToken);
 
     /// <summary>
+    /// At a graceful shutdown (fenced by <paramref name="attempt"/>): puts a running image back in the queue, due now,
+    /// as if this attempt had never been claimed: the attempt number goes back down, so an image interrupted by a
+    /// deploy does not use up one of its <c>Tasks:MaxAttempts</c>. The caller must have stopped working on it. If a
+    /// cancel was requested meanwhile the image is canceled instead, which may end the task.
+    /// </summary>
+    Task<ImageWrite> HandBackAsync(string taskId, int index, long attempt, long now, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Requests the cancel of a task of <paramref name="accountId"/>, in one transaction: the first request's time is
     /// kept, queued images are canceled, running ones are left to finish (they may still succeed and be charged), and
     /// the task ends if no image is open any more. Canceling a terminal task changes nothing.

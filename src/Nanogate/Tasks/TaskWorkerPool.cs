@@ -26,10 +26,17 @@ internal sealed partial class TaskWorkerPool(
 {
     private readonly TasksOptions _options = options.Value;
 
+    // Set when the host asks the pool to stop (before the grace period ends and work is canceled).
+    private CancellationToken _stopping;
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        _stopping = stoppingToken;
         using var slots = new SemaphoreSlim(_options.Workers, _options.Workers);
+        // Images in progress are not stopped with the claiming loop: they get Tasks:ShutdownGraceSeconds to finish
+        // (an upstream call already paid for in time), and only then are they canceled and handed back.
+        using var abort = new CancellationTokenSource();
         var running = new HashSet<Task>();
         var poll = TimeSpan.FromMilliseconds(_options.PollIntervalMs);
         try
@@ -62,7 +69,7 @@ internal sealed partial class TaskWorkerPool(
 
                 foreach (var claim in claims)
                 {
-                    var work = Task.Run(() => RunAsync(claim, stoppingToken), CancellationToken.None);
+                    var work = Task.Run(() => RunAsync(claim, abort.Token), CancellationToken.None);
                     lock (running)
                     {
                         running.Add(work);
@@ -93,14 +100,18 @@ internal sealed partial class TaskWorkerPool(
         {
         }
 
-        // Let images in progress record their results (their leases cover a crash if this takes too long).
+        // Stop claiming; let images in progress finish and record their results within the grace period, then
+        // cancel the rest, which hand their images back to the queue (their leases cover a crash meanwhile).
         Task[] pending;
         lock (running)
         {
             pending = [.. running];
         }
 
-        await Task.WhenAll(pending).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        var grace = TimeSpan.FromSeconds(_options.ShutdownGraceSeconds);
+        LogDraining(logger, pending.Length, grace.TotalSeconds);
+        abort.CancelAfter(grace);
+        await Task.WhenAll(pending).WaitAsync(grace + TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     /// <summary>Generates, stores and records one claimed image.</summary>
@@ -123,12 +134,21 @@ internal sealed partial class TaskWorkerPool(
                 outcome = ImageOutcome.Failed(new ImageFailure("upstream_error", "The image could not be made because of an internal error.", Retryable: true));
             }
 
+            // A failure while stopping is most likely the stop's doing (a call cut off surfaces as a refused or reset
+            // connection as often as a cancellation; the built-in simulator stops with this process): hand the image
+            // back, attempt not counted, instead of recording the failure.
+            if (outcome.Image is null && (stoppingToken.IsCancellationRequested || _stopping.IsCancellationRequested))
+            {
+                throw new OperationCanceledException(stoppingToken);
+            }
+
             ImageWrite write;
             if (outcome.Image is { } image)
             {
                 // The file first, then its row together with the image's success and charge: one write
                 // transaction per image. A stale attempt (fenced out) leaves no row, so its file goes.
-                var stored = await media.WriteFileAsync(claim.AccountId, image.Data, image.MimeType, image.Width, image.Height, lost.Token).ConfigureAwait(false);
+                // Not canceled by the stop: the image is made (and paid for upstream); keeping it beats making it again.
+                var stored = await media.WriteFileAsync(claim.AccountId, image.Data, image.MimeType, image.Width, image.Height, CancellationToken.None).ConfigureAwait(false);
                 var usage = image.Usage;
                 var row = stored.ToRow();
                 var success = new ImageSuccess(stored.Id, stored.MimeType, image.Width, image.Height, string.IsNullOrWhiteSpace(image.Text) ? null : image.Text,
@@ -171,14 +191,14 @@ internal sealed partial class TaskWorkerPool(
 
             AfterWrite(claim.TaskId, write);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested || _stopping.IsCancellationRequested)
         {
-            // Stopping: hand the image back now rather than after its lease (another process may take it).
+            // Stopping and out of grace: hand the image back now rather than after its lease (another process may
+            // take it), without counting this attempt: a deploy is not the image's fault.
             try
             {
-                var now = Now();
-                var write = await store.RetryAsync(claim.TaskId, claim.Index, claim.Attempt, now, "interrupted",
-                    "The server stopped while making this image; it was queued again.", now, CancellationToken.None).ConfigureAwait(false);
+                var write = await store.HandBackAsync(claim.TaskId, claim.Index, claim.Attempt, Now(), CancellationToken.None).ConfigureAwait(false);
+                LogHandedBack(logger, claim.TaskId, claim.Index);
                 AfterWrite(claim.TaskId, write);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -284,6 +304,12 @@ internal sealed partial class TaskWorkerPool(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Generating image {Index} of {TaskId} threw")]
     private static partial void LogGenerateCrashed(ILogger logger, string taskId, int index, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: {Count} image(s) in progress get up to {Seconds} s to finish")]
+    private static partial void LogDraining(ILogger logger, int count, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: image {Index} of {TaskId} was handed back to the queue (its attempt not counted)")]
+    private static partial void LogHandedBack(ILogger logger, string taskId, int index);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Image {Index} of {TaskId} attempt {Attempt} failed with {Code}; retrying in {DelayMs} ms")]
     private static partial void LogRetrying(ILogger logger, string taskId, int index, long attempt, string code, double delayMs);

@@ -28,4 +28,12 @@ internal sealed class TasksOptions
     /// <summary>First retry delay in ms, doubled per attempt (<c>Tasks:RetryBaseDelayMs</c>).</summary>
     [Range(0, 600_000, ErrorMessage = "Tasks:RetryBaseDelayMs must be between 0 and 600000.")]
     public int RetryBaseDelayMs { get; set; } = 1000;
+
+    /// <summary>
+    /// At shutdown (SIGTERM), how long images in progress may take to finish before they are handed back to the
+    /// queue, in seconds (<c>Tasks:ShutdownGraceSeconds</c>). Orchestrators kill after their own grace period
+    /// (Kubernetes: 30 s by default), so keep this below it; the host's shutdown timeout is set to this plus 10 s.
+    /// </summary>
+    [Range(0, 3600, ErrorMessage = "Tasks:ShutdownGraceSeconds must be between 0 and 3600.")]
+    public int ShutdownGraceSeconds { get; set; } = 20;
 }

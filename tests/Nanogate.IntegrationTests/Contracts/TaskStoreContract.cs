@@ -220,6 +220,40 @@ public abstract class TaskStoreContract : StoreContractTest
     }
 
     [ContractFact]
+    public async Task A_handed_back_image_is_due_at_once_and_its_attempt_is_not_counted()
+    {
+        var taskId = await CreateAsync(1);
+        var first = Assert.Single(await Store.Tasks.ClaimAsync(10, T0, T0 + Lease, 1, Ct));
+        Assert.Equal(1L, first.Attempt);
+
+        // A stale hand-back (wrong attempt) changes nothing; the right one re-queues the image due now.
+        Assert.False((await Store.Tasks.HandBackAsync(taskId, 0, 2, T0 + 1, Ct)).Applied);
+        var write = await Store.Tasks.HandBackAsync(taskId, 0, 1, T0 + 1, Ct);
+        Assert.True(write.Applied);
+        Assert.False(write.TaskEnded);
+        Assert.Equal("queued", (await Store.Tasks.GetAsync(taskId, null, Ct))!.Images[0].Status);
+
+        // With MaxAttempts = 1 the image can still be claimed, as attempt 1 again.
+        var again = Assert.Single(await Store.Tasks.ClaimAsync(10, T0 + 1, T0 + Lease, 1, Ct));
+        Assert.Equal(1L, again.Attempt);
+        await AssertLedgerConsistentAsync();
+    }
+
+    [ContractFact]
+    public async Task A_hand_back_after_cancel_cancels_the_image_and_ends_the_task()
+    {
+        var taskId = await CreateAsync(1);
+        Assert.Single(await Store.Tasks.ClaimAsync(10, T0, T0 + Lease, 3, Ct));
+        await Store.Tasks.CancelAsync(AccountId, taskId, T0 + 1, Ct);
+        var write = await Store.Tasks.HandBackAsync(taskId, 0, 1, T0 + 2, Ct);
+        Assert.True(write.TaskEnded);
+        var task = (await Store.Tasks.GetAsync(taskId, null, Ct))!;
+        Assert.Equal(("canceled", "canceled"), (task.Task.Status, task.Images[0].Status));
+        Assert.Equal((45L, 0L, 45L), (task.Task.CreditsReserved, task.Task.CreditsCharged, task.Task.CreditsRefunded));
+        await AssertLedgerConsistentAsync();
+    }
+
+    [ContractFact]
     public async Task An_image_whose_workers_keep_dying_fails_after_max_attempts_with_a_full_refund()
     {
         var taskId = await CreateAsync(1);
