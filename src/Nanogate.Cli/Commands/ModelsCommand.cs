@@ -19,7 +19,7 @@ internal static class ModelsCommand
                 return ExitCodes.Ok;
             }
 
-            var table = new Table().AddColumns("model", "aliases", "sizes", "ratios", "credits/image");
+            var table = new Table().AddColumn(new TableColumn("model").NoWrap()).AddColumns("aliases", "sizes", "ratios", "credits/image");
             foreach (var model in models.Data)
             {
                 table.AddRow(

@@ -41,7 +41,7 @@ internal static class TasksCommand
                 return ExitCodes.Ok;
             }
 
-            var table = new Table().AddColumns("task", "status", "model", "images", "created", "prompt");
+            var table = new Table().AddColumn(new TableColumn("task").NoWrap()).AddColumns("status", "model", "images", "created", "prompt");
             foreach (var task in list.Data)
             {
                 var prompt = task.Request?.Prompt ?? "";
