@@ -68,7 +68,7 @@ internal static class CliApp
             => (ExitCodes.Unreachable, $"Cannot reach the server: {e.Message}"),
         HttpRequestException http => (ExitCodes.Unreachable, $"Cannot reach the server: {http.Message}"),
         TimeoutException timeout => (ExitCodes.Unreachable, timeout.Message),
-        OperationCanceledException => (ExitCodes.Unexpected, "Canceled."),
+        OperationCanceledException => (ExitCodes.Canceled, "Canceled (the task goes on on the server: nanogate cancel ID stops it)."),
         IOException io => (ExitCodes.Unexpected, io.Message),
         UnauthorizedAccessException access => (ExitCodes.Unexpected, access.Message),
         _ => null,

@@ -22,16 +22,16 @@ internal sealed class CommandContext(CliEnvironment env, GlobalOptions globals)
         var settings = Settings(parse);
         var key = needsKey ? settings.RequireKey() : settings.ApiKey;
         var seconds = parse.GetValue(Globals.Timeout);
-        if (seconds < 0)
+        if (seconds <= 0)
         {
             throw new CliException(ExitCodes.Usage, "--timeout must be a positive number of seconds.");
         }
 
         var options = new NanogateClientOptions { BaseAddress = settings.Url, ApiKey = key, UserAgent = "nanogate-cli/" + typeof(CliApp).Assembly.GetName().Version?.ToString(3) };
-        if (seconds > 0)
+        if (seconds is { } limit)
         {
-            options.RequestTimeout = TimeSpan.FromSeconds(seconds);
-            options.Wait.Timeout = TimeSpan.FromSeconds(seconds);
+            options.RequestTimeout = TimeSpan.FromSeconds(limit);
+            options.Wait.Timeout = TimeSpan.FromSeconds(limit);
         }
 
         return new NanogateClient(options);

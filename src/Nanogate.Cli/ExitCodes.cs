@@ -33,10 +33,13 @@ internal static class ExitCodes
     /// <summary>The server failed or is rate limited (5xx, 429): try again later.</summary>
     public const int ServerError = 9;
 
+    /// <summary>Interrupted (Ctrl+C), as shells report a SIGINT.</summary>
+    public const int Canceled = 130;
+
     /// <summary>The help text's table of exit codes.</summary>
     public const string Help = """
         Exit codes: 0 ok, 1 unexpected error, 2 bad arguments / unknown model / unsupported ratio / invalid request,
           3 no API key or bad configuration, 4 key refused, 5 not enough credits, 6 server unreachable or timed out,
-          7 task failed or only partly made, 8 no such task, 9 server error or rate limited.
+          7 task failed or only partly made, 8 no such task, 9 server error or rate limited, 130 interrupted.
         """;
 }

@@ -11,11 +11,10 @@ internal sealed class GlobalOptions
 
     public Option<string?> Config { get; } = new("--config") { Description = "The config file (default: ~/.config/nanogate/config.json)", Recursive = true };
 
-    public Option<double> Timeout { get; } = new("--timeout")
+    public Option<double?> Timeout { get; } = new("--timeout")
     {
         Description = "Seconds to wait for each request, and for generate the whole task (default 100; generate 600)",
         Recursive = true,
-        DefaultValueFactory = _ => 0,
     };
 
     public void AddTo(Command root)

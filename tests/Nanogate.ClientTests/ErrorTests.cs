@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Nanogate.IntegrationTests.Infrastructure;
 using Nanogate.Client;
 using Nanogate.ClientTests.Infrastructure;
 
@@ -113,5 +116,45 @@ public sealed class ErrorTests(ClientServerFixture fixture) : IClassFixture<Clie
         Assert.Equal(NanogateTaskStatus.Failed, task.Status);
         Assert.Equal("no_image", task.Images[0].Error!.Code);
         Assert.Equal(0, task.Credits!.Charged);
+    }
+    [Fact]
+    public async Task The_same_idempotency_key_while_the_first_request_is_held_is_a_conflict()
+    {
+        var (_, client) = await fixture.ClientAsync();
+        using var _ = client;
+        var key = Guid.NewGuid().ToString("N");
+        var request = new ImageTaskRequest { Model = "nano-banana-2-lite", Prompt = "Held [sim:slow:2000]" };
+        var held = client.SubmitAsync(request, new SubmitOptions { IdempotencyKey = key, PreferWaitSeconds = 10 });
+        await Task.Delay(300);
+        var e = await Assert.ThrowsAsync<NanogateConflictException>(() => client.SubmitAsync(request, new SubmitOptions { IdempotencyKey = key }));
+        Assert.Equal(HttpStatusCode.Conflict, e.StatusCode);
+        Assert.Equal("idempotency_key_in_use", e.Code);
+        Assert.Equal(NanogateTaskStatus.Succeeded, (await held).Status);
+    }
+
+    [Fact]
+    public async Task Rate_limits_server_errors_and_non_json_answers_map_to_their_types()
+    {
+        // A platform that answers 429 with Retry-After, 503 in the error shape, and 502 from a proxy in HTML.
+        await using var platform = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapGet("/v1/tasks/limited", (HttpContext context) =>
+            {
+                context.Response.Headers.RetryAfter = "7";
+                context.Response.Headers["x-request-id"] = "req_limited";
+                return Results.Json(new { error = new { code = "rate_limited", message = "Slow down.", param = (string?)null } }, statusCode: 429);
+            });
+            app.MapGet("/v1/tasks/down", () => Results.Json(new { error = new { code = "upstream_unavailable", message = "Upstream is down." } }, statusCode: 503));
+            app.MapGet("/v1/tasks/proxy", () => Results.Content("<html>Bad Gateway</html>", "text/html", statusCode: 502));
+        });
+        using var client = new NanogateClient(platform.BaseUrl, "sk-any");
+        var limited = await Assert.ThrowsAsync<NanogateRateLimitException>(() => client.GetTaskAsync("limited"));
+        Assert.Equal(("rate_limited", "Slow down.", "req_limited"), (limited.Code, limited.Message, limited.RequestId));
+        Assert.Equal(TimeSpan.FromSeconds(7), limited.RetryAfter);
+        var down = await Assert.ThrowsAsync<NanogateServerException>(() => client.GetTaskAsync("down"));
+        Assert.Equal(("upstream_unavailable", "Upstream is down.", HttpStatusCode.ServiceUnavailable), (down.Code, down.Message, down.StatusCode));
+        var proxy = await Assert.ThrowsAsync<NanogateServerException>(() => client.GetTaskAsync("proxy"));
+        Assert.Equal("http_502", proxy.Code);
+        Assert.Contains("Bad Gateway", proxy.Message, StringComparison.Ordinal);
     }
 }
