@@ -1,9 +1,9 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Nanogate.IntegrationTests.Infrastructure;
 using Nanogate.Client;
 using Nanogate.ClientTests.Infrastructure;
+using Nanogate.IntegrationTests.Infrastructure;
 
 namespace Nanogate.ClientTests;
 
