@@ -74,12 +74,12 @@ internal static class CliApp
         _ => null,
     };
 
-    /// <summary>A Spectre console on <paramref name="writer"/>: live rendering only for a person at a terminal.</summary>
-    internal static IAnsiConsole Console(CliEnvironment env, TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
+    /// <summary>A Spectre console on <paramref name="writer"/>: ANSI and live rendering only when it is a terminal.</summary>
+    internal static IAnsiConsole Console(TextWriter writer, bool terminal) => AnsiConsole.Create(new AnsiConsoleSettings
     {
         Out = new AnsiConsoleOutput(writer),
-        Ansi = env.Interactive ? AnsiSupport.Detect : AnsiSupport.No,
-        ColorSystem = env.Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        Interactive = env.Interactive ? InteractionSupport.Yes : InteractionSupport.No,
+        Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+        ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        Interactive = terminal ? InteractionSupport.Yes : InteractionSupport.No,
     });
 }

@@ -9,8 +9,11 @@ internal sealed class CliEnvironment
 
     public required TextWriter Error { get; init; }
 
-    /// <summary>Whether a person watches a terminal (live progress) rather than a script reading the output.</summary>
+    /// <summary>Whether stderr is a terminal a person watches (live progress there) rather than a log or a pipe.</summary>
     public bool Interactive { get; init; }
+
+    /// <summary>Whether stdout is a terminal (colours and box drawing in tables) rather than a file or a pipe.</summary>
+    public bool OutIsTerminal { get; init; }
 
     public string? HomeDirectory { get; init; }
 
@@ -19,7 +22,8 @@ internal sealed class CliEnvironment
         Variable = Environment.GetEnvironmentVariable,
         Out = Console.Out,
         Error = Console.Error,
-        Interactive = !Console.IsOutputRedirected && !Console.IsErrorRedirected,
+        Interactive = !Console.IsErrorRedirected,
+        OutIsTerminal = !Console.IsOutputRedirected,
         HomeDirectory = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
     };
 }

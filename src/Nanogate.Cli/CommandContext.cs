@@ -37,9 +37,9 @@ internal sealed class CommandContext(CliEnvironment env, GlobalOptions globals)
         return new NanogateClient(options);
     }
 
-    public IAnsiConsole Out() => CliApp.Console(Env, Env.Out);
+    public IAnsiConsole Out() => CliApp.Console(Env.Out, Env.OutIsTerminal);
 
-    public IAnsiConsole Error() => CliApp.Console(Env, Env.Error);
+    public IAnsiConsole Error() => CliApp.Console(Env.Error, Env.Interactive);
 
     public async Task WriteJsonAsync<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
     {

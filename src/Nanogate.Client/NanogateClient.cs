@@ -48,7 +48,7 @@ public sealed class NanogateClient : IDisposable
     {
     }
 
-    private NanogateClient(HttpClient httpClient, NanogateClientOptions options, bool ownsHttp, TimeProvider? time = null)
+    private NanogateClient(HttpClient httpClient, NanogateClientOptions options, bool ownsHttp)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
@@ -62,7 +62,7 @@ public sealed class NanogateClient : IDisposable
         _http = httpClient;
         _ownsHttp = ownsHttp;
         _options = options;
-        _time = time ?? TimeProvider.System;
+        _time = options.TimeProvider;
         var text = baseAddress.AbsoluteUri;
         _base = new Uri(text.EndsWith('/') ? text : text + "/");
     }

@@ -18,6 +18,9 @@ public sealed class NanogateClientOptions
     /// <summary>How <see cref="NanogateClient.WaitForTaskAsync"/> and <see cref="NanogateClient.GenerateAsync"/> wait by default.</summary>
     public TaskWaitOptions Wait { get; set; } = new();
 
+    /// <summary>The clock of waits and polling (a fake one in tests).</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>The User-Agent product sent with each request.</summary>
     public string UserAgent { get; set; } = "Nanogate.Client/" + typeof(NanogateClientOptions).Assembly.GetName().Version?.ToString(3);
 }

@@ -171,7 +171,15 @@ internal static partial class GenerateCommand
                         bars.ForEach(b => { b.Description = $"{b.Description.Split(':')[0]}: {task.Status}"; b.Value = 1; });
                     }
                 });
-                result = await client.GenerateAsync(request, progress: progress, cancellationToken: cancellationToken);
+                // Polling rather than Prefer: wait, so each image's pending → running → succeeded shows as it happens.
+                var wait = new TaskWaitOptions
+                {
+                    PreferWaitSeconds = 0,
+                    InitialPollInterval = TimeSpan.FromMilliseconds(250),
+                    MaxPollInterval = TimeSpan.FromSeconds(1),
+                    Timeout = client.Options.Wait.Timeout,
+                };
+                result = await client.GenerateAsync(request, wait, progress, cancellationToken: cancellationToken);
                 progress.Report(result);
                 bars.ForEach(b => b.StopTask());
             });
