@@ -23,6 +23,7 @@ namespace Nanogate.Client;
 /// Original images (<see cref="ImageGenerationRequest.OriginalImages"/>) become <c>image_urls</c>: <see cref="DataContent"/> as
 /// data URIs, <see cref="UriContent"/> as their URL. A task that ends without any image throws
 /// <see cref="NanogateTaskFailedException"/>; refusals throw the client's <see cref="NanogateException"/> types.
+/// A canceled token stops the wait, not the task (the task's id is in the raw representation of a response only).
 /// </remarks>
 public sealed class NanogateImageGenerator : IImageGenerator
 {
