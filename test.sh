@@ -119,7 +119,7 @@ if ! s3_start; then
   fi
 fi
 
-for project in tests/Nanogate.Tests tests/Nanogate.IntegrationTests; do
+for project in tests/Nanogate.Tests tests/Nanogate.IntegrationTests tests/Nanogate.ClientTests; do
   name=$(basename "$project")
   note "$name"
   dotnet test "$project" -c Release --no-build -nologo --results-directory "$results_dir" \
