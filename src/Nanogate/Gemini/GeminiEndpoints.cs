@@ -7,6 +7,7 @@ using Nanogate.Core.Billing;
 using Nanogate.Core.Catalog;
 using Nanogate.Hosting;
 using Nanogate.Media;
+using Nanogate.Pipeline;
 using Nanogate.Storage.Ledger;
 using Nanogate.Upstreams.Channels;
 using Nanogate.Upstreams.Gemini;
@@ -23,21 +24,22 @@ public static partial class GeminiEndpoints
     /// <summary>Maps the Gemini routes under /v1beta and /v1.</summary>
     public static IEndpointRouteBuilder MapGeminiApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1beta/models/{modelAction}", HandleAsync);
-        routes.MapPost("/v1/models/{modelAction}", HandleAsync);
-        routes.MapGet("/v1beta/models", ListModelsAsync);
-        routes.MapGet("/v1beta/models/{model}", GetModelAsync);
+        var gemini = routes.MapGroup("").WithDialect(Dialect.Gemini).RequireAuthorization(NanogatePolicies.UserKey);
+        gemini.MapPost("/v1beta/models/{modelAction}", HandleAsync);
+        gemini.MapPost("/v1/models/{modelAction}", HandleAsync);
+        gemini.MapGet("/v1beta/models", ListModels);
+        gemini.MapGet("/v1beta/models/{model}", GetModel);
+
+        // Any other path under /v1beta is Google's 404, not the default shape.
+        routes.MapFallback("/v1beta/{**path}", (HttpContext context) => GeminiError.Result(404, "NOT_FOUND",
+            $"There is no {context.Request.Method} {context.Request.Path}. This gateway serves models/{{model}}:generateContent, :streamGenerateContent and ListModels under /v1beta."))
+            .WithDialect(Dialect.Gemini).ExcludeFromDescription();
         return routes;
     }
 
     /// <summary>Google's ListModels, paged with pageSize/pageToken/nextPageToken (also behind GET /v1/models for Gemini clients).</summary>
-    internal static async Task<IResult> ListModelsAsync(HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, int? pageSize, string? pageToken)
+    internal static IResult ListModels(ModelCatalog catalog, int? pageSize, string? pageToken)
     {
-        if (await AuthenticateAsync(context, auth).ConfigureAwait(false) is { } denied)
-        {
-            return denied;
-        }
-
         var size = Math.Clamp(pageSize ?? 50, 1, 1000);
         var start = int.TryParse(pageToken, NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : 0;
         var page = catalog.Models.Skip(start).Take(size).Select(GeminiModelEntry.From).ToList();
@@ -46,35 +48,15 @@ public static partial class GeminiEndpoints
     }
 
     /// <summary>Google's GetModel (also behind GET /v1/models/{model} for Gemini clients).</summary>
-    internal static async Task<IResult> GetModelAsync(HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, string model)
-    {
-        if (await AuthenticateAsync(context, auth).ConfigureAwait(false) is { } denied)
-        {
-            return denied;
-        }
-
-        return catalog.Find(model) is { } found
+    internal static IResult GetModel(ModelCatalog catalog, string model) =>
+        catalog.Find(model) is { } found
             ? Results.Json(GeminiModelEntry.From(found), NanogateJsonContext.Default.GeminiModelEntry)
             : GeminiError.Result(404, "NOT_FOUND", $"models/{model} is not found. Call ListModels (GET /v1beta/models) to see the available models.");
-    }
-
-    private static async Task<IResult?> AuthenticateAsync(HttpContext context, ApiKeyAuthenticator auth)
-    {
-        var key = ApiKeyAuthenticator.ExtractKey(context.Request, geminiStyle: true);
-        var caller = await auth.AuthenticateAsync(key, context.RequestAborted).ConfigureAwait(false);
-        if (caller is null)
-        {
-            return GeminiError.Unauthenticated(key is not null);
-        }
-
-        context.Items[typeof(Caller)] = caller;
-        return null;
-    }
 
     private static async Task<IResult> HandleAsync(
         HttpContext context,
         string modelAction,
-        ApiKeyAuthenticator auth,
+        Caller caller,
         ModelCatalog catalog,
         ILedger ledger,
         ChannelRouter router,
@@ -90,12 +72,6 @@ public static partial class GeminiEndpoints
             return GeminiError.Result(404, "NOT_FOUND", $"Method \"{method}\" is not supported. Use models/{{model}}:generateContent or :streamGenerateContent.");
         }
 
-        if (await AuthenticateAsync(context, auth).ConfigureAwait(false) is { } denied)
-        {
-            return denied;
-        }
-
-        var caller = (Caller)context.Items[typeof(Caller)]!;
         if (catalog.Find(modelName) is not { } model)
         {
             return GeminiError.ModelNotFound(modelName, method);
@@ -108,23 +84,10 @@ public static partial class GeminiEndpoints
 
         var delivery = asUrl ? new UrlDelivery(context.Request, caller, media, links) : null;
 
-        JsonNode? body;
-        try
+        var (root, bodyError) = await JsonBody.ReadObjectAsync(context).ConfigureAwait(false);
+        if (root is null)
         {
-            body = await JsonNode.ParseAsync(context.Request.Body, documentOptions: JsonBody.Strict, cancellationToken: context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (JsonException e)
-        {
-            return GeminiError.InvalidArgument($"Invalid JSON payload received. {e.Message}");
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return RequestLimits.TooLarge(context, (status, message) => GeminiError.Result(413, status, message));
-        }
-
-        if (body is not JsonObject root)
-        {
-            return GeminiError.InvalidArgument("The request body must be a JSON object (a GenerateContentRequest with contents).");
+            return bodyError!;
         }
 
         if (!GeminiRequestPreparer.TryPrepare(root, model, out var prepared, out var problem))
