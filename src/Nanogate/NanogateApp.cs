@@ -104,6 +104,7 @@ public static class NanogateApp
         services.AddSingleton<ChannelSecrets>();
         services.AddSingleton<StoredChannelCodec>();
         services.AddSingleton<Nanogate.Generation.ImageGenerator>();
+        services.AddSingleton<Billing.CreditHolds>();
         services.AddSingleton<OpenAiImageRunner>();
         services.AddSingleton<ImageGenerationsHandler>();
         services.AddSingleton<Nanogate.Webhooks.WebhookSignal>();

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Nanogate.Auth;
+using Nanogate.Billing;
 using Nanogate.Core.Billing;
 using Nanogate.Core.Catalog;
 using Nanogate.Hosting;
@@ -58,7 +59,7 @@ public static partial class GeminiEndpoints
         string modelAction,
         Caller caller,
         ModelCatalog catalog,
-        ILedger ledger,
+        CreditHolds credits,
         ChannelRouter router,
         IMediaStore media,
         MediaLinks links,
@@ -96,23 +97,23 @@ public static partial class GeminiEndpoints
         }
 
         var estimate = GeminiBilling.WorstCase(model, prepared!.PromptChars, prepared.InputImages, prepared.CandidateCount);
-        var reservation = await ledger.TryReserveAsync(caller.AccountId, estimate, "gemini:" + method, model.Id, context.RequestAborted).ConfigureAwait(false);
+        var reservation = await credits.TryHoldAsync(caller.AccountId, estimate, "gemini:" + method, model.Id, context.RequestAborted).ConfigureAwait(false);
         if (reservation is null)
         {
             // The worst case (the whole output limit) is far above an image's cost (Nano Banana 2: 1,966 credits
             // against 67): an account that cannot hold it but can hold the expected cost holds all it has, and
             // the charge, settled from usage, is capped by that hold.
             var expected = GeminiBilling.Expected(model, prepared.PromptChars, prepared.InputImages, prepared.Size, prepared.CandidateCount);
-            var balance = await ledger.GetBalanceAsync(caller.AccountId, context.RequestAborted).ConfigureAwait(false);
-            if (balance.Available >= expected)
+            var available = await credits.AvailableAsync(caller.AccountId, context.RequestAborted).ConfigureAwait(false);
+            if (available >= expected)
             {
-                reservation = await ledger.TryReserveAsync(caller.AccountId, Math.Min(estimate, balance.Available), "gemini:" + method, model.Id, context.RequestAborted).ConfigureAwait(false);
+                reservation = await credits.TryHoldAsync(caller.AccountId, Math.Min(estimate, available), "gemini:" + method, model.Id, context.RequestAborted).ConfigureAwait(false);
             }
 
             if (reservation is null)
             {
                 return GeminiError.Result(402, "FAILED_PRECONDITION",
-                    $"Insufficient credits: this request is expected to cost {expected} credits (up to {estimate}; held up front, then settled from actual token usage), and the account has {balance.Available} available. Top up the account and retry.");
+                    $"Insufficient credits: this request is expected to cost {expected} credits (up to {estimate}; held up front, then settled from actual token usage), and the account has {available} available. Top up the account and retry.");
             }
         }
 
@@ -124,22 +125,21 @@ public static partial class GeminiEndpoints
         var logger = loggers.CreateLogger("Nanogate.Gemini");
         var request = new UpstreamRequest(model.Id, prepared.Body, context.TraceIdentifier) { CatalogModel = model };
         return method == "generateContent"
-            ? await GenerateAsync(context, router, ledger, model, prepared, reservation, request, delivery, logger).ConfigureAwait(false)
-            : await StreamAsync(context, router, ledger, model, prepared, reservation, request, delivery, logger).ConfigureAwait(false);
+            ? await GenerateAsync(context, router, credits, model, prepared, reservation, request, delivery, logger).ConfigureAwait(false)
+            : await StreamAsync(context, router, credits, model, prepared, reservation, request, delivery, logger).ConfigureAwait(false);
     }
 
     private static async Task<IResult> GenerateAsync(
-        HttpContext context, ChannelRouter router, ILedger ledger, ModelInfo model, PreparedGeminiRequest prepared, Reservation reservation, UpstreamRequest request, UrlDelivery? delivery, ILogger logger)
+        HttpContext context, ChannelRouter router, CreditHolds credits, ModelInfo model, PreparedGeminiRequest prepared, Reservation reservation, UpstreamRequest request, UrlDelivery? delivery, ILogger logger)
     {
-        var response = await CallOrReleaseAsync(ct => router.GenerateContentAsync(request, ct), ledger, reservation, context.RequestAborted).ConfigureAwait(false);
+        var response = await CallOrReleaseAsync(ct => router.GenerateContentAsync(request, ct), credits, reservation, context.RequestAborted).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
-            return await ReleaseAndFailAsync(ledger, reservation, logger, request.RequestId, response.Channel, response.Failure!).ConfigureAwait(false);
+            return await ReleaseAndFailAsync(credits, reservation, logger, request.RequestId, response.Channel, response.Failure!).ConfigureAwait(false);
         }
 
         var charge = Charge(model, prepared, response.Summary);
-        var settled = await ledger.SettleAsync(reservation.Id, charge, response.Channel, CancellationToken.None).ConfigureAwait(false);
-        RecordCharge(context, model, settled.Captured);
+        var settled = await credits.CaptureAsync(reservation, charge, response.Channel, Dialect.Gemini, model.Id).ConfigureAwait(false);
         SetUpstreamHeaders(context, router, response.Channel, settled);
         LogServed(logger, request.RequestId, model.Id, response.Channel, response.Body.Length, settled.Captured);
         if (delivery is not null)
@@ -155,14 +155,14 @@ public static partial class GeminiEndpoints
     }
 
     private static async Task<IResult> StreamAsync(
-        HttpContext context, ChannelRouter router, ILedger ledger, ModelInfo model, PreparedGeminiRequest prepared, Reservation reservation, UpstreamRequest request, UrlDelivery? delivery, ILogger logger)
+        HttpContext context, ChannelRouter router, CreditHolds credits, ModelInfo model, PreparedGeminiRequest prepared, Reservation reservation, UpstreamRequest request, UrlDelivery? delivery, ILogger logger)
     {
-        var stream = await CallOrReleaseAsync(ct => router.StreamGenerateContentAsync(request, ct), ledger, reservation, context.RequestAborted).ConfigureAwait(false);
+        var stream = await CallOrReleaseAsync(ct => router.StreamGenerateContentAsync(request, ct), credits, reservation, context.RequestAborted).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
             if (!stream.IsSuccess)
             {
-                return await ReleaseAndFailAsync(ledger, reservation, logger, request.RequestId, stream.Channel, stream.Failure!).ConfigureAwait(false);
+                return await ReleaseAndFailAsync(credits, reservation, logger, request.RequestId, stream.Channel, stream.Failure!).ConfigureAwait(false);
             }
 
             var sse = string.Equals(context.Request.Query["alt"], "sse", StringComparison.OrdinalIgnoreCase);
@@ -202,8 +202,7 @@ public static partial class GeminiEndpoints
             finally
             {
                 var charge = Charge(model, prepared, events > 0 ? accumulator.Result : null);
-                var settled = await ledger.SettleAsync(reservation.Id, charge, stream.Channel, CancellationToken.None).ConfigureAwait(false);
-                RecordCharge(context, model, settled.Captured);
+                await credits.CaptureAsync(reservation, charge, stream.Channel, Dialect.Gemini, model.Id).ConfigureAwait(false);
             }
 
             if (!sse)
@@ -216,7 +215,7 @@ public static partial class GeminiEndpoints
     }
 
     /// <summary>Calls the upstream; if the caller goes away meanwhile, the hold is released before the cancellation propagates.</summary>
-    private static async Task<T> CallOrReleaseAsync<T>(Func<CancellationToken, Task<T>> call, ILedger ledger, Reservation reservation, CancellationToken cancellationToken)
+    private static async Task<T> CallOrReleaseAsync<T>(Func<CancellationToken, Task<T>> call, CreditHolds credits, Reservation reservation, CancellationToken cancellationToken)
     {
         try
         {
@@ -224,15 +223,15 @@ public static partial class GeminiEndpoints
         }
         catch (OperationCanceledException)
         {
-            await ledger.SettleAsync(reservation.Id, 0, CancellationToken.None).ConfigureAwait(false);
+            await credits.ReleaseAsync(reservation).ConfigureAwait(false);
             throw;
         }
     }
 
     /// <summary>An upstream failure: nothing is charged, and the caller gets the failure in Google's shape.</summary>
-    private static async Task<IResult> ReleaseAndFailAsync(ILedger ledger, Reservation reservation, ILogger logger, string requestId, string channel, UpstreamFailure failure)
+    private static async Task<IResult> ReleaseAndFailAsync(CreditHolds credits, Reservation reservation, ILogger logger, string requestId, string channel, UpstreamFailure failure)
     {
-        await ledger.SettleAsync(reservation.Id, 0, CancellationToken.None).ConfigureAwait(false);
+        await credits.ReleaseAsync(reservation).ConfigureAwait(false);
         LogUpstreamFailure(logger, requestId, channel, failure.Kind, failure.Message);
         return GeminiFailures.ToResult(failure);
     }
@@ -281,9 +280,6 @@ public static partial class GeminiEndpoints
         context.Response.Headers["x-nanogate-channel"] = channel;
         context.Response.Headers["x-nanogate-credits-charged"] = settled.Captured.ToString(CultureInfo.InvariantCulture);
     }
-
-    private static void RecordCharge(HttpContext context, ModelInfo model, long credits) =>
-        context.RequestServices.GetRequiredService<Operations.NanogateMetrics>().Add("nanogate_credits_charged_total", $"dialect=\"gemini\",model=\"{model.Id}\"", credits);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: upstream {Channel} failed ({Kind}): {Message}")]
     private static partial void LogUpstreamFailure(ILogger logger, string requestId, string channel, UpstreamFailureKind kind, string message);
