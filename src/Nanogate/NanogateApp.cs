@@ -169,7 +169,8 @@ public static class NanogateApp
         app.MapRelayCallbacks();
         if (ChannelSetup.SimulatorEnabled(app.Configuration))
         {
-            app.MapSimulator();
+            // The simulator stands in for Google and the other upstreams; it is not Nanogate's API.
+            app.MapGroup("").ExcludeFromDescription().MapSimulator();
         }
 
         return app;

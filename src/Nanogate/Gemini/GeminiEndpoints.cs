@@ -26,10 +26,12 @@ public static partial class GeminiEndpoints
     public static IEndpointRouteBuilder MapGeminiApi(this IEndpointRouteBuilder routes)
     {
         var gemini = routes.MapGroup("").WithDialect(Dialect.Gemini).RequireAuthorization(NanogatePolicies.UserKey);
-        gemini.MapPost("/v1beta/models/{modelAction}", HandleAsync);
-        gemini.MapPost("/v1/models/{modelAction}", HandleAsync);
-        gemini.MapGet("/v1beta/models", ListModels);
-        gemini.MapGet("/v1beta/models/{model}", GetModel);
+        // {model} holds "name:method" (a route template cannot split one segment); named as the GET routes' is, so
+        // the OpenAPI document has one path per URL shape.
+        gemini.MapPost("/v1beta/models/{model}", HandleAsync);
+        gemini.MapPost("/v1/models/{model}", HandleAsync);
+        gemini.MapGet("/v1beta/models", ListModels).Produces<GeminiModelList>();
+        gemini.MapGet("/v1beta/models/{model}", GetModel).Produces<GeminiModelEntry>().Produces<GeminiErrorBody>(StatusCodes.Status404NotFound);
 
         // Any other path under /v1beta is Google's 404, not the default shape.
         routes.MapFallback("/v1beta/{**path}", (HttpContext context) => GeminiError.Result(404, "NOT_FOUND",
@@ -56,7 +58,7 @@ public static partial class GeminiEndpoints
 
     private static async Task<IResult> HandleAsync(
         HttpContext context,
-        string modelAction,
+        [Microsoft.AspNetCore.Mvc.FromRoute(Name = "model")] string modelAction,
         Caller caller,
         ModelCatalog catalog,
         CreditHolds credits,

@@ -31,14 +31,14 @@ public static class OpenAiEndpoints
         group.MapPost("/images/edits", EditsAsync);
         open.MapPost("/images/variations", () => OpenAiError.Result(404, "invalid_request_error", "unknown_url",
             "images/variations is not supported: use images/edits with a prompt describing the variation."));
-        group.MapGet("/models", ListModels);
+        group.MapGet("/models", ListModels).Produces<OpenAiModelList>();
 
         // Seed 004's platform (a synchronous /v1/images/generations): its users change the base URL to
         // {nanogate}/sync/v1 and keep their requests; the plain /v1/images/generations stays the task API.
         routes.MapPost("/sync/v1/images/generations", (HttpContext context, Caller caller, ImageGenerationsHandler handler) =>
             GenerationsAsync(context, caller, handler, urlByDefault: true))
             .WithDialect(Dialect.OpenAi).RequireAuthorization(NanogatePolicies.UserKey);
-        group.MapGet("/models/{**model}", GetModel);
+        group.MapGet("/models/{**model}", GetModel).Produces<OpenAiModel>().Produces<OpenAiErrorBody>(StatusCodes.Status404NotFound);
         open.MapFallback(() => OpenAiError.Result(404, "invalid_request_error", "unknown_url",
             "Unknown route. This gateway serves POST /openai/v1/images/generations, POST /openai/v1/images/edits and GET /openai/v1/models."))
             .ExcludeFromDescription();

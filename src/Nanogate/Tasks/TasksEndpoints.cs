@@ -152,7 +152,7 @@ internal static partial class TasksEndpoints
                 var (status, answer) = (202, accepted);
                 try
                 {
-                    var ended = await WaitForEndAsync(taskId, caller.AccountId, holdFor, store, signals, context.RequestAborted).ConfigureAwait(false);
+                    var ended = await WaitForEndAsync(taskId, caller.AccountId, holdFor, store, signals, time, context.RequestAborted).ConfigureAwait(false);
                     if (ended is not null)
                     {
                         (status, answer) = (200, TaskJson.Render(ended, links.BaseUrl(context.Request), links).ToJsonString(Hosting.JsonDefaults.Snake));
@@ -238,10 +238,10 @@ internal static partial class TasksEndpoints
     }
 
     /// <summary>Holds until the task ends (200 with it) or the wait runs out (null).</summary>
-    private static async Task<TaskSnapshot?> WaitForEndAsync(string taskId, string accountId, TimeSpan wait, ITaskStore store, TaskSignals signals, CancellationToken cancellationToken)
+    private static async Task<TaskSnapshot?> WaitForEndAsync(string taskId, string accountId, TimeSpan wait, ITaskStore store, TaskSignals signals, TimeProvider time, CancellationToken cancellationToken)
     {
         var ended = signals.WhenEnded(taskId);
-        var deadline = DateTime.UtcNow + wait;
+        var deadline = time.GetUtcNow() + wait;
         try
         {
             while (true)
@@ -252,14 +252,14 @@ internal static partial class TasksEndpoints
                     return snapshot;
                 }
 
-                var left = deadline - DateTime.UtcNow;
+                var left = deadline - time.GetUtcNow();
                 if (left <= TimeSpan.Zero)
                 {
                     return null;
                 }
 
                 // The signal is in-process only; polling covers a task finished by another process.
-                await Task.WhenAny(ended, Task.Delay(left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1), cancellationToken)).ConfigureAwait(false);
+                await Task.WhenAny(ended, Task.Delay(left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1), time, cancellationToken)).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
             }
         }

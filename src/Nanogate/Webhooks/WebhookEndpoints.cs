@@ -15,8 +15,8 @@ internal static class WebhookEndpoints
     /// <summary>Maps the webhook routes.</summary>
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder routes)
     {
-        var webhooks = routes.MapGroup("/v1/webhook-secret").WithDialect(Dialect.Nanogate).RequireAuthorization(NanogatePolicies.UserKey);
-        webhooks.MapGet("", async (HttpContext context, Caller caller, IAccountStore accounts) =>
+        var webhooks = routes.MapGroup("/v1").WithDialect(Dialect.Nanogate).RequireAuthorization(NanogatePolicies.UserKey);
+        webhooks.MapGet("/webhook-secret", async (HttpContext context, Caller caller, IAccountStore accounts) =>
         {
             if (await accounts.GetAccountAsync(caller.AccountId, context.RequestAborted).ConfigureAwait(false) is not { } account)
             {
@@ -26,7 +26,7 @@ internal static class WebhookEndpoints
             return Secret(context, account.WebhookSecret);
         });
 
-        webhooks.MapPost("/rotate", async (HttpContext context, Caller caller, IAccountStore accounts) =>
+        webhooks.MapPost("/webhook-secret/rotate", async (HttpContext context, Caller caller, IAccountStore accounts) =>
         {
             var secret = StandardWebhookSigner.SecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
             var updated = await accounts.SetWebhookSecretAsync(caller.AccountId, secret, context.RequestAborted).ConfigureAwait(false);

@@ -17,11 +17,11 @@ namespace Nanogate.IntegrationTests.Pipeline;
 public sealed class RoutePolicyTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     /// <summary>The audience of every route, by pattern prefix; null: open (no key read at all).</summary>
-    private static string? ExpectedPolicy(string pattern) => pattern switch
+    private static string? ExpectedPolicy(string pattern, bool get) => pattern switch
     {
         _ when pattern.StartsWith("/admin/v1", StringComparison.Ordinal) => NanogatePolicies.AdminKey,
         "/v1/media/{id}" => NanogatePolicies.SignedMediaLink,
-        "/v1/models" or "/v1/models/{model}" => NanogatePolicies.CatalogReader,
+        "/v1/models" or "/v1/models/{model}" when get => NanogatePolicies.CatalogReader,
         "/openai/v1/images/variations" or "/openai/v1/{*path:nonfile}" or "/v1beta/{**path}" => null,
         _ when pattern.StartsWith("/v1/", StringComparison.Ordinal) && pattern != "/v1/relay-callbacks/{token}" => NanogatePolicies.UserKey,
         _ when pattern.StartsWith("/v1beta/", StringComparison.Ordinal) || pattern.StartsWith("/openai/v1/", StringComparison.Ordinal) || pattern.StartsWith("/sync/v1/", StringComparison.Ordinal) => NanogatePolicies.UserKey,
@@ -38,7 +38,8 @@ public sealed class RoutePolicyTests(ServerFixture fixture) : IClassFixture<Serv
         {
             var pattern = endpoint.RoutePattern.RawText ?? "";
             var policies = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).ToList();
-            var expected = ExpectedPolicy(pattern);
+            var get = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.Contains("GET") ?? true;
+            var expected = ExpectedPolicy(pattern, get);
             var actual = policies.Count == 0 ? null : string.Join(",", policies);
             if (actual != expected)
             {
