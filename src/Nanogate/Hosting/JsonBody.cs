@@ -177,11 +177,14 @@ public static class JsonBody
     public static string LoneSurrogateMessage(string where) =>
         $"The request body has an unpaired UTF-16 surrogate escape (\\uD800–\\uDFFF) in {where}; send the character itself or a complete surrogate pair.";
 
-    /// <summary>An optional string property; a wrong type is an error naming the field.</summary>
-    public static bool TryGetString(JsonObject body, string name, out string? value, out IResult? error)
+    /// <summary>
+    /// An optional string property: false with <paramref name="problem"/> (naming the field and what it was) when it
+    /// is present and not a string. Every dialect words the problem in its own error shape.
+    /// </summary>
+    public static bool TryReadString(JsonObject body, string name, out string? value, out string? problem)
     {
         value = null;
-        error = null;
+        problem = null;
         if (body[name] is not JsonNode node)
         {
             return true;
@@ -189,12 +192,20 @@ public static class JsonBody
 
         if (node.GetValueKind() != JsonValueKind.String)
         {
-            error = ApiError.Invalid($"{name} must be a string.", name);
+            problem = $"{name} must be a string, not {Describe(node)}.";
             return false;
         }
 
         value = node.GetValue<string>();
         return true;
+    }
+
+    /// <summary>An optional string property; a wrong type is an error naming the field.</summary>
+    public static bool TryGetString(JsonObject body, string name, out string? value, out IResult? error)
+    {
+        var ok = TryReadString(body, name, out value, out var problem);
+        error = ok ? null : ApiError.Invalid(problem!, name);
+        return ok;
     }
 
     /// <summary>An optional integer property; strings, fractions and other types are errors naming the field.</summary>

@@ -105,20 +105,8 @@ internal sealed class ImageGenerationsHandler(TaskRequestParser parser, ModelCat
 
     private static bool TryString(JsonObject body, string name, out string? value, out IResult? error)
     {
-        value = null;
-        error = null;
-        if (body[name] is not JsonNode node)
-        {
-            return true;
-        }
-
-        if (node.GetValueKind() != JsonValueKind.String)
-        {
-            error = OpenAiError.Invalid($"{name} must be a string, not {Hosting.JsonBody.Describe(node)}.", name, "invalid_type");
-            return false;
-        }
-
-        value = node.GetValue<string>();
-        return true;
+        var ok = Hosting.JsonBody.TryReadString(body, name, out value, out var problem);
+        error = ok ? null : OpenAiError.Invalid(problem!, name, "invalid_type");
+        return ok;
     }
 }
