@@ -11,6 +11,7 @@ using Nanogate.Hosting;
 using Nanogate.Media;
 using Nanogate.OpenAi;
 using Nanogate.Operations;
+using Nanogate.Pipeline;
 using Nanogate.Playground;
 using Nanogate.Security;
 using Nanogate.Storage;
@@ -85,7 +86,7 @@ public static class NanogateApp
         var limitMb = builder.Configuration.GetValue("Limits:MaxRequestBodyMB", 32);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limitMb * 1024L * 1024L);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        // A query or route value that cannot be bound (?limit=abc) throws, so the error middleware answers it with
+        // A query or route value that cannot be bound (?limit=abc) throws, so the exception handler answers it with
         // the dialect's JSON error and the binder's own message instead of an empty 400.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
@@ -95,6 +96,8 @@ public static class NanogateApp
         services.AddNanogateStorage(builder.Configuration);
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<AdminAuthenticator>();
+        services.AddNanogateAuthorization();
+        services.AddExceptionHandler<Pipeline.DialectExceptionHandler>();
         services.AddSingleton<ServerAddress>();
         services.AddSingleton<PublicBaseUrl>();
         services.AddChannelKinds();
@@ -107,6 +110,7 @@ public static class NanogateApp
         services.AddSingleton<ChannelSecrets>();
         services.AddSingleton<StoredChannelCodec>();
         services.AddSingleton<Nanogate.Generation.ImageGenerator>();
+        services.AddSingleton<Billing.CreditHolds>();
         services.AddSingleton<OpenAiImageRunner>();
         services.AddSingleton<ImageGenerationsHandler>();
         services.AddSingleton<Nanogate.Webhooks.WebhookSignal>();
@@ -130,10 +134,15 @@ public static class NanogateApp
         configure?.Invoke(builder);
         var app = builder.Build();
 
-        app.UseNanogateErrors();
-        app.UseNanogateStatusBodies();
+        // The exception handler and status pages sit outside routing but read the matched endpoint's dialect.
+        // DialectExceptionHandler answers every exception; the middleware insists on a fallback delegate as well.
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = _ => Task.CompletedTask });
+        app.UseDialectStatusBodies();
         app.UseRequestIds();
         app.UseRequestMetrics();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
         app.MapGet("/readyz", async (IStorage storage, MediaReadiness media, CancellationToken ct) =>
         {
@@ -166,7 +175,8 @@ public static class NanogateApp
         app.MapRelayCallbacks();
         if (ChannelSetup.SimulatorEnabled(app.Configuration))
         {
-            app.MapSimulator();
+            // The simulator stands in for Google and the other upstreams; it is not Nanogate's API.
+            app.MapGroup("").ExcludeFromDescription().MapSimulator();
         }
 
         return app;

@@ -485,9 +485,10 @@ public sealed class SqliteDatabase : IDisposable
 
             await using var transaction = connection.BeginTransaction(deferred: false);
             await connection.ExecuteAsync(sql, transaction: transaction).ConfigureAwait(false);
+            // applied_at from the database's own clock (unix ms): a migration is the database's event, not the app's.
             await connection.ExecuteAsync(
-                "INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @now)",
-                new { version, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() },
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (@version, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))",
+                new { version },
                 transaction).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -111,7 +111,7 @@ internal static class SimulatorOpenAiEndpoints
         await Task.Delay(latency, ct);
         var (r, s) = SimulatorShape.Read(info, size, ratio, resolution);
         context.Response.ContentType = "application/json";
-        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var created = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds();
         if (fault == SimulatorFault.NoImage)
         {
             await context.Response.WriteAsync($"{{\"created\":{created},\"data\":[]}}", ct);

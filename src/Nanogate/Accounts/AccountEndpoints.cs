@@ -1,5 +1,6 @@
 using Nanogate.Auth;
 using Nanogate.Hosting;
+using Nanogate.Pipeline;
 using Nanogate.Storage.Accounts;
 using Nanogate.Storage.Ledger;
 
@@ -11,14 +12,8 @@ public static class AccountEndpoints
     /// <summary>Maps the account routes.</summary>
     public static IEndpointRouteBuilder MapAccountApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/v1/account", async (HttpContext context, ApiKeyAuthenticator auth, IAccountStore accounts, ILedger ledger) =>
+        routes.MapGet("/v1/account", async (HttpContext context, Caller caller, IAccountStore accounts, ILedger ledger) =>
         {
-            var key = ApiKeyAuthenticator.ExtractKey(context.Request, geminiStyle: false);
-            if (await auth.AuthenticateAsync(key, context.RequestAborted).ConfigureAwait(false) is not { } caller)
-            {
-                return ApiError.Unauthenticated(key is not null);
-            }
-
             var account = await accounts.GetAccountAsync(caller.AccountId, context.RequestAborted).ConfigureAwait(false);
             var balance = await ledger.GetBalanceAsync(caller.AccountId, context.RequestAborted).ConfigureAwait(false);
             return Results.Json(new
@@ -29,7 +24,7 @@ public static class AccountEndpoints
                 key_id = caller.KeyId,
                 credits = new { balance.Available, balance.Reserved, balance.Charged, balance.ToppedUp },
             }, JsonDefaults.Snake);
-        });
+        }).WithDialect(Dialect.Nanogate).RequireAuthorization(NanogatePolicies.UserKey);
         return routes;
     }
 }

@@ -1,6 +1,7 @@
 using Nanogate.Auth;
 using Nanogate.Core.Catalog;
 using Nanogate.Hosting;
+using Nanogate.Pipeline;
 using Nanogate.Storage.Accounts;
 using Nanogate.Storage.Changes;
 using Nanogate.Storage.Ledger;
@@ -13,13 +14,7 @@ public static class AdminEndpoints
     /// <summary>Maps the admin routes.</summary>
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder routes)
     {
-        var admin = routes.MapGroup("/admin/v1").AddEndpointFilter(async (context, next) =>
-        {
-            var auth = context.HttpContext.RequestServices.GetRequiredService<AdminAuthenticator>();
-            return auth.IsAdmin(context.HttpContext.Request)
-                ? await next(context).ConfigureAwait(false)
-                : ApiError.Result(401, "unauthenticated", "This route needs the admin key as Authorization: Bearer <admin key> (printed on first start, or set Admin:ApiKey).");
-        });
+        var admin = routes.MapGroup("/admin/v1").WithDialect(Dialect.Nanogate).RequireAuthorization(NanogatePolicies.AdminKey);
 
         admin.MapPost("/accounts", CreateAccountAsync);
         admin.MapGet("/accounts", ListAccountsAsync);

@@ -38,10 +38,9 @@ public sealed class AdminAuthenticator : IDisposable
         IsPinned = pinned;
     }
 
-    /// <summary>Whether the request carries the admin key as a Bearer token.</summary>
-    public bool IsAdmin(HttpRequest request)
+    /// <summary>Whether <paramref name="key"/> is the admin key (compared by hash, in constant time).</summary>
+    public bool IsAdminKey(string? key)
     {
-        var key = ApiKeyAuthenticator.ExtractKey(request, geminiStyle: false);
         var hash = _hash;
         if (key is null || hash is null)
         {

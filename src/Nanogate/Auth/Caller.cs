@@ -4,4 +4,12 @@ namespace Nanogate.Auth;
 /// <param name="ImageDelivery">The key's default Gemini image delivery ("url" or "inline"), or null.</param>
 /// <param name="ImagesApi">"sync" when the key's <c>POST /v1/images/generations</c> answers synchronously (seed 004), else null (tasks).</param>
 /// <param name="CallbackFormat">"task" when the key's webhooks carry the bare task object, else null (the Standard Webhooks envelope).</param>
-public sealed record Caller(string AccountId, string KeyId, string? ImageDelivery, string? ImagesApi = null, string? CallbackFormat = null);
+public sealed record Caller(string AccountId, string KeyId, string? ImageDelivery, string? ImagesApi = null, string? CallbackFormat = null)
+{
+    /// <summary>
+    /// Binds a handler's <see cref="Caller"/> parameter from the request's authenticated identity (set by
+    /// <see cref="ApiKeyAuthenticationHandler"/> under the route's policy); null without a user key.
+    /// </summary>
+    public static ValueTask<Caller?> BindAsync(HttpContext context) =>
+        ValueTask.FromResult((context.User.Identity as CallerIdentity)?.Caller);
+}

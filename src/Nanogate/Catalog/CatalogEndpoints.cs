@@ -3,6 +3,7 @@ using Nanogate.Auth;
 using Nanogate.Core.Catalog;
 using Nanogate.Gemini;
 using Nanogate.Hosting;
+using Nanogate.Pipeline;
 
 namespace Nanogate.Catalog;
 
@@ -15,23 +16,24 @@ public static class CatalogEndpoints
         // GET /v1/models is both the public catalog and, for Google's SDKs (@google/genai 3.x reads
         // models under /v1), Gemini's ListModels/GetModel: a Gemini-flavoured request gets Google's shape.
         // pageSize is read here, not bound: a catalog reader's odd query must not turn into a binding 400.
-        routes.MapGet("/v1/models", (HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, string? pageSize, string? pageToken) =>
+        var catalogRoutes = routes.MapGroup("").WithDialect(new CatalogDialect()).RequireAuthorization(NanogatePolicies.CatalogReader);
+        catalogRoutes.MapGet("/v1/models", (HttpContext context, ModelCatalog catalog, string? pageSize, string? pageToken) =>
             IsGeminiFlavoured(context.Request)
-                ? GeminiEndpoints.ListModelsAsync(context, auth, catalog, int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out var size) ? size : null, pageToken)
-                : Task.FromResult(Results.Json(new
+                ? GeminiEndpoints.ListModels(catalog, int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out var size) ? size : null, pageToken)
+                : Results.Json(new
                 {
                     @object = "list",
                     data = catalog.Models.Select(m => Describe(catalog, m)),
                     packages = catalog.Packages.Select(p => new { p.Id, p.Name, p.CreditsPerUsd, p.MinimumUsd }),
                     sources = ModelCatalog.Sources,
-                }, JsonDefaults.Snake)));
+                }, JsonDefaults.Snake));
 
-        routes.MapGet("/v1/models/{model}", (HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, string model) =>
+        catalogRoutes.MapGet("/v1/models/{model}", (HttpContext context, ModelCatalog catalog, string model) =>
             IsGeminiFlavoured(context.Request)
-                ? GeminiEndpoints.GetModelAsync(context, auth, catalog, model)
-                : Task.FromResult(catalog.Find(model) is { } found
+                ? GeminiEndpoints.GetModel(catalog, model)
+                : catalog.Find(model) is { } found
                     ? Results.Json(Describe(catalog, found), JsonDefaults.Snake)
-                    : ApiError.NotFound($"Unknown model \"{model}\". GET /v1/models lists the models and their aliases.")));
+                    : ApiError.NotFound($"Unknown model \"{model}\". GET /v1/models lists the models and their aliases."));
         return routes;
     }
 

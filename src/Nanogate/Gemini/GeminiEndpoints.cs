@@ -3,10 +3,12 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Nanogate.Auth;
+using Nanogate.Billing;
 using Nanogate.Core.Billing;
 using Nanogate.Core.Catalog;
 using Nanogate.Hosting;
 using Nanogate.Media;
+using Nanogate.Pipeline;
 using Nanogate.Storage.Ledger;
 using Nanogate.Upstreams.Channels;
 using Nanogate.Upstreams.Gemini;
@@ -23,21 +25,24 @@ public static partial class GeminiEndpoints
     /// <summary>Maps the Gemini routes under /v1beta and /v1.</summary>
     public static IEndpointRouteBuilder MapGeminiApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1beta/models/{modelAction}", HandleAsync);
-        routes.MapPost("/v1/models/{modelAction}", HandleAsync);
-        routes.MapGet("/v1beta/models", ListModelsAsync);
-        routes.MapGet("/v1beta/models/{model}", GetModelAsync);
+        var gemini = routes.MapGroup("").WithDialect(Dialect.Gemini).RequireAuthorization(NanogatePolicies.UserKey);
+        // {model} holds "name:method" (a route template cannot split one segment); named as the GET routes' is, so
+        // the OpenAPI document has one path per URL shape.
+        gemini.MapPost("/v1beta/models/{model}", HandleAsync);
+        gemini.MapPost("/v1/models/{model}", HandleAsync);
+        gemini.MapGet("/v1beta/models", ListModels).Produces<GeminiModelList>();
+        gemini.MapGet("/v1beta/models/{model}", GetModel).Produces<GeminiModelEntry>().Produces<GeminiErrorBody>(StatusCodes.Status404NotFound);
+
+        // Any other path under /v1beta is Google's 404, not the default shape.
+        routes.MapFallback("/v1beta/{**path}", (HttpContext context) => GeminiError.Result(404, "NOT_FOUND",
+            $"There is no {context.Request.Method} {context.Request.Path}. This gateway serves models/{{model}}:generateContent, :streamGenerateContent and ListModels under /v1beta."))
+            .WithDialect(Dialect.Gemini).ExcludeFromDescription();
         return routes;
     }
 
     /// <summary>Google's ListModels, paged with pageSize/pageToken/nextPageToken (also behind GET /v1/models for Gemini clients).</summary>
-    internal static async Task<IResult> ListModelsAsync(HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, int? pageSize, string? pageToken)
+    internal static IResult ListModels(ModelCatalog catalog, int? pageSize, string? pageToken)
     {
-        if (await AuthenticateAsync(context, auth).ConfigureAwait(false) is { } denied)
-        {
-            return denied;
-        }
-
         var size = Math.Clamp(pageSize ?? 50, 1, 1000);
         var start = int.TryParse(pageToken, NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : 0;
         var page = catalog.Models.Skip(start).Take(size).Select(GeminiModelEntry.From).ToList();
@@ -46,37 +51,17 @@ public static partial class GeminiEndpoints
     }
 
     /// <summary>Google's GetModel (also behind GET /v1/models/{model} for Gemini clients).</summary>
-    internal static async Task<IResult> GetModelAsync(HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, string model)
-    {
-        if (await AuthenticateAsync(context, auth).ConfigureAwait(false) is { } denied)
-        {
-            return denied;
-        }
-
-        return catalog.Find(model) is { } found
+    internal static IResult GetModel(ModelCatalog catalog, string model) =>
+        catalog.Find(model) is { } found
             ? Results.Json(GeminiModelEntry.From(found), NanogateJsonContext.Default.GeminiModelEntry)
             : GeminiError.Result(404, "NOT_FOUND", $"models/{model} is not found. Call ListModels (GET /v1beta/models) to see the available models.");
-    }
-
-    private static async Task<IResult?> AuthenticateAsync(HttpContext context, ApiKeyAuthenticator auth)
-    {
-        var key = ApiKeyAuthenticator.ExtractKey(context.Request, geminiStyle: true);
-        var caller = await auth.AuthenticateAsync(key, context.RequestAborted).ConfigureAwait(false);
-        if (caller is null)
-        {
-            return GeminiError.Unauthenticated(key is not null);
-        }
-
-        context.Items[typeof(Caller)] = caller;
-        return null;
-    }
 
     private static async Task<IResult> HandleAsync(
         HttpContext context,
-        string modelAction,
-        ApiKeyAuthenticator auth,
+        [Microsoft.AspNetCore.Mvc.FromRoute(Name = "model")] string modelAction,
+        Caller caller,
         ModelCatalog catalog,
-        ILedger ledger,
+        CreditHolds credits,
         ChannelRouter router,
         IMediaStore media,
         MediaLinks links,
@@ -90,12 +75,6 @@ public static partial class GeminiEndpoints
             return GeminiError.Result(404, "NOT_FOUND", $"Method \"{method}\" is not supported. Use models/{{model}}:generateContent or :streamGenerateContent.");
         }
 
-        if (await AuthenticateAsync(context, auth).ConfigureAwait(false) is { } denied)
-        {
-            return denied;
-        }
-
-        var caller = (Caller)context.Items[typeof(Caller)]!;
         if (catalog.Find(modelName) is not { } model)
         {
             return GeminiError.ModelNotFound(modelName, method);
@@ -108,23 +87,10 @@ public static partial class GeminiEndpoints
 
         var delivery = asUrl ? new UrlDelivery(context.Request, caller, media, links) : null;
 
-        JsonNode? body;
-        try
+        var (root, bodyError) = await JsonBody.ReadObjectAsync(context).ConfigureAwait(false);
+        if (root is null)
         {
-            body = await JsonNode.ParseAsync(context.Request.Body, documentOptions: JsonBody.Strict, cancellationToken: context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (JsonException e)
-        {
-            return GeminiError.InvalidArgument($"Invalid JSON payload received. {e.Message}");
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return RequestLimits.TooLarge(context, (status, message) => GeminiError.Result(413, status, message));
-        }
-
-        if (body is not JsonObject root)
-        {
-            return GeminiError.InvalidArgument("The request body must be a JSON object (a GenerateContentRequest with contents).");
+            return bodyError!;
         }
 
         if (!GeminiRequestPreparer.TryPrepare(root, model, out var prepared, out var problem))
@@ -133,23 +99,23 @@ public static partial class GeminiEndpoints
         }
 
         var estimate = GeminiBilling.WorstCase(model, prepared!.PromptChars, prepared.InputImages, prepared.CandidateCount);
-        var reservation = await ledger.TryReserveAsync(caller.AccountId, estimate, "gemini:" + method, model.Id, context.RequestAborted).ConfigureAwait(false);
+        var reservation = await credits.TryHoldAsync(caller.AccountId, estimate, "gemini:" + method, model.Id, context.RequestAborted).ConfigureAwait(false);
         if (reservation is null)
         {
             // The worst case (the whole output limit) is far above an image's cost (Nano Banana 2: 1,966 credits
             // against 67): an account that cannot hold it but can hold the expected cost holds all it has, and
             // the charge, settled from usage, is capped by that hold.
             var expected = GeminiBilling.Expected(model, prepared.PromptChars, prepared.InputImages, prepared.Size, prepared.CandidateCount);
-            var balance = await ledger.GetBalanceAsync(caller.AccountId, context.RequestAborted).ConfigureAwait(false);
-            if (balance.Available >= expected)
+            var available = await credits.AvailableAsync(caller.AccountId, context.RequestAborted).ConfigureAwait(false);
+            if (available >= expected)
             {
-                reservation = await ledger.TryReserveAsync(caller.AccountId, Math.Min(estimate, balance.Available), "gemini:" + method, model.Id, context.RequestAborted).ConfigureAwait(false);
+                reservation = await credits.TryHoldAsync(caller.AccountId, Math.Min(estimate, available), "gemini:" + method, model.Id, context.RequestAborted).ConfigureAwait(false);
             }
 
             if (reservation is null)
             {
                 return GeminiError.Result(402, "FAILED_PRECONDITION",
-                    $"Insufficient credits: this request is expected to cost {expected} credits (up to {estimate}; held up front, then settled from actual token usage), and the account has {balance.Available} available. Top up the account and retry.");
+                    $"Insufficient credits: this request is expected to cost {expected} credits (up to {estimate}; held up front, then settled from actual token usage), and the account has {available} available. Top up the account and retry.");
             }
         }
 
@@ -161,22 +127,21 @@ public static partial class GeminiEndpoints
         var logger = loggers.CreateLogger("Nanogate.Gemini");
         var request = new UpstreamRequest(model.Id, prepared.Body, context.TraceIdentifier) { CatalogModel = model };
         return method == "generateContent"
-            ? await GenerateAsync(context, router, ledger, model, prepared, reservation, request, delivery, logger).ConfigureAwait(false)
-            : await StreamAsync(context, router, ledger, model, prepared, reservation, request, delivery, logger).ConfigureAwait(false);
+            ? await GenerateAsync(context, router, credits, model, prepared, reservation, request, delivery, logger).ConfigureAwait(false)
+            : await StreamAsync(context, router, credits, model, prepared, reservation, request, delivery, logger).ConfigureAwait(false);
     }
 
     private static async Task<IResult> GenerateAsync(
-        HttpContext context, ChannelRouter router, ILedger ledger, ModelInfo model, PreparedGeminiRequest prepared, Reservation reservation, UpstreamRequest request, UrlDelivery? delivery, ILogger logger)
+        HttpContext context, ChannelRouter router, CreditHolds credits, ModelInfo model, PreparedGeminiRequest prepared, Reservation reservation, UpstreamRequest request, UrlDelivery? delivery, ILogger logger)
     {
-        var response = await CallOrReleaseAsync(ct => router.GenerateContentAsync(request, ct), ledger, reservation, context.RequestAborted).ConfigureAwait(false);
+        var response = await CallOrReleaseAsync(ct => router.GenerateContentAsync(request, ct), credits, reservation, context.RequestAborted).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
-            return await ReleaseAndFailAsync(ledger, reservation, logger, request.RequestId, response.Channel, response.Failure!).ConfigureAwait(false);
+            return await ReleaseAndFailAsync(credits, reservation, logger, request.RequestId, response.Channel, response.Failure!).ConfigureAwait(false);
         }
 
         var charge = Charge(model, prepared, response.Summary);
-        var settled = await ledger.SettleAsync(reservation.Id, charge, response.Channel, CancellationToken.None).ConfigureAwait(false);
-        RecordCharge(context, model, settled.Captured);
+        var settled = await credits.CaptureAsync(reservation, charge, response.Channel, Dialect.Gemini, model.Id).ConfigureAwait(false);
         SetUpstreamHeaders(context, router, response.Channel, settled);
         LogServed(logger, request.RequestId, model.Id, response.Channel, response.Body.Length, settled.Captured);
         if (delivery is not null)
@@ -192,14 +157,14 @@ public static partial class GeminiEndpoints
     }
 
     private static async Task<IResult> StreamAsync(
-        HttpContext context, ChannelRouter router, ILedger ledger, ModelInfo model, PreparedGeminiRequest prepared, Reservation reservation, UpstreamRequest request, UrlDelivery? delivery, ILogger logger)
+        HttpContext context, ChannelRouter router, CreditHolds credits, ModelInfo model, PreparedGeminiRequest prepared, Reservation reservation, UpstreamRequest request, UrlDelivery? delivery, ILogger logger)
     {
-        var stream = await CallOrReleaseAsync(ct => router.StreamGenerateContentAsync(request, ct), ledger, reservation, context.RequestAborted).ConfigureAwait(false);
+        var stream = await CallOrReleaseAsync(ct => router.StreamGenerateContentAsync(request, ct), credits, reservation, context.RequestAborted).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
             if (!stream.IsSuccess)
             {
-                return await ReleaseAndFailAsync(ledger, reservation, logger, request.RequestId, stream.Channel, stream.Failure!).ConfigureAwait(false);
+                return await ReleaseAndFailAsync(credits, reservation, logger, request.RequestId, stream.Channel, stream.Failure!).ConfigureAwait(false);
             }
 
             var sse = string.Equals(context.Request.Query["alt"], "sse", StringComparison.OrdinalIgnoreCase);
@@ -239,8 +204,7 @@ public static partial class GeminiEndpoints
             finally
             {
                 var charge = Charge(model, prepared, events > 0 ? accumulator.Result : null);
-                var settled = await ledger.SettleAsync(reservation.Id, charge, stream.Channel, CancellationToken.None).ConfigureAwait(false);
-                RecordCharge(context, model, settled.Captured);
+                await credits.CaptureAsync(reservation, charge, stream.Channel, Dialect.Gemini, model.Id).ConfigureAwait(false);
             }
 
             if (!sse)
@@ -253,7 +217,7 @@ public static partial class GeminiEndpoints
     }
 
     /// <summary>Calls the upstream; if the caller goes away meanwhile, the hold is released before the cancellation propagates.</summary>
-    private static async Task<T> CallOrReleaseAsync<T>(Func<CancellationToken, Task<T>> call, ILedger ledger, Reservation reservation, CancellationToken cancellationToken)
+    private static async Task<T> CallOrReleaseAsync<T>(Func<CancellationToken, Task<T>> call, CreditHolds credits, Reservation reservation, CancellationToken cancellationToken)
     {
         try
         {
@@ -261,15 +225,15 @@ public static partial class GeminiEndpoints
         }
         catch (OperationCanceledException)
         {
-            await ledger.SettleAsync(reservation.Id, 0, CancellationToken.None).ConfigureAwait(false);
+            await credits.ReleaseAsync(reservation).ConfigureAwait(false);
             throw;
         }
     }
 
     /// <summary>An upstream failure: nothing is charged, and the caller gets the failure in Google's shape.</summary>
-    private static async Task<IResult> ReleaseAndFailAsync(ILedger ledger, Reservation reservation, ILogger logger, string requestId, string channel, UpstreamFailure failure)
+    private static async Task<IResult> ReleaseAndFailAsync(CreditHolds credits, Reservation reservation, ILogger logger, string requestId, string channel, UpstreamFailure failure)
     {
-        await ledger.SettleAsync(reservation.Id, 0, CancellationToken.None).ConfigureAwait(false);
+        await credits.ReleaseAsync(reservation).ConfigureAwait(false);
         LogUpstreamFailure(logger, requestId, channel, failure.Kind, failure.Message);
         return GeminiFailures.ToResult(failure);
     }
@@ -318,9 +282,6 @@ public static partial class GeminiEndpoints
         context.Response.Headers["x-nanogate-channel"] = channel;
         context.Response.Headers["x-nanogate-credits-charged"] = settled.Captured.ToString(CultureInfo.InvariantCulture);
     }
-
-    private static void RecordCharge(HttpContext context, ModelInfo model, long credits) =>
-        context.RequestServices.GetRequiredService<Operations.NanogateMetrics>().Add("nanogate_credits_charged_total", $"dialect=\"gemini\",model=\"{model.Id}\"", credits);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: upstream {Channel} failed ({Kind}): {Message}")]
     private static partial void LogUpstreamFailure(ILogger logger, string requestId, string channel, UpstreamFailureKind kind, string message);

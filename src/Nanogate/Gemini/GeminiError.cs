@@ -4,7 +4,7 @@ namespace Nanogate.Gemini;
 public static class GeminiError
 {
     /// <summary>An error result with Google's body.</summary>
-    public static IResult Result(int httpStatus, string status, string message, Dictionary<string, string>? headers = null) =>
+    public static IResult Result(int httpStatus, string status, string message, IReadOnlyDictionary<string, string>? headers = null) =>
         new GeminiErrorResult(httpStatus, status, message, headers);
 
     /// <summary>400 INVALID_ARGUMENT.</summary>
@@ -19,7 +19,7 @@ public static class GeminiError
     public static IResult ModelNotFound(string model, string method) => Result(404, "NOT_FOUND",
         $"models/{model} is not found for API version v1beta, or is not supported for {method}. Call ListModels (GET /v1beta/models) to see the available models.");
 
-    private sealed class GeminiErrorResult(int httpStatus, string status, string message, Dictionary<string, string>? headers) : IResult
+    private sealed class GeminiErrorResult(int httpStatus, string status, string message, IReadOnlyDictionary<string, string>? headers) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {

@@ -1,8 +1,11 @@
+using Nanogate.Upstreams.Channels;
+
 namespace Nanogate.Generation;
 
-/// <summary>Why one image was not made, in the task dialect's words.</summary>
-/// <param name="Code">upstream_unavailable, rate_limited, timeout, content_blocked, no_image, invalid_request, upstream_error.</param>
+/// <summary>Why one image was not made.</summary>
+/// <param name="Kind">The closed reason; each dialect maps it once (<see cref="ImageFailureKinds.Code"/> for tasks).</param>
 /// <param name="Message">For the caller.</param>
 /// <param name="Retryable">Whether trying again may succeed.</param>
 /// <param name="RetryAfter">How long the upstream asked us to wait, when it said.</param>
-public sealed record ImageFailure(string Code, string Message, bool Retryable, TimeSpan? RetryAfter = null);
+/// <param name="Upstream">The upstream adapter's own kind, when the failure came from the upstream call.</param>
+public sealed record ImageFailure(ImageFailureKind Kind, string Message, bool Retryable, TimeSpan? RetryAfter = null, UpstreamFailureKind? Upstream = null);

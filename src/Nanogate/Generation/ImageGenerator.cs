@@ -32,35 +32,36 @@ public sealed class ImageGenerator(ChannelRouter router)
         var summary = response.Summary;
         if (summary is null)
         {
-            return ImageOutcome.Failed(new ImageFailure("upstream_error", "The upstream sent an invalid response.", Retryable: true));
+            return ImageOutcome.Failed(new ImageFailure(ImageFailureKind.UpstreamError, "The upstream sent an invalid response.", Retryable: true));
         }
 
         if (summary.BlockReason is { } block)
         {
-            return ImageOutcome.Failed(new ImageFailure("content_blocked", $"The prompt was blocked by the model's safety filters ({block}). Rephrase the prompt.", Retryable: false));
+            return ImageOutcome.Failed(new ImageFailure(ImageFailureKind.ContentBlocked, $"The prompt was blocked by the model's safety filters ({block}). Rephrase the prompt.", Retryable: false));
         }
 
         if (summary.FinalImage is not { Data.Length: > 0 } image)
         {
             return summary.FinishReason is { } reason && BlockedReasons.Contains(reason)
-                ? ImageOutcome.Failed(new ImageFailure("content_blocked", $"The image was blocked by the model's safety filters ({reason}){Detail(summary.FinishMessage)}. Rephrase the prompt.", Retryable: false))
-                : ImageOutcome.Failed(new ImageFailure("no_image", $"The model answered without an image (finishReason {summary.FinishReason ?? "none"}){Detail(summary.FinishMessage ?? summary.Text)}. Ask for an image explicitly in the prompt.", Retryable: false));
+                ? ImageOutcome.Failed(new ImageFailure(ImageFailureKind.ContentBlocked, $"The image was blocked by the model's safety filters ({reason}){Detail(summary.FinishMessage)}. Rephrase the prompt.", Retryable: false))
+                : ImageOutcome.Failed(new ImageFailure(ImageFailureKind.NoImage, $"The model answered without an image (finishReason {summary.FinishReason ?? "none"}){Detail(summary.FinishMessage ?? summary.Text)}. Ask for an image explicitly in the prompt.", Retryable: false));
         }
 
         var (mime, width, height) = ImageSniffer.TryIdentify(image.Data, out var info) ? (info.MimeType, info.Width, info.Height) : (image.MimeType, 0, 0);
         return ImageOutcome.Of(new GeneratedImage(image.Data, mime, width, height, summary.Text, summary.Usage, response.Channel));
     }
 
-    /// <summary>The one place upstream failures become task-dialect error codes.</summary>
+    /// <summary>The one place an upstream adapter's failure becomes an image failure (its kind carried along).</summary>
     public static ImageFailure FromUpstream(UpstreamFailure failure) => failure.Kind switch
     {
-        UpstreamFailureKind.RateLimited => new("rate_limited", $"The upstream is rate limited: {failure.Message}", true, failure.RetryAfter),
-        UpstreamFailureKind.Unavailable => new("upstream_unavailable", $"The upstream is unavailable: {failure.Message}", true),
-        UpstreamFailureKind.Timeout => new("timeout", $"The upstream did not answer in time: {failure.Message}", true),
-        UpstreamFailureKind.Malformed => new("upstream_error", $"The upstream sent an invalid response: {failure.Message}", true),
-        UpstreamFailureKind.InvalidRequest => new("invalid_request", failure.Message, false),
-        UpstreamFailureKind.ModelNotFound => new("invalid_request", failure.Message, false),
-        _ => new("upstream_unavailable", "The upstream refused this gateway's credentials; an operator must fix the channel.", false),
+        UpstreamFailureKind.RateLimited => new(ImageFailureKind.RateLimited, $"The upstream is rate limited: {failure.Message}", true, failure.RetryAfter, failure.Kind),
+        UpstreamFailureKind.Unavailable => new(ImageFailureKind.UpstreamUnavailable, $"The upstream is unavailable: {failure.Message}", true, Upstream: failure.Kind),
+        UpstreamFailureKind.Timeout => new(ImageFailureKind.Timeout, $"The upstream did not answer in time: {failure.Message}", true, Upstream: failure.Kind),
+        UpstreamFailureKind.Malformed => new(ImageFailureKind.UpstreamError, $"The upstream sent an invalid response: {failure.Message}", true, Upstream: failure.Kind),
+        UpstreamFailureKind.InvalidRequest => new(ImageFailureKind.InvalidRequest, failure.Message, false, Upstream: failure.Kind),
+        UpstreamFailureKind.ModelNotFound => new(ImageFailureKind.InvalidRequest, failure.Message, false, Upstream: failure.Kind),
+        UpstreamFailureKind.Unauthorized => new(ImageFailureKind.UpstreamUnavailable, "The upstream refused this gateway's credentials; an operator must fix the channel.", false, Upstream: failure.Kind),
+        _ => throw new ArgumentOutOfRangeException(nameof(failure), failure.Kind, "An upstream failure kind without an image failure."),
     };
 
     private static string Detail(string? text) => string.IsNullOrWhiteSpace(text) ? "" : $": {(text.Length > 200 ? text[..200] + "…" : text)}";

@@ -4,8 +4,10 @@ namespace Nanogate.Hosting;
 public static class ApiError
 {
     /// <summary>An error answer.</summary>
-    public static IResult Result(int httpStatus, string code, string message, string? param = null) =>
-        Results.Json(new ApiErrorBody(new ApiErrorDetail(code, message, param)), ApiJsonContext.Default.ApiErrorBody, statusCode: httpStatus);
+    public static IResult Result(int httpStatus, string code, string message, string? param = null, IReadOnlyDictionary<string, string>? headers = null) =>
+        headers is null
+            ? Results.Json(new ApiErrorBody(new ApiErrorDetail(code, message, param)), ApiJsonContext.Default.ApiErrorBody, statusCode: httpStatus)
+            : new WithHeaders(Results.Json(new ApiErrorBody(new ApiErrorDetail(code, message, param)), ApiJsonContext.Default.ApiErrorBody, statusCode: httpStatus), headers);
 
     /// <summary>400 invalid_request.</summary>
     public static IResult Invalid(string message, string? param = null) => Result(400, "invalid_request", message, param);
@@ -17,6 +19,19 @@ public static class ApiError
     public static IResult Unauthenticated(bool keyGiven) => Result(401, "unauthenticated", keyGiven
         ? "Invalid API key. Pass a valid key as Authorization: Bearer sk-...."
         : "Missing API key. Pass your key as Authorization: Bearer sk-....");
+
+    private sealed class WithHeaders(IResult inner, IReadOnlyDictionary<string, string> headers) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            foreach (var (k, v) in headers)
+            {
+                httpContext.Response.Headers[k] = v;
+            }
+
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
 }
 
 /// <summary>The error envelope.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Nanogate.Pipeline;
 
 namespace Nanogate.Hosting;
 
@@ -12,45 +13,74 @@ public static class JsonBody
     /// </summary>
     public static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false, MaxDepth = 64 };
 
-    /// <summary>The body as an object, or the error to answer.</summary>
+    /// <summary>
+    /// The body as an object, or the 400 to answer in the route's dialect (<see cref="Pipeline.DialectEndpointExtensions.DialectOf"/>).
+    /// A body over <c>Limits:MaxRequestBodyMB</c> throws Kestrel's 413, which the exception handler answers in the
+    /// same dialect. <paramref name="allowEmpty"/>: no body reads as <c>{}</c>.
+    /// </summary>
     public static async Task<(JsonObject? Body, IResult? Error)> ReadObjectAsync(HttpContext context, bool allowEmpty = false)
     {
+        var (body, _, error) = await ReadObjectAndBytesAsync(context, allowEmpty).ConfigureAwait(false);
+        return (body, error);
+    }
+
+    /// <summary>As <see cref="ReadObjectAsync"/>, also giving the raw bytes (for a fingerprint or a passthrough).</summary>
+    public static async Task<(JsonObject? Body, byte[] Raw, IResult? Error)> ReadObjectAndBytesAsync(HttpContext context, bool allowEmpty = false)
+    {
+        var dialect = context.DialectOf();
+        if (allowEmpty && context.Request.ContentLength is 0 or null && context.Request.Headers.TransferEncoding.Count == 0)
+        {
+            return (new JsonObject(), [], null);
+        }
+
+        var raw = await ReadAllAsync(context).ConfigureAwait(false);
+        if (raw.Length == 0)
+        {
+            return allowEmpty
+                ? (new JsonObject(), raw, null)
+                : (null, raw, DialectErrors.Invalid(dialect, "The request body is empty; send a JSON object such as {\"model\":\"nano-banana-2-lite\",\"prompt\":\"…\"}."));
+        }
+
+        if (!IsValidUtf8(raw, out var utf8Error))
+        {
+            return (null, raw, DialectErrors.Invalid(dialect, utf8Error));
+        }
+
+        JsonNode? node;
         try
         {
-            if (allowEmpty && context.Request.ContentLength is 0 or null && context.Request.Headers.TransferEncoding.Count == 0)
-            {
-                return (new JsonObject(), null);
-            }
-
-            var raw = await ReadAllAsync(context).ConfigureAwait(false);
-            if (!IsValidUtf8(raw, out var utf8Error))
-            {
-                return (null, ApiError.Invalid(utf8Error));
-            }
-
-            var node = JsonNode.Parse(raw, documentOptions: Strict);
-            if (FindLoneSurrogate(raw, node) is { } where)
-            {
-                return (null, ApiError.Invalid(LoneSurrogateMessage(where)));
-            }
-
-            return node is JsonObject obj
-                ? (obj, null)
-                : (null, ApiError.Invalid("The request body must be a JSON object."));
+            node = JsonNode.Parse(raw, documentOptions: Strict);
         }
         catch (JsonException e)
         {
-            return (null, ApiError.Invalid($"The request body is not valid JSON: {e.Message}"));
+            return (null, raw, DialectErrors.InvalidJson(dialect, e.Message));
         }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+
+        if (FindLoneSurrogate(raw, node) is { } where)
         {
-            return (null, RequestLimits.TooLarge(context, (_, message) => ApiError.Result(413, "request_too_large", message)));
+            return (null, raw, DialectErrors.Invalid(dialect, LoneSurrogateMessage(where)));
         }
+
+        return node is JsonObject obj
+            ? (obj, raw, null)
+            : (null, raw, DialectErrors.Invalid(dialect, "The request body must be a JSON object."));
     }
 
-    /// <summary>The whole request body (bounded by Kestrel's <c>MaxRequestBodySize</c>: 413 past it).</summary>
+    /// <summary>
+    /// The whole request body (bounded by Kestrel's <c>MaxRequestBodySize</c>: 413 past it). With a Content-Length
+    /// the buffer is allocated once at its size (no doubling copies for a 30 MB body of base64 images).
+    /// </summary>
     public static async Task<byte[]> ReadAllAsync(HttpContext context)
     {
+        // Only a length within the limit is trusted for the allocation; past it the read below throws the 413.
+        var limit = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0;
+        if (context.Request.ContentLength is { } length && length <= limit && length <= Array.MaxLength)
+        {
+            var exact = new byte[length];
+            await context.Request.Body.ReadExactlyAsync(exact, context.RequestAborted).ConfigureAwait(false);
+            return exact;
+        }
+
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
         return buffer.ToArray();
@@ -147,11 +177,14 @@ public static class JsonBody
     public static string LoneSurrogateMessage(string where) =>
         $"The request body has an unpaired UTF-16 surrogate escape (\\uD800–\\uDFFF) in {where}; send the character itself or a complete surrogate pair.";
 
-    /// <summary>An optional string property; a wrong type is an error naming the field.</summary>
-    public static bool TryGetString(JsonObject body, string name, out string? value, out IResult? error)
+    /// <summary>
+    /// An optional string property: false with <paramref name="problem"/> (naming the field and what it was) when it
+    /// is present and not a string. Every dialect words the problem in its own error shape.
+    /// </summary>
+    public static bool TryReadString(JsonObject body, string name, out string? value, out string? problem)
     {
         value = null;
-        error = null;
+        problem = null;
         if (body[name] is not JsonNode node)
         {
             return true;
@@ -159,12 +192,20 @@ public static class JsonBody
 
         if (node.GetValueKind() != JsonValueKind.String)
         {
-            error = ApiError.Invalid($"{name} must be a string.", name);
+            problem = $"{name} must be a string, not {Describe(node)}.";
             return false;
         }
 
         value = node.GetValue<string>();
         return true;
+    }
+
+    /// <summary>An optional string property; a wrong type is an error naming the field.</summary>
+    public static bool TryGetString(JsonObject body, string name, out string? value, out IResult? error)
+    {
+        var ok = TryReadString(body, name, out value, out var problem);
+        error = ok ? null : ApiError.Invalid(problem!, name);
+        return ok;
     }
 
     /// <summary>An optional integer property; strings, fractions and other types are errors naming the field.</summary>

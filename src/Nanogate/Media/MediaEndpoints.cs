@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Net.Http.Headers;
 using Nanogate.Hosting;
+using Nanogate.Pipeline;
 
 namespace Nanogate.Media;
 
@@ -14,24 +15,15 @@ internal static class MediaEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapMediaApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/v1/media/{id}", ServeAsync);
+        routes.MapGet("/v1/media/{id}", ServeAsync).WithDialect(Dialect.Nanogate).RequireAuthorization(Auth.NanogatePolicies.SignedMediaLink);
         return routes;
     }
 
-    private static async Task<IResult> ServeAsync(HttpContext context, string id, string? exp, string? sig, MediaLinks links, IMediaStore store, TimeProvider time, Auth.ApiKeyAuthenticator auth)
+    /// <summary>The link's signature and expiry were checked by the <see cref="Auth.NanogatePolicies.SignedMediaLink"/> policy.</summary>
+    private static async Task<IResult> ServeAsync(HttpContext context, string id, string exp, Auth.Caller? caller, IMediaStore store, TimeProvider time)
     {
-        switch (links.Check(id, exp, sig))
-        {
-            case MediaLinkCheck.BadSignature:
-                return ApiError.Result(403, "invalid_signature", "This media link's signature is missing or invalid. Use the exact url from the task object.");
-            case MediaLinkCheck.Expired:
-                return Gone();
-        }
-
         var media = await store.FindAsync(id, context.RequestAborted).ConfigureAwait(false);
-        var key = Auth.ApiKeyAuthenticator.ExtractKey(context.Request, geminiStyle: false);
-        if (key is not null && media is not null
-            && await auth.AuthenticateAsync(key, context.RequestAborted).ConfigureAwait(false) is { } caller && caller.AccountId != media.AccountId)
+        if (caller is not null && media is not null && caller.AccountId != media.AccountId)
         {
             media = null;
         }
@@ -47,7 +39,7 @@ internal static class MediaEndpoints
             return Gone();
         }
 
-        var linkExpires = DateTimeOffset.FromUnixTimeSeconds(long.Parse(exp!, CultureInfo.InvariantCulture));
+        var linkExpires = DateTimeOffset.FromUnixTimeSeconds(long.Parse(exp, CultureInfo.InvariantCulture));
         if (store.DirectLink(media, linkExpires < media.ExpiresAt ? linkExpires : media.ExpiresAt) is { } direct)
         {
             // Media:S3:PresignedLinks: the bucket serves the bytes. The redirect is not cached: it is only as
@@ -78,7 +70,8 @@ internal static class MediaEndpoints
         return Results.Stream(stream, media.MimeType, enableRangeProcessing: false);
     }
 
-    private static IResult Gone() =>
+    /// <summary>410 link_expired.</summary>
+    internal static IResult Gone() =>
         ApiError.Result(410, "link_expired", "This media link has expired and the image was deleted. Generate the image again.");
 
     private static bool IfNoneMatch(HttpRequest request, string etag)

@@ -103,54 +103,10 @@ internal sealed class ImageGenerationsHandler(TaskRequestParser parser, ModelCat
         return await runner.RunAsync(context, caller, new OpenAiImageJob(request, asUrl, warnings)).ConfigureAwait(false);
     }
 
-    /// <summary>The body of a request as a JSON object, or the 400/413 to answer.</summary>
-    public static async Task<(JsonObject? Body, IResult? Error)> ReadBodyAsync(HttpContext context)
-    {
-        JsonNode? node;
-        try
-        {
-            var raw = await Hosting.JsonBody.ReadAllAsync(context).ConfigureAwait(false);
-            if (!Hosting.JsonBody.IsValidUtf8(raw, out var utf8Error))
-            {
-                return (null, OpenAiError.Invalid(utf8Error, code: null));
-            }
-
-            node = JsonNode.Parse(raw, documentOptions: Hosting.JsonBody.Strict);
-            if (Hosting.JsonBody.FindLoneSurrogate(raw, node) is { } where)
-            {
-                return (null, OpenAiError.Invalid(Hosting.JsonBody.LoneSurrogateMessage(where), code: null));
-            }
-        }
-        catch (JsonException e)
-        {
-            return (null, OpenAiError.Invalid($"We could not parse the JSON body of your request: {e.Message}", code: null));
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return (null, Hosting.RequestLimits.TooLarge(context, (_, message) => OpenAiError.Result(413, "invalid_request_error", "request_too_large", message)));
-        }
-
-        return node is JsonObject body
-            ? (body, null)
-            : (null, OpenAiError.Invalid("The request body must be a JSON object such as {\"model\":\"nano-banana-2-lite\",\"prompt\":\"…\"}.", code: null));
-    }
-
     private static bool TryString(JsonObject body, string name, out string? value, out IResult? error)
     {
-        value = null;
-        error = null;
-        if (body[name] is not JsonNode node)
-        {
-            return true;
-        }
-
-        if (node.GetValueKind() != JsonValueKind.String)
-        {
-            error = OpenAiError.Invalid($"{name} must be a string, not {Hosting.JsonBody.Describe(node)}.", name, "invalid_type");
-            return false;
-        }
-
-        value = node.GetValue<string>();
-        return true;
+        var ok = Hosting.JsonBody.TryReadString(body, name, out value, out var problem);
+        error = ok ? null : OpenAiError.Invalid(problem!, name, "invalid_type");
+        return ok;
     }
 }

@@ -6,6 +6,7 @@ using Nanogate.Core.Catalog;
 using Nanogate.Core.Images;
 using Nanogate.Core.Requests;
 using Nanogate.Generation;
+using Nanogate.Pipeline;
 using Nanogate.Storage.Ledger;
 
 namespace Nanogate.OpenAi;
@@ -23,54 +24,34 @@ public static class OpenAiEndpoints
     /// <summary>Maps the routes under /openai/v1.</summary>
     public static IEndpointRouteBuilder MapOpenAiApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/openai/v1");
-        group.MapPost("/images/generations", (HttpContext context, ApiKeyAuthenticator auth, ImageGenerationsHandler handler) =>
-            GenerationsAsync(context, auth, handler, urlByDefault: false));
+        var open = routes.MapGroup("/openai/v1").WithDialect(Dialect.OpenAi);
+        var group = open.MapGroup("").RequireAuthorization(NanogatePolicies.UserKey);
+        group.MapPost("/images/generations", (HttpContext context, Caller caller, ImageGenerationsHandler handler) =>
+            GenerationsAsync(context, caller, handler, urlByDefault: false));
         group.MapPost("/images/edits", EditsAsync);
-        group.MapPost("/images/variations", () => OpenAiError.Result(404, "invalid_request_error", "unknown_url",
+        open.MapPost("/images/variations", () => OpenAiError.Result(404, "invalid_request_error", "unknown_url",
             "images/variations is not supported: use images/edits with a prompt describing the variation."));
-        group.MapGet("/models", ListModelsAsync);
+        group.MapGet("/models", ListModels).Produces<OpenAiModelList>();
 
         // Seed 004's platform (a synchronous /v1/images/generations): its users change the base URL to
         // {nanogate}/sync/v1 and keep their requests; the plain /v1/images/generations stays the task API.
-        routes.MapPost("/sync/v1/images/generations", (HttpContext context, ApiKeyAuthenticator auth, ImageGenerationsHandler handler) =>
-            GenerationsAsync(context, auth, handler, urlByDefault: true));
-        group.MapGet("/models/{**model}", GetModelAsync);
-        group.MapFallback(() => OpenAiError.Result(404, "invalid_request_error", "unknown_url",
-            "Unknown route. This gateway serves POST /openai/v1/images/generations, POST /openai/v1/images/edits and GET /openai/v1/models."));
+        routes.MapPost("/sync/v1/images/generations", (HttpContext context, Caller caller, ImageGenerationsHandler handler) =>
+            GenerationsAsync(context, caller, handler, urlByDefault: true))
+            .WithDialect(Dialect.OpenAi).RequireAuthorization(NanogatePolicies.UserKey);
+        group.MapGet("/models/{**model}", GetModel).Produces<OpenAiModel>().Produces<OpenAiErrorBody>(StatusCodes.Status404NotFound);
+        open.MapFallback(() => OpenAiError.Result(404, "invalid_request_error", "unknown_url",
+            "Unknown route. This gateway serves POST /openai/v1/images/generations, POST /openai/v1/images/edits and GET /openai/v1/models."))
+            .ExcludeFromDescription();
         return routes;
     }
 
-    /// <summary>The caller, or the 401 to answer (this dialect takes Bearer keys only, as OpenAI).</summary>
-    private static async Task<(Caller? Caller, IResult? Denied)> AuthenticateAsync(HttpContext context, ApiKeyAuthenticator auth)
-    {
-        var key = ApiKeyAuthenticator.ExtractKey(context.Request, geminiStyle: false);
-        var caller = await auth.AuthenticateAsync(key, context.RequestAborted).ConfigureAwait(false);
-        return caller is null ? (null, OpenAiError.InvalidApiKey(key is not null)) : (caller, null);
-    }
+    private static IResult ListModels(ModelCatalog catalog) =>
+        Results.Json(new OpenAiModelList("list", catalog.Models.Select(Describe).ToList()), OpenAiJsonContext.Default.OpenAiModelList);
 
-    private static async Task<IResult> ListModelsAsync(HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog)
-    {
-        if ((await AuthenticateAsync(context, auth).ConfigureAwait(false)).Denied is { } denied)
-        {
-            return denied;
-        }
-
-        var list = new OpenAiModelList("list", catalog.Models.Select(Describe).ToList());
-        return Results.Json(list, OpenAiJsonContext.Default.OpenAiModelList);
-    }
-
-    private static async Task<IResult> GetModelAsync(HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, string model)
-    {
-        if ((await AuthenticateAsync(context, auth).ConfigureAwait(false)).Denied is { } denied)
-        {
-            return denied;
-        }
-
-        return catalog.Find(model) is { } found
+    private static IResult GetModel(ModelCatalog catalog, string model) =>
+        catalog.Find(model) is { } found
             ? Results.Json(Describe(found), OpenAiJsonContext.Default.OpenAiModel)
             : OpenAiError.ModelNotFound(model);
-    }
 
     private static OpenAiModel Describe(ModelInfo model) => new(model.Id, "model", CatalogCreated, "google");
 
@@ -78,26 +59,14 @@ public static class OpenAiEndpoints
     /// POST …/images/generations, synchronous: OpenAI's fields and seed 004's. <paramref name="urlByDefault"/>
     /// is true on the seed-004 prefix, whose platform answers links.
     /// </summary>
-    internal static async Task<IResult> GenerationsAsync(HttpContext context, ApiKeyAuthenticator auth, ImageGenerationsHandler handler, bool urlByDefault)
+    internal static async Task<IResult> GenerationsAsync(HttpContext context, Caller caller, ImageGenerationsHandler handler, bool urlByDefault)
     {
-        var (caller, denied) = await AuthenticateAsync(context, auth).ConfigureAwait(false);
-        if (caller is null)
-        {
-            return denied!;
-        }
-
-        var (body, error) = await ImageGenerationsHandler.ReadBodyAsync(context).ConfigureAwait(false);
+        var (body, error) = await Hosting.JsonBody.ReadObjectAsync(context).ConfigureAwait(false);
         return body is null ? error! : await handler.HandleAsync(context, caller, body, urlByDefault).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> EditsAsync(HttpContext context, ApiKeyAuthenticator auth, ModelCatalog catalog, OpenAiImageRunner runner)
+    private static async Task<IResult> EditsAsync(HttpContext context, Caller caller, ModelCatalog catalog, OpenAiImageRunner runner)
     {
-        var (caller, denied) = await AuthenticateAsync(context, auth).ConfigureAwait(false);
-        if (caller is null)
-        {
-            return denied!;
-        }
-
         if (!context.Request.HasFormContentType)
         {
             return OpenAiError.Invalid("images/edits takes multipart/form-data with one or more image files (field image or image[]) and a prompt.", "image", "invalid_content_type");
@@ -107,10 +76,6 @@ public static class OpenAiEndpoints
         try
         {
             form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return TooLarge(context);
         }
         catch (InvalidDataException e)
         {
@@ -179,7 +144,4 @@ public static class OpenAiEndpoints
     }
 
     private static string? Field(IFormCollection form, string name) => form.TryGetValue(name, out var v) && v.Count > 0 ? v.ToString() : null;
-
-    private static IResult TooLarge(HttpContext context) => Hosting.RequestLimits.TooLarge(context,
-        (_, message) => OpenAiError.Result(413, "invalid_request_error", "request_too_large", message));
 }

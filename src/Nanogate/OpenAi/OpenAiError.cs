@@ -45,15 +45,16 @@ public static class OpenAiError
         }
 
         const string NoCharge = " No credits were charged.";
-        return failure.Code switch
+        return failure.Kind switch
         {
-            "rate_limited" => Result(429, "requests", "rate_limit_exceeded", failure.Message + " Retry later." + NoCharge, headers: headers),
-            "content_blocked" => Result(400, "invalid_request_error", "content_policy_violation", failure.Message + NoCharge, "prompt"),
-            "invalid_request" => Result(400, "invalid_request_error", "invalid_value", failure.Message + NoCharge),
-            "no_image" => Result(502, "server_error", "no_image", failure.Message + NoCharge),
-            "upstream_unavailable" => Result(503, "server_error", "upstream_unavailable", failure.Message + NoCharge, headers: headers),
-            "timeout" => Result(504, "server_error", "timeout", failure.Message + NoCharge),
-            _ => Result(502, "server_error", failure.Code, failure.Message + NoCharge),
+            ImageFailureKind.RateLimited => Result(429, "requests", "rate_limit_exceeded", failure.Message + " Retry later." + NoCharge, headers: headers),
+            ImageFailureKind.ContentBlocked => Result(400, "invalid_request_error", "content_policy_violation", failure.Message + NoCharge, "prompt"),
+            ImageFailureKind.InvalidRequest => Result(400, "invalid_request_error", "invalid_value", failure.Message + NoCharge),
+            ImageFailureKind.NoImage => Result(502, "server_error", "no_image", failure.Message + NoCharge),
+            ImageFailureKind.UpstreamUnavailable => Result(503, "server_error", "upstream_unavailable", failure.Message + NoCharge, headers: headers),
+            ImageFailureKind.Timeout => Result(504, "server_error", "timeout", failure.Message + NoCharge),
+            ImageFailureKind.UpstreamError => Result(502, "server_error", "upstream_error", failure.Message + NoCharge),
+            _ => throw new ArgumentOutOfRangeException(nameof(failure), failure.Kind, "An image failure kind without an OpenAI error."),
         };
     }
 

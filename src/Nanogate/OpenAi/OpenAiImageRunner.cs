@@ -1,8 +1,10 @@
 using System.Globalization;
 using Nanogate.Auth;
+using Nanogate.Billing;
 using Nanogate.Core.Catalog;
 using Nanogate.Generation;
 using Nanogate.Media;
+using Nanogate.Pipeline;
 using Nanogate.Storage.Ledger;
 using Nanogate.Upstreams.Channels;
 using Nanogate.Upstreams.Routing;
@@ -14,7 +16,7 @@ namespace Nanogate.OpenAi;
 /// (each its own upstream call), charges only the images made, and answers in OpenAI's shape.
 /// </summary>
 internal sealed partial class OpenAiImageRunner(
-    ILedger ledger, ImageGenerator generator, ChannelRouter router, IMediaStore media, MediaLinks links, TimeProvider time, ILogger<OpenAiImageRunner> logger)
+    CreditHolds credits, ImageGenerator generator, ChannelRouter router, IMediaStore media, MediaLinks links, TimeProvider time, ILogger<OpenAiImageRunner> logger)
 {
     /// <summary>The answer for one job.</summary>
     public async Task<IResult> RunAsync(HttpContext context, Caller caller, OpenAiImageJob job)
@@ -22,11 +24,10 @@ internal sealed partial class OpenAiImageRunner(
         var request = job.Request;
         var price = (long)request.PricePerImage;
         var hold = price * request.N;
-        var reservation = await ledger.TryReserveAsync(caller.AccountId, hold, "openai:images", request.Model.Id, context.RequestAborted).ConfigureAwait(false);
+        var reservation = await credits.TryHoldAsync(caller.AccountId, hold, "openai:images", request.Model.Id, context.RequestAborted).ConfigureAwait(false);
         if (reservation is null)
         {
-            var balance = await ledger.GetBalanceAsync(caller.AccountId, context.RequestAborted).ConfigureAwait(false);
-            return OpenAiError.InsufficientQuota(hold, balance.Available);
+            return OpenAiError.InsufficientQuota(hold, await credits.AvailableAsync(caller.AccountId, context.RequestAborted).ConfigureAwait(false));
         }
 
         var outcomes = new ImageOutcome[request.N];
@@ -46,7 +47,7 @@ internal sealed partial class OpenAiImageRunner(
         finally
         {
             // Also when the caller left: the images the upstream made are billed, the rest released.
-            settled = await ledger.SettleAsync(reservation.Id, price * Volatile.Read(ref made), outcomes.FirstOrDefault(o => o?.Image is not null)?.Image!.Channel, CancellationToken.None).ConfigureAwait(false);
+            settled = await credits.CaptureAsync(reservation, price * Volatile.Read(ref made), outcomes.FirstOrDefault(o => o?.Image is not null)?.Image!.Channel, Dialect.OpenAi, request.Model.Id).ConfigureAwait(false);
         }
 
         var headers = context.Response.Headers;
@@ -57,14 +58,14 @@ internal sealed partial class OpenAiImageRunner(
         var failures = outcomes.Where(o => o.Failure is not null).Select(o => o.Failure!).ToList();
         if (images.Count == 0)
         {
-            LogAllFailed(logger, context.TraceIdentifier, request.Model.Id, request.N, failures[0].Code);
+            LogAllFailed(logger, context.TraceIdentifier, request.Model.Id, request.N, failures[0].Kind);
             return OpenAiError.FromFailure(failures[0]);
         }
 
         if (failures.Count > 0)
         {
             // OpenAI has no per-image errors: the images made are answered, the rest reported in a header.
-            headers["x-nanogate-images-failed"] = string.Join("; ", failures.Select(f => f.Code));
+            headers["x-nanogate-images-failed"] = string.Join("; ", failures.Select(f => f.Kind.Code()));
         }
 
         headers["x-nanogate-upstream"] = router.KindOf(images[0].Channel);
@@ -118,7 +119,7 @@ internal sealed partial class OpenAiImageRunner(
         catch (Exception e)
         {
             LogGenerationError(logger, requestId, e);
-            return ImageOutcome.Failed(new ImageFailure("upstream_error", "The upstream call failed unexpectedly.", Retryable: true));
+            return ImageOutcome.Failed(new ImageFailure(ImageFailureKind.UpstreamError, "The upstream call failed unexpectedly.", Retryable: true));
         }
     }
 
@@ -133,7 +134,7 @@ internal sealed partial class OpenAiImageRunner(
     private static partial void LogServed(ILogger logger, string requestId, string model, int made, int asked, long credits);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: {Model} made none of {Asked} images (first failure {Code})")]
-    private static partial void LogAllFailed(ILogger logger, string requestId, string model, int asked, string code);
+    private static partial void LogAllFailed(ILogger logger, string requestId, string model, int asked, ImageFailureKind code);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId}: image generation threw")]
     private static partial void LogGenerationError(ILogger logger, string requestId, Exception exception);

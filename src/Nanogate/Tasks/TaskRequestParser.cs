@@ -423,21 +423,9 @@ internal sealed partial class TaskRequestParser(ModelCatalog catalog, IImageFetc
 
     private static bool TryString(JsonObject body, string name, out string? value, out TaskRequestError? error)
     {
-        value = null;
-        error = null;
-        if (body[name] is not JsonNode node)
-        {
-            return true;
-        }
-
-        if (node.GetValueKind() != JsonValueKind.String)
-        {
-            error = TaskRequestError.Invalid($"{name} must be a string, not {Hosting.JsonBody.Describe(node)}.", name);
-            return false;
-        }
-
-        value = node.GetValue<string>();
-        return true;
+        var ok = Hosting.JsonBody.TryReadString(body, name, out value, out var problem);
+        error = ok ? null : TaskRequestError.Invalid(problem!, name);
+        return ok;
     }
 
     private static (ParsedTaskRequest?, TaskRequestError?) Fail(string message, string param) => (null, TaskRequestError.Invalid(message, param));

@@ -16,6 +16,7 @@ namespace Nanogate.Tasks;
 internal sealed partial class TaskWorkerPool(
     ITaskStore store,
     ImageGenerator generator,
+    Billing.CreditHolds credits,
     IMediaStore media,
     ModelCatalog catalog,
     TaskSignals signals,
@@ -131,7 +132,7 @@ internal sealed partial class TaskWorkerPool(
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 LogGenerateCrashed(logger, claim.TaskId, claim.Index, e);
-                outcome = ImageOutcome.Failed(new ImageFailure("upstream_error", "The image could not be made because of an internal error.", Retryable: true));
+                outcome = ImageOutcome.Failed(new ImageFailure(ImageFailureKind.UpstreamError, "The image could not be made because of an internal error.", Retryable: true));
             }
 
             // A failure while stopping is most likely the stop's doing (a call cut off surfaces as a refused or reset
@@ -167,6 +168,11 @@ internal sealed partial class TaskWorkerPool(
                 {
                     await media.DeleteFileAsync(stored, CancellationToken.None).ConfigureAwait(false);
                 }
+                else
+                {
+                    // The store captured the image's price with its row; the metrics count it like every dialect's.
+                    credits.RecordCharged(Pipeline.Dialect.Nanogate, request.Model.Id, request.PricePerImage);
+                }
             }
             else
             {
@@ -174,13 +180,13 @@ internal sealed partial class TaskWorkerPool(
                 if (failure.Retryable && claim.Attempt < _options.MaxAttempts)
                 {
                     var delay = Backoff(claim.Attempt, failure.RetryAfter);
-                    LogRetrying(logger, claim.TaskId, claim.Index, claim.Attempt, failure.Code, delay.TotalMilliseconds);
+                    LogRetrying(logger, claim.TaskId, claim.Index, claim.Attempt, failure.Kind, delay.TotalMilliseconds);
                     var now = Now();
-                    write = await store.RetryAsync(claim.TaskId, claim.Index, claim.Attempt, now + (long)delay.TotalMilliseconds, failure.Code, failure.Message, now, CancellationToken.None).ConfigureAwait(false);
+                    write = await store.RetryAsync(claim.TaskId, claim.Index, claim.Attempt, now + (long)delay.TotalMilliseconds, failure.Kind.Code(), failure.Message, now, CancellationToken.None).ConfigureAwait(false);
                 }
                 else
                 {
-                    write = await store.FailAsync(claim.TaskId, claim.Index, claim.Attempt, failure.Code, failure.Message, Now(), CancellationToken.None).ConfigureAwait(false);
+                    write = await store.FailAsync(claim.TaskId, claim.Index, claim.Attempt, failure.Kind.Code(), failure.Message, Now(), CancellationToken.None).ConfigureAwait(false);
                 }
             }
 
@@ -312,7 +318,7 @@ internal sealed partial class TaskWorkerPool(
     private static partial void LogHandedBack(ILogger logger, string taskId, int index);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Image {Index} of {TaskId} attempt {Attempt} failed with {Code}; retrying in {DelayMs} ms")]
-    private static partial void LogRetrying(ILogger logger, string taskId, int index, long attempt, string code, double delayMs);
+    private static partial void LogRetrying(ILogger logger, string taskId, int index, long attempt, ImageFailureKind code, double delayMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Image {Index} of {TaskId}: attempt {Attempt} is stale (re-claimed elsewhere); its result was dropped")]
     private static partial void LogStale(ILogger logger, string taskId, int index, long attempt);

@@ -8,6 +8,7 @@ using Nanogate.Auth;
 using Nanogate.Core.Catalog;
 using Nanogate.Hosting;
 using Nanogate.Media;
+using Nanogate.Pipeline;
 using Nanogate.Storage;
 using Nanogate.Storage.Ledger;
 using Nanogate.Storage.Tasks;
@@ -27,16 +28,17 @@ internal static partial class TasksEndpoints
     /// <summary>Maps the task routes.</summary>
     public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1/images/generations", SubmitAsync);
-        routes.MapGet("/v1/tasks", ListAsync);
-        routes.MapGet("/v1/tasks/{taskId}", GetAsync);
-        routes.MapPost("/v1/tasks/{taskId}/cancel", CancelAsync);
+        var tasks = routes.MapGroup("").WithDialect(Dialect.Nanogate).RequireAuthorization(NanogatePolicies.UserKey);
+        tasks.MapPost("/v1/images/generations", SubmitAsync);
+        tasks.MapGet("/v1/tasks", ListAsync);
+        tasks.MapGet("/v1/tasks/{taskId}", GetAsync);
+        tasks.MapPost("/v1/tasks/{taskId}/cancel", CancelAsync);
         return routes;
     }
 
     private static async Task<IResult> SubmitAsync(
         HttpContext context,
-        ApiKeyAuthenticator auth,
+        Caller caller,
         TaskRequestParser parser,
         ITaskStore store,
         IMediaStore media,
@@ -46,42 +48,10 @@ internal static partial class TasksEndpoints
         TimeProvider time,
         OpenAi.ImageGenerationsHandler syncImages)
     {
-        var caller = await auth.AuthenticateAsync(ApiKeyAuthenticator.ExtractKey(context.Request, geminiStyle: false), context.RequestAborted).ConfigureAwait(false);
-        if (caller is null)
+        var (body, raw, readError) = await JsonBody.ReadObjectAndBytesAsync(context).ConfigureAwait(false);
+        if (body is null)
         {
-            return ApiError.Unauthenticated(context.Request.Headers.Authorization.Count > 0);
-        }
-
-        var (raw, readError) = await ReadBodyAsync(context).ConfigureAwait(false);
-        if (readError is not null)
-        {
-            return readError;
-        }
-
-        if (!JsonBody.IsValidUtf8(raw, out var utf8Error))
-        {
-            return ApiError.Invalid(utf8Error);
-        }
-
-        JsonObject body;
-        try
-        {
-            var parsed = JsonNode.Parse(raw, documentOptions: JsonBody.Strict);
-            if (JsonBody.FindLoneSurrogate(raw, parsed) is { } where)
-            {
-                return ApiError.Invalid(JsonBody.LoneSurrogateMessage(where));
-            }
-
-            if (parsed is not JsonObject obj)
-            {
-                return ApiError.Invalid("The request body must be a JSON object.");
-            }
-
-            body = obj;
-        }
-        catch (JsonException e)
-        {
-            return ApiError.Invalid($"The request body is not valid JSON: {e.Message}");
+            return readError!;
         }
 
         // A key set to images_api "sync" (users of seed 004's synchronous platform) gets the images in the answer.
@@ -182,7 +152,7 @@ internal static partial class TasksEndpoints
                 var (status, answer) = (202, accepted);
                 try
                 {
-                    var ended = await WaitForEndAsync(taskId, caller.AccountId, holdFor, store, signals, context.RequestAborted).ConfigureAwait(false);
+                    var ended = await WaitForEndAsync(taskId, caller.AccountId, holdFor, store, signals, time, context.RequestAborted).ConfigureAwait(false);
                     if (ended is not null)
                     {
                         (status, answer) = (200, TaskJson.Render(ended, links.BaseUrl(context.Request), links).ToJsonString(Hosting.JsonDefaults.Snake));
@@ -210,28 +180,16 @@ internal static partial class TasksEndpoints
         }
     }
 
-    private static async Task<IResult> GetAsync(HttpContext context, string taskId, ApiKeyAuthenticator auth, ITaskStore store, MediaLinks links)
+    private static async Task<IResult> GetAsync(HttpContext context, string taskId, Caller caller, ITaskStore store, MediaLinks links)
     {
-        var caller = await auth.AuthenticateAsync(ApiKeyAuthenticator.ExtractKey(context.Request, geminiStyle: false), context.RequestAborted).ConfigureAwait(false);
-        if (caller is null)
-        {
-            return ApiError.Unauthenticated(context.Request.Headers.Authorization.Count > 0);
-        }
-
         var snapshot = await store.GetAsync(taskId, caller.AccountId, context.RequestAborted).ConfigureAwait(false);
         return snapshot is null
             ? ApiError.NotFound($"No task {taskId}.")
             : Results.Json(TaskJson.Render(snapshot, links.BaseUrl(context.Request), links), JsonDefaults.Snake);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, ApiKeyAuthenticator auth, ITaskStore store, MediaLinks links, string? status, string? limit, string? after)
+    private static async Task<IResult> ListAsync(HttpContext context, Caller caller, ITaskStore store, MediaLinks links, string? status, string? limit, string? after)
     {
-        var caller = await auth.AuthenticateAsync(ApiKeyAuthenticator.ExtractKey(context.Request, geminiStyle: false), context.RequestAborted).ConfigureAwait(false);
-        if (caller is null)
-        {
-            return ApiError.Unauthenticated(context.Request.Headers.Authorization.Count > 0);
-        }
-
         if (!string.IsNullOrEmpty(status) && !TaskStatuses.All.Contains(status))
         {
             return ApiError.Invalid($"status must be one of {string.Join(", ", TaskStatuses.All)}.", "status");
@@ -262,14 +220,8 @@ internal static partial class TasksEndpoints
         return Results.Json(list, JsonDefaults.Snake);
     }
 
-    private static async Task<IResult> CancelAsync(HttpContext context, string taskId, ApiKeyAuthenticator auth, ITaskStore store, MediaLinks links, TaskSignals signals, WebhookSignal webhooks, TimeProvider time)
+    private static async Task<IResult> CancelAsync(HttpContext context, string taskId, Caller caller, ITaskStore store, MediaLinks links, TaskSignals signals, WebhookSignal webhooks, TimeProvider time)
     {
-        var caller = await auth.AuthenticateAsync(ApiKeyAuthenticator.ExtractKey(context.Request, geminiStyle: false), context.RequestAborted).ConfigureAwait(false);
-        if (caller is null)
-        {
-            return ApiError.Unauthenticated(context.Request.Headers.Authorization.Count > 0);
-        }
-
         var (snapshot, ended) = await store.CancelAsync(caller.AccountId, taskId, time.GetUtcNow().ToUnixTimeMilliseconds(), context.RequestAborted).ConfigureAwait(false);
         if (snapshot is null)
         {
@@ -286,10 +238,10 @@ internal static partial class TasksEndpoints
     }
 
     /// <summary>Holds until the task ends (200 with it) or the wait runs out (null).</summary>
-    private static async Task<TaskSnapshot?> WaitForEndAsync(string taskId, string accountId, TimeSpan wait, ITaskStore store, TaskSignals signals, CancellationToken cancellationToken)
+    private static async Task<TaskSnapshot?> WaitForEndAsync(string taskId, string accountId, TimeSpan wait, ITaskStore store, TaskSignals signals, TimeProvider time, CancellationToken cancellationToken)
     {
         var ended = signals.WhenEnded(taskId);
-        var deadline = DateTime.UtcNow + wait;
+        var deadline = time.GetUtcNow() + wait;
         try
         {
             while (true)
@@ -300,14 +252,14 @@ internal static partial class TasksEndpoints
                     return snapshot;
                 }
 
-                var left = deadline - DateTime.UtcNow;
+                var left = deadline - time.GetUtcNow();
                 if (left <= TimeSpan.Zero)
                 {
                     return null;
                 }
 
                 // The signal is in-process only; polling covers a task finished by another process.
-                await Task.WhenAny(ended, Task.Delay(left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1), cancellationToken)).ConfigureAwait(false);
+                await Task.WhenAny(ended, Task.Delay(left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1), time, cancellationToken)).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
             }
         }
@@ -347,24 +299,5 @@ internal static partial class TasksEndpoints
         sha.AppendData(Encoding.UTF8.GetBytes(path + "\n"));
         sha.AppendData(body);
         return Convert.ToHexStringLower(sha.GetHashAndReset());
-    }
-
-    private static async Task<(byte[] Body, IResult? Error)> ReadBodyAsync(HttpContext context)
-    {
-        try
-        {
-            using var buffer = new MemoryStream();
-            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-            if (buffer.Length == 0)
-            {
-                return ([], ApiError.Invalid("The request body is empty; send a JSON object such as {\"model\":\"nano-banana-2-lite\",\"prompt\":\"…\"}."));
-            }
-
-            return (buffer.ToArray(), null);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return ([], RequestLimits.TooLarge(context, (_, message) => ApiError.Result(413, "request_too_large", message)));
-        }
     }
 }

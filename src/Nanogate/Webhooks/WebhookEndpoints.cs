@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Nanogate.Auth;
 using Nanogate.Hosting;
+using Nanogate.Pipeline;
 using Nanogate.Storage.Accounts;
 
 namespace Nanogate.Webhooks;
@@ -14,13 +15,9 @@ internal static class WebhookEndpoints
     /// <summary>Maps the webhook routes.</summary>
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/v1/webhook-secret", async (HttpContext context, ApiKeyAuthenticator auth, IAccountStore accounts) =>
+        var webhooks = routes.MapGroup("/v1").WithDialect(Dialect.Nanogate).RequireAuthorization(NanogatePolicies.UserKey);
+        webhooks.MapGet("/webhook-secret", async (HttpContext context, Caller caller, IAccountStore accounts) =>
         {
-            if (await AuthenticateAsync(context, auth).ConfigureAwait(false) is not { } caller)
-            {
-                return ApiError.Unauthenticated(ApiKeyAuthenticator.ExtractKey(context.Request, geminiStyle: false) is not null);
-            }
-
             if (await accounts.GetAccountAsync(caller.AccountId, context.RequestAborted).ConfigureAwait(false) is not { } account)
             {
                 return ApiError.NotFound("The account of this key no longer exists.");
@@ -29,22 +26,14 @@ internal static class WebhookEndpoints
             return Secret(context, account.WebhookSecret);
         });
 
-        routes.MapPost("/v1/webhook-secret/rotate", async (HttpContext context, ApiKeyAuthenticator auth, IAccountStore accounts) =>
+        webhooks.MapPost("/webhook-secret/rotate", async (HttpContext context, Caller caller, IAccountStore accounts) =>
         {
-            if (await AuthenticateAsync(context, auth).ConfigureAwait(false) is not { } caller)
-            {
-                return ApiError.Unauthenticated(ApiKeyAuthenticator.ExtractKey(context.Request, geminiStyle: false) is not null);
-            }
-
             var secret = StandardWebhookSigner.SecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
             var updated = await accounts.SetWebhookSecretAsync(caller.AccountId, secret, context.RequestAborted).ConfigureAwait(false);
             return updated ? Secret(context, secret) : ApiError.NotFound("The account of this key no longer exists.");
         });
         return routes;
     }
-
-    private static ValueTask<Caller?> AuthenticateAsync(HttpContext context, ApiKeyAuthenticator auth) =>
-        auth.AuthenticateAsync(ApiKeyAuthenticator.ExtractKey(context.Request, geminiStyle: false), context.RequestAborted);
 
     private static IResult Secret(HttpContext context, string secret)
     {

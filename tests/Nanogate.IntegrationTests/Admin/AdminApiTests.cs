@@ -200,7 +200,7 @@ public class OperationsTests(ServerFixture fixture) : IClassFixture<ServerFixtur
         using var client = account.Client();
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/v1beta/models/nano-banana-2-lite:generateContent", Gemini.GeminiDialectTests.Body("x"))).StatusCode);
         // A request is recorded as its pipeline unwinds, just after the client has its answer: poll briefly.
-        const string line = "nanogate_http_request_duration_seconds_count{route=\"/v1beta/models/{modelAction}\",method=\"POST\",status=\"200\"} 1";
+        const string line = "nanogate_http_request_duration_seconds_count{route=\"/v1beta/models/{model}\",method=\"POST\",status=\"200\"} 1";
         var text = "";
         for (var i = 0; i < 50 && !text.Contains(line, StringComparison.Ordinal); i++)
         {
@@ -219,6 +219,6 @@ public class OperationsTests(ServerFixture fixture) : IClassFixture<ServerFixtur
         var doc = (await fixture.Server.Client.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
         var paths = doc["paths"]!.AsObject().Select(p => p.Key).ToList();
         Assert.Contains("/v1/models", paths);
-        Assert.Contains("/v1beta/models/{modelAction}", paths);
+        Assert.Contains("/v1beta/models/{model}", paths);
     }
 }

@@ -1,0 +1,79 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Nanogate.Gemini;
+using Nanogate.Hosting;
+using Nanogate.OpenAi;
+
+namespace Nanogate.Pipeline;
+
+/// <summary>
+/// The one table from an HTTP status to each dialect's error: what the framework answers for a route (401, 413,
+/// an unreadable body, a status page, an unhandled exception) in the route's own wire shape. The dialects'
+/// specific errors (a model not found, insufficient credits, an upstream failure) stay in their own folders.
+/// </summary>
+public static class DialectErrors
+{
+    /// <summary>An error for <paramref name="status"/> in the dialect's shape.</summary>
+    public static IResult Result(Dialect dialect, int status, string message, string? param = null, IReadOnlyDictionary<string, string>? headers = null) => dialect switch
+    {
+        Dialect.Gemini => GeminiError.Result(status, GoogleStatus(status), message, headers),
+        Dialect.OpenAi => OpenAiError.Result(status, status >= 500 ? "server_error" : "invalid_request_error", OpenAiCode(status), message, param, headers),
+        _ => ApiError.Result(status, NanogateCode(status), message, param, headers),
+    };
+
+    /// <summary>400: a request the caller must fix.</summary>
+    public static IResult Invalid(Dialect dialect, string message, string? param = null) => Result(dialect, 400, message, param);
+
+    /// <summary>400 for a body that is not JSON, worded as the dialect's own server words it.</summary>
+    public static IResult InvalidJson(Dialect dialect, string detail) => Invalid(dialect, dialect switch
+    {
+        Dialect.Gemini => $"Invalid JSON payload received. {detail}",
+        Dialect.OpenAi => $"We could not parse the JSON body of your request: {detail}",
+        _ => $"The request body is not valid JSON: {detail}",
+    });
+
+    /// <summary>401: no key, or a key this route does not take.</summary>
+    public static IResult Unauthenticated(Dialect dialect, bool keyGiven) => dialect switch
+    {
+        Dialect.Gemini => GeminiError.Unauthenticated(keyGiven),
+        Dialect.OpenAi => OpenAiError.InvalidApiKey(keyGiven),
+        _ => ApiError.Unauthenticated(keyGiven),
+    };
+
+    /// <summary>413: the body is over <c>Limits:MaxRequestBodyMB</c>.</summary>
+    public static IResult TooLarge(HttpContext context, Dialect dialect)
+    {
+        var limit = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxRequestBodyMB;
+        return Result(dialect, StatusCodes.Status413PayloadTooLarge,
+            string.Create(CultureInfo.InvariantCulture, $"Request body too large: the limit is {limit} MB (Limits:MaxRequestBodyMB). Send each image as at most 10 MB, or pass images by URL."));
+    }
+
+    private static string NanogateCode(int status) => status switch
+    {
+        401 => "unauthenticated",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        413 => "request_too_large",
+        415 => "unsupported_media_type",
+        >= 500 => "internal_error",
+        _ => "invalid_request",
+    };
+
+    private static string GoogleStatus(int status) => status switch
+    {
+        401 => "UNAUTHENTICATED",
+        403 => "PERMISSION_DENIED",
+        404 or 405 => "NOT_FOUND",
+        >= 500 => "INTERNAL",
+        _ => "INVALID_ARGUMENT",
+    };
+
+    private static string? OpenAiCode(int status) => status switch
+    {
+        401 => "invalid_api_key",
+        404 => "not_found",
+        413 => "request_too_large",
+        >= 500 => "internal_error",
+        _ => null,
+    };
+}

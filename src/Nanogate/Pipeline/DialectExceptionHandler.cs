@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Nanogate.Pipeline;
+
+/// <summary>
+/// The last line of defence, as the framework's <see cref="IExceptionHandler"/>: a malformed request that escapes
+/// its endpoint's own checks (a body over the limit, a value the binder refused) becomes the route's dialect's 4xx
+/// with a message, and a bug a 500 with the request id, never a dropped connection. The dialect comes from the
+/// endpoint that threw (its metadata), not from the URL.
+/// </summary>
+internal sealed partial class DialectExceptionHandler(ILogger<DialectExceptionHandler> logger) : IExceptionHandler
+{
+    /// <inheritdoc />
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var endpoint = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
+        var dialect = httpContext.DialectOf(endpoint);
+        IResult answer;
+        if (exception is BadHttpRequestException bad)
+        {
+            answer = bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? DialectErrors.TooLarge(httpContext, dialect)
+                : DialectErrors.Result(dialect, bad.StatusCode, $"Bad request: {bad.Message}");
+        }
+        else
+        {
+            LogUnhandled(logger, httpContext.TraceIdentifier, exception);
+            answer = DialectErrors.Result(dialect, 500,
+                $"Internal error while handling request {httpContext.TraceIdentifier}. It has been logged; retry, and report the request id if it persists.");
+        }
+
+        // The exception middleware cleared the response, request id included.
+        httpContext.Response.Headers["x-request-id"] = httpContext.TraceIdentifier;
+        await answer.ExecuteAsync(httpContext).ConfigureAwait(false);
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error in request {RequestId}")]
+    private static partial void LogUnhandled(ILogger logger, string requestId, Exception exception);
+}
