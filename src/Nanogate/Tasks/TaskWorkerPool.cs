@@ -23,6 +23,7 @@ internal sealed partial class TaskWorkerPool(
     WebhookSignal webhooks,
     IOptions<TasksOptions> options,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<TaskWorkerPool> logger) : BackgroundService
 {
     private readonly TasksOptions _options = options.Value;
@@ -34,6 +35,20 @@ internal sealed partial class TaskWorkerPool(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
+
+        // No claims before the server listens: hosted services start before it, and an image claimed then would call
+        // an upstream that is not there yet (the built-in simulator is served by this process), failing its attempt.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        if (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
         using var slots = new SemaphoreSlim(_options.Workers, _options.Workers);
         // Images in progress are not stopped with the claiming loop: they get Tasks:ShutdownGraceSeconds to finish
         // (an upstream call already paid for in time), and only then are they canceled and handed back.
