@@ -74,7 +74,7 @@ public static class NanogateApp
             o => !string.Equals(o.Provider, "postgres", StringComparison.OrdinalIgnoreCase) || !string.IsNullOrWhiteSpace(postgresConnection),
             "ConnectionStrings:Postgres must be set when Storage:Provider is 'postgres' (an Npgsql connection string, e.g. Host=db;Username=nanogate;Password=…;Database=nanogate).");
 
-        var limitMb = builder.Configuration.GetValue("Limits:MaxRequestBodyMB", 32);
+        var limitMb = builder.Configuration.GetValue("Limits:MaxRequestBodyMB", LimitsOptions.DefaultMaxRequestBodyMB);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limitMb * 1024L * 1024L);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         // A query or route value that cannot be bound (?limit=abc) throws, so the error middleware answers it with

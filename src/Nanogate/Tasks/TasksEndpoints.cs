@@ -52,32 +52,32 @@ internal static partial class TasksEndpoints
             return ApiError.Unauthenticated(context.Request.Headers.Authorization.Count > 0);
         }
 
+        // Up to 14 data URIs of 10 MB: the body is held once (TaskBodyReader says how and why).
         var (raw, readError) = await ReadBodyAsync(context).ConfigureAwait(false);
         if (readError is not null)
         {
             return readError;
         }
 
-        if (!JsonBody.IsValidUtf8(raw, out var utf8Error))
+        if (!JsonBody.IsValidUtf8(raw.Span, out var utf8Error))
         {
             return ApiError.Invalid(utf8Error);
         }
 
-        JsonObject body;
+        TaskBody body;
         try
         {
-            var parsed = JsonNode.Parse(raw, documentOptions: JsonBody.Strict);
-            if (JsonBody.FindLoneSurrogate(raw, parsed) is { } where)
-            {
-                return ApiError.Invalid(JsonBody.LoneSurrogateMessage(where));
-            }
-
-            if (parsed is not JsonObject obj)
+            if (TaskBodyReader.Parse(raw) is not { } parsed)
             {
                 return ApiError.Invalid("The request body must be a JSON object.");
             }
 
-            body = obj;
+            if (JsonBody.FindLoneSurrogate(raw.Span, parsed.Fields) is { } where)
+            {
+                return ApiError.Invalid(JsonBody.LoneSurrogateMessage(where));
+            }
+
+            body = parsed;
         }
         catch (JsonException e)
         {
@@ -123,7 +123,11 @@ internal static partial class TasksEndpoints
         var created = false;
         try
         {
-            var (parsed, error) = await parser.ParseAsync(body, context.RequestAborted).ConfigureAwait(false);
+            var (parsed, error) = await parser.ParseAsync(body, otherKnownFields: null, context.RequestAborted).ConfigureAwait(false);
+
+            // The images are decoded: the body buffer (and the slices of it) can go before the references are stored.
+            raw = default;
+            body = body with { InlineImages = new Dictionary<int, ReadOnlyMemory<byte>>() };
             if (error is not null)
             {
                 return ApiError.Result(error.Status, error.Code, error.Message, error.Param);
@@ -341,30 +345,29 @@ internal static partial class TasksEndpoints
     }
 
     /// <summary>SHA-256 of the path and the body (the idempotency fingerprint), without copying the body.</summary>
-    private static string RequestHash(string? path, byte[] body)
+    private static string RequestHash(string? path, ReadOnlyMemory<byte> body)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         sha.AppendData(Encoding.UTF8.GetBytes(path + "\n"));
-        sha.AppendData(body);
+        sha.AppendData(body.Span);
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
-    private static async Task<(byte[] Body, IResult? Error)> ReadBodyAsync(HttpContext context)
+    private static async Task<(ReadOnlyMemory<byte> Body, IResult? Error)> ReadBodyAsync(HttpContext context)
     {
         try
         {
-            using var buffer = new MemoryStream();
-            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-            if (buffer.Length == 0)
+            var body = await TaskBodyReader.ReadAsync(context).ConfigureAwait(false);
+            if (body.Length == 0)
             {
-                return ([], ApiError.Invalid("The request body is empty; send a JSON object such as {\"model\":\"nano-banana-2-lite\",\"prompt\":\"…\"}."));
+                return (default, ApiError.Invalid("The request body is empty; send a JSON object such as {\"model\":\"nano-banana-2-lite\",\"prompt\":\"…\"}."));
             }
 
-            return (buffer.ToArray(), null);
+            return (body, null);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return ([], RequestLimits.TooLarge(context, (_, message) => ApiError.Result(413, "request_too_large", message)));
+            return (default, RequestLimits.TooLarge(context, (_, message) => ApiError.Result(413, "request_too_large", message)));
         }
     }
 }
