@@ -35,10 +35,10 @@ public sealed class GeminiFilesApiChannelTests : IAsyncLifetime
         var parts = new StringBuilder($$"""{"text":"{{prompt}}"}""");
         foreach (var image in images)
         {
-            parts.Append($$""",{"inlineData":{"mimeType":"image/png","data":"{{Convert.ToBase64String(image)}}"},"thought":false}""");
+            parts.Append(",{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"" + Convert.ToBase64String(image) + "\"},\"thought\":false}");
         }
 
-        return Encoding.UTF8.GetBytes($$"""{"contents":[{"role":"user","parts":[{{parts}}]}],"generationConfig":{"responseModalities":["TEXT","IMAGE"]}}""");
+        return Encoding.UTF8.GetBytes("{\"contents\":[{\"role\":\"user\",\"parts\":[" + parts + "]}],\"generationConfig\":{\"responseModalities\":[\"TEXT\",\"IMAGE\"]}}");
     }
 
     [Fact]
@@ -54,8 +54,9 @@ public sealed class GeminiFilesApiChannelTests : IAsyncLifetime
     [Fact]
     public async Task Past_the_budget_the_largest_images_are_uploaded_and_deleted_after_the_call()
     {
-        // 60 KB + 50 KB + 20 KB of images (~175 KB of base64) against a 100 KB budget: the two largest go.
-        using var channel = Channel(100_000);
+        // 20 KB + 60 KB + 50 KB of images (~174 KB of base64) against a 90 KB budget: without the 60 KB one
+        // the body is still ~94 KB, so the 50 KB one goes too, and the 20 KB one stays inline.
+        using var channel = Channel(90_000);
         var (uploaded, referenced, deleted) = (Files.Uploaded, Files.Referenced, Files.Deleted);
         var body = Body("a fox", TestImages.PngPadded(20_000), TestImages.PngPadded(60_000), TestImages.PngPadded(50_000));
         using var response = await channel.GenerateContentAsync(new UpstreamRequest(Lite, body, "req_files"), CancellationToken.None);
