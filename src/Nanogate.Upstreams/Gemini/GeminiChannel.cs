@@ -120,6 +120,9 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
     /// <inheritdoc />
     public string Kind { get; }
 
+    /// <inheritdoc />
+    public int? MaxReferenceImageBytes => _endpoint.FilesRoot is null ? _endpoint.MaxInlineImageBytes : null;
+
     /// <summary>The projects resting after a 429, and until when (for the admin API).</summary>
     public IReadOnlyDictionary<string, DateTimeOffset> ProjectCooldowns() => _endpoint.Resting();
 

@@ -49,7 +49,7 @@ internal sealed partial class GeminiFileStager(HttpClient client, GeminiEndpoint
         var parts = GeminiInlineParts.Find(body.Span);
         if (perImage is { } max && parts.FirstOrDefault(p => p.DecodedBytes > max) is { Path: not null } tooBig)
         {
-            return (null, new UpstreamFailure(UpstreamFailureKind.InvalidRequest,
+            return (null, new UpstreamFailure(UpstreamFailureKind.Unsupported,
                 $"The image at {tooBig.Path} is {Megabytes(tooBig.DecodedBytes)} MB; upstream '{channel}' takes at most {Megabytes(max)} MB per inline image and has no Files API. Send smaller images, or serve this model from a Google AI (gemini) channel."));
         }
 

@@ -58,7 +58,7 @@ public sealed class ImageGenerator(ChannelRouter router)
         UpstreamFailureKind.Unavailable => new("upstream_unavailable", $"The upstream is unavailable: {failure.Message}", true),
         UpstreamFailureKind.Timeout => new("timeout", $"The upstream did not answer in time: {failure.Message}", true),
         UpstreamFailureKind.Malformed => new("upstream_error", $"The upstream sent an invalid response: {failure.Message}", true),
-        UpstreamFailureKind.InvalidRequest => new("invalid_request", failure.Message, false),
+        UpstreamFailureKind.InvalidRequest or UpstreamFailureKind.Unsupported => new("invalid_request", failure.Message, false),
         UpstreamFailureKind.ModelNotFound => new("invalid_request", failure.Message, false),
         _ => new("upstream_unavailable", "The upstream refused this gateway's credentials; an operator must fix the channel.", false),
     };

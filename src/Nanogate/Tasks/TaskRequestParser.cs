@@ -13,7 +13,7 @@ namespace Nanogate.Tasks;
 /// where a mistake would silently change the result (types, n, conflicting ratios), lenient where
 /// the model simply cannot (resolution tiers, search, thinking), which become warnings.
 /// </summary>
-internal sealed partial class TaskRequestParser(ModelCatalog catalog, IImageFetcher fetcher)
+internal sealed partial class TaskRequestParser(ModelCatalog catalog, IImageFetcher fetcher, Upstreams.Routing.ChannelRouter? router = null)
 {
     /// <summary>Most bytes of one reference image.</summary>
     public const int MaxImageBytes = ReferenceImage.MaxBytes;
@@ -312,6 +312,12 @@ internal sealed partial class TaskRequestParser(ModelCatalog catalog, IImageFetc
                 if (imageError is not null)
                 {
                     return (null, imageError);
+                }
+
+                // Every channel caps references below 10 MB (only Vertex AI channels: 7 MB inline, no Files API): it cannot succeed.
+                if (router?.MaxReferenceImageBytes() is { } cap && image!.Data.Length > cap)
+                {
+                    return Fail($"{param} is {image.Data.Length / (1024.0 * 1024.0):0.#} MB; every upstream channel of this gateway takes at most {cap / (1024 * 1024)} MB per reference image (inline only: no Files API). Send a smaller image.", param);
                 }
 
                 references.Add(image!);

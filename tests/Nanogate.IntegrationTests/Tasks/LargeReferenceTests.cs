@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -149,6 +150,46 @@ public sealed class LargeReferenceTests : IAsyncLifetime
         var error = (await TaskApi.JsonAsync(response))["error"]!;
         Assert.Equal("image_urls[0]", error["param"]!.GetValue<string>());
         Assert.Equal(1_000, (await account.BalanceAsync()).Available);
+    }
+
+    [Fact]
+    public async Task With_only_Vertex_channels_a_reference_over_7_MB_is_refused_at_submit()
+    {
+        await using var server = await NanogateServer.StartAsync();
+        var added = await server.Admin.PostAsJsonAsync("/admin/v1/channels", new { name = "vertex-sim", kind = "vertex", base_url = new Uri(server.BaseAddress, "simulator").AbsoluteUri, api_key = "express" });
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await server.Admin.PatchAsJsonAsync("/admin/v1/channels/simulator", new { enabled = false })).StatusCode);
+        var account = await server.CreateAccountAsync(1_000);
+        using var client = LongClient(account);
+
+        using var refused = await client.PostAsync("/v1/images/generations", Json(Body([TestImages.PngPadded(8 * 1024 * 1024)])));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var error = (await TaskApi.JsonAsync(refused))["error"]!;
+        Assert.Equal("image_urls[0]", error["param"]!.GetValue<string>());
+        Assert.Contains("at most 7 MB", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(1_000, (await account.BalanceAsync()).Available);
+
+        // Within Vertex's cap the task runs on the Vertex channel.
+        using var accepted = await client.PostAsync("/v1/images/generations", Json(Body([TestImages.PngPadded(6 * 1024 * 1024)])));
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var task = await TaskApi.WaitForEndAsync(client, (await TaskApi.JsonAsync(accepted))["task_id"]!.GetValue<string>(), TimeSpan.FromMinutes(1));
+        Assert.Equal("succeeded", task["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Beside_a_Google_AI_channel_a_reference_over_7_MB_fails_over_from_Vertex()
+    {
+        await using var server = await NanogateServer.StartAsync();
+
+        // Priority 50: tried before the built-in simulator channel (100).
+        var added = await server.Admin.PostAsJsonAsync("/admin/v1/channels", new { name = "vertex-sim", kind = "vertex", base_url = new Uri(server.BaseAddress, "simulator").AbsoluteUri, api_key = "express" });
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        var account = await server.CreateAccountAsync(1_000);
+        using var client = LongClient(account);
+        using var accepted = await client.PostAsync("/v1/images/generations", Json(Body([TestImages.PngPadded(8 * 1024 * 1024)])));
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var task = await TaskApi.WaitForEndAsync(client, (await TaskApi.JsonAsync(accepted))["task_id"]!.GetValue<string>(), TimeSpan.FromMinutes(1));
+        Assert.Equal("succeeded", task["status"]!.GetValue<string>());
     }
 
     internal static HttpClient LongClient(TestAccount account)

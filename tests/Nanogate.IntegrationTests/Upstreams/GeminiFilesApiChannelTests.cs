@@ -110,7 +110,7 @@ public sealed class GeminiFilesApiChannelTests : IAsyncLifetime
         using var channel = new GeminiChannel("vertex-sim", "vertex", endpoint, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(2), NullLogger.Instance);
         using var response = await channel.GenerateContentAsync(new UpstreamRequest(Lite, Body("x", TestImages.Png(8, 8), TestImages.PngPadded(8 * 1024 * 1024)), "req_vertex"), CancellationToken.None);
         Assert.False(response.IsSuccess);
-        Assert.Equal(UpstreamFailureKind.InvalidRequest, response.Failure!.Kind);
+        Assert.Equal(UpstreamFailureKind.Unsupported, response.Failure!.Kind);
         Assert.Contains("contents[0].parts[2]", response.Failure.Message, StringComparison.Ordinal);
         Assert.Contains("7 MB", response.Failure.Message, StringComparison.Ordinal);
 
