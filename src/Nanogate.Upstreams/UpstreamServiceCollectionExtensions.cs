@@ -20,6 +20,9 @@ public static class UpstreamServiceCollectionExtensions
         services.AddSingleton<IChannelKind, TaskRelayChannelKind>();
         services.AddSingleton<IChannelKind, SimulatorChannelKind>();
         services.AddSingleton<ChannelKinds>();
+
+        // The simulator's Files API storage (one per process: the channel uploads to it, generateContent reads it).
+        services.AddSingleton(sp => new SimulatorFileStore(sp.GetService<TimeProvider>() ?? TimeProvider.System));
         return services;
     }
 }

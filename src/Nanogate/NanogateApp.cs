@@ -83,7 +83,7 @@ public static class NanogateApp
             o.ServicesStopConcurrently = true;
             o.ShutdownTimeout = TimeSpan.FromSeconds(Math.Clamp(shutdownGrace, 0, 3600) + 10);
         });
-        var limitMb = builder.Configuration.GetValue("Limits:MaxRequestBodyMB", 32);
+        var limitMb = builder.Configuration.GetValue("Limits:MaxRequestBodyMB", LimitsOptions.DefaultMaxRequestBodyMB);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limitMb * 1024L * 1024L);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         // A query or route value that cannot be bound (?limit=abc) throws, so the exception handler answers it with

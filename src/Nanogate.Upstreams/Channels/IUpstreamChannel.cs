@@ -15,6 +15,12 @@ public interface IUpstreamChannel
     /// <summary>The kind's name ("gemini", "vertex", …); sent to callers as <c>x-nanogate-upstream</c>.</summary>
     string Kind { get; }
 
+    /// <summary>
+    /// The largest reference image this upstream can take, when it caps them (Vertex AI: 7 MB inline and no Files
+    /// API); null when any image the dialects accept (10 MB) can be sent.
+    /// </summary>
+    int? MaxReferenceImageBytes => null;
+
     /// <summary>Makes one answer, or a failure. Never throws for upstream faults; only the caller's cancellation throws.</summary>
     Task<UpstreamResponse> GenerateContentAsync(UpstreamRequest request, CancellationToken cancellationToken);
 

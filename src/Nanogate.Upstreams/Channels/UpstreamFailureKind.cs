@@ -17,6 +17,11 @@ public enum UpstreamFailureKind
     Unauthorized,
     /// <summary>The upstream does not know the model (404).</summary>
     ModelNotFound,
+    /// <summary>
+    /// This channel cannot take the request, though another may (an inline image over Vertex AI's 7 MB, which has
+    /// no Files API): refused before any call; not retried here, failed over.
+    /// </summary>
+    Unsupported,
 }
 
 /// <summary>Retry semantics of <see cref="UpstreamFailureKind"/>.</summary>
@@ -27,5 +32,5 @@ public static class UpstreamFailureKinds
         or UpstreamFailureKind.Unavailable or UpstreamFailureKind.Timeout or UpstreamFailureKind.Malformed;
 
     /// <summary>Whether another channel may succeed where this one failed.</summary>
-    public static bool AllowsFailover(this UpstreamFailureKind kind) => kind.IsRetryable() || kind == UpstreamFailureKind.Unauthorized;
+    public static bool AllowsFailover(this UpstreamFailureKind kind) => kind.IsRetryable() || kind is UpstreamFailureKind.Unauthorized or UpstreamFailureKind.Unsupported;
 }

@@ -31,6 +31,7 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
     private readonly TimeProvider _time;
     private readonly SocketsHttpHandler _handler;
     private readonly HttpClient _client;
+    private readonly GeminiFileStager _stager;
 
     /// <summary>Creates a channel.</summary>
     /// <param name="name">Unique channel name.</param>
@@ -96,6 +97,7 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
             AutomaticDecompression = DecompressionMethods.All,
         };
         _client = new HttpClient(_handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        _stager = new GeminiFileStager(_client, endpoint, name, logger, _time);
     }
 
     /// <summary>Creates a channel from bound options (fixed base URL).</summary>
@@ -118,6 +120,9 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
     /// <inheritdoc />
     public string Kind { get; }
 
+    /// <inheritdoc />
+    public int? MaxReferenceImageBytes => _endpoint.FilesRoot is null ? _endpoint.MaxInlineImageBytes : null;
+
     /// <summary>The projects resting after a 429, and until when (for the admin API).</summary>
     public IReadOnlyDictionary<string, DateTimeOffset> ProjectCooldowns() => _endpoint.Resting();
 
@@ -131,10 +136,19 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
         timeout.CancelAfter(_requestTimeout);
 
         UpstreamFailure failure;
+        GeminiStagedBody? staged = null;
         try
         {
-            using var message = CreateRequest(request, stream: false);
-            key = await _endpoint.AuthorizeAsync(message, timeout.Token).ConfigureAwait(false);
+            // Past the inline budget the largest images go through the Files API first (deleted in finally).
+            var (stagedBody, stageFailure) = await _stager.StageAsync(request, timeout.Token).ConfigureAwait(false);
+            if (stageFailure is not null)
+            {
+                throw new UpstreamException(stageFailure);
+            }
+
+            staged = stagedBody;
+            using var message = CreateRequest(request, staged?.Body ?? request.Body, stream: false);
+            key = await _endpoint.AuthorizeAsync(message, staged?.Key ?? -1, timeout.Token).ConfigureAwait(false);
             using var response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             if (response.StatusCode != HttpStatusCode.OK)
             {
@@ -173,6 +187,14 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
         {
             failure = ex.Failure;
         }
+        finally
+        {
+            // Success or failure, the uploaded references go (a crash leaves them to Google's 48-hour expiry).
+            if (staged is not null)
+            {
+                await _stager.DeleteAsync(staged.Key, staged.Files).ConfigureAwait(false);
+            }
+        }
 
         var failedAfter = ElapsedMs(started);
         GeminiChannelLog.Failed(_logger, Name, request.Model, request.RequestId, failure.Kind, failure.UpstreamStatus, failedAfter);
@@ -204,11 +226,19 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
         timeout.CancelAfter(_requestTimeout);
         HttpResponseMessage? response = null;
         UpstreamFailure failure;
+        GeminiStagedBody? staged = null;
         try
         {
-            using (var message = CreateRequest(request, stream: true))
+            var (stagedBody, stageFailure) = await _stager.StageAsync(request, timeout.Token).ConfigureAwait(false);
+            if (stageFailure is not null)
             {
-                key = await _endpoint.AuthorizeAsync(message, timeout.Token).ConfigureAwait(false);
+                throw new UpstreamException(stageFailure);
+            }
+
+            staged = stagedBody;
+            using (var message = CreateRequest(request, staged?.Body ?? request.Body, stream: true))
+            {
+                key = await _endpoint.AuthorizeAsync(message, staged?.Key ?? -1, timeout.Token).ConfigureAwait(false);
                 response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             }
 
@@ -216,7 +246,10 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
             {
                 var elapsed = ElapsedMs(started);
                 GeminiChannelLog.StreamOpened(_logger, Name, request.Model, request.RequestId, elapsed);
-                var owner = new GeminiStreamOwner(response, timeout);
+                // The uploaded references live as long as the stream that reads them, and go with it.
+                var files = staged;
+                staged = null;
+                var owner = new GeminiStreamOwner(response, timeout, files is null ? null : () => _stager.DeleteAsync(files.Key, files.Files));
                 return UpstreamStream.Open(Name, ReadEventsAsync(response, request, timeout, cancellationToken, CancellationToken.None), owner);
             }
 
@@ -235,6 +268,13 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
         catch (UpstreamException ex)
         {
             failure = ex.Failure;
+        }
+        finally
+        {
+            if (staged is not null)
+            {
+                await _stager.DeleteAsync(staged.Key, staged.Files).ConfigureAwait(false);
+            }
         }
 
         response?.Dispose();
@@ -278,11 +318,11 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
     private static bool IsTransportFault(Exception ex) =>
         ex is HttpRequestException or IOException or OperationCanceledException or System.Net.Sockets.SocketException;
 
-    private HttpRequestMessage CreateRequest(UpstreamRequest request, bool stream)
+    private HttpRequestMessage CreateRequest(UpstreamRequest request, ReadOnlyMemory<byte> body, bool stream)
     {
         var message = new HttpRequestMessage(HttpMethod.Post, _endpoint.Address(request.Model, stream))
         {
-            Content = new ReadOnlyMemoryContent(_endpoint.PrepareBody(request.Body)),
+            Content = new ReadOnlyMemoryContent(_endpoint.PrepareBody(body)),
         };
         message.Content.Headers.ContentType = JsonContentType;
         if (request.ImageIndex > 0)

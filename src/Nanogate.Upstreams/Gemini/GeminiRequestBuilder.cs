@@ -8,10 +8,15 @@ namespace Nanogate.Upstreams.Gemini;
 /// <summary>Writes the GenerateContentRequest for one image of an <see cref="ImageRequest"/>.</summary>
 public static class GeminiRequestBuilder
 {
-    /// <summary>camelCase JSON as Google documents it.</summary>
-    public static byte[] Build(ImageRequest request)
+    /// <summary>
+    /// camelCase JSON as Google documents it, in a buffer sized for it up front and handed over without a copy:
+    /// with 14 references of 10 MB the body is ~187 MB, and a copy (ToArray) would double it for a moment.
+    /// </summary>
+    public static ReadOnlyMemory<byte> Build(ImageRequest request)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024 + request.ReferenceImages.Sum(r => (r.Data.Length * 4 / 3) + 64));
+        ArgumentNullException.ThrowIfNull(request);
+        // A prompt character is at most 6 bytes escaped (\uXXXX); base64 is 4 bytes per 3.
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(int.MaxValue, 1024 + (request.Prompt.Length * 6L) + request.ReferenceImages.Sum(r => ((r.Data.Length + 2L) / 3 * 4) + 64)));
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
@@ -71,6 +76,6 @@ public static class GeminiRequestBuilder
             w.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return buffer.WrittenMemory;
     }
 }

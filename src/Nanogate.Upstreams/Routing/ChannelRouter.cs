@@ -111,6 +111,32 @@ public sealed class ChannelRouter
         return true;
     }
 
+    /// <summary>
+    /// The largest reference image any enabled channel can take, when every one of them caps it (only Vertex AI
+    /// channels: 7 MB); null when some channel takes any accepted image. A larger reference cannot succeed
+    /// anywhere, so the dialects refuse it at submit.
+    /// </summary>
+    public int? MaxReferenceImageBytes()
+    {
+        int? largest = null;
+        foreach (var routed in _channels)
+        {
+            if (!routed.Enabled)
+            {
+                continue;
+            }
+
+            if (routed.Channel.MaxReferenceImageBytes is not { } cap)
+            {
+                return null;
+            }
+
+            largest = Math.Max(largest ?? 0, cap);
+        }
+
+        return largest;
+    }
+
     /// <summary>generateContent with failover.</summary>
     public async Task<UpstreamResponse> GenerateContentAsync(UpstreamRequest request, CancellationToken cancellationToken)
     {
@@ -234,7 +260,7 @@ public sealed class ChannelRouter
                 routed.CoolDown(_time.GetUtcNow() + (failure.RetryAfter ?? TimeSpan.FromSeconds(_options.RateLimitBackoffSeconds)));
                 routed.Breaker.OnNeutral();
                 break;
-            case UpstreamFailureKind.InvalidRequest or UpstreamFailureKind.ModelNotFound:
+            case UpstreamFailureKind.InvalidRequest or UpstreamFailureKind.ModelNotFound or UpstreamFailureKind.Unsupported:
                 // The upstream answered sensibly; the request is at fault.
                 routed.Breaker.OnSuccess();
                 break;

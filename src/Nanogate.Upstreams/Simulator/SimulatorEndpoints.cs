@@ -4,10 +4,13 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Nanogate.Core.Catalog;
+using Nanogate.Core.Images;
+using Nanogate.Upstreams.Gemini;
 
 namespace Nanogate.Upstreams.Simulator;
 
@@ -65,6 +68,12 @@ public static class SimulatorEndpoints
         routes.MapPost("/simulator/tasks/v1/images/generations", SimulatorTaskEndpoints.SubmitAsync);
         routes.MapGet("/simulator/tasks/v1/tasks/{id}", SimulatorTaskEndpoints.PollAsync);
         routes.MapGet("/simulator/render", SimulatorRenderEndpoint.Render);
+
+        // Google's Files API: the resumable upload, and get, delete and list of the files.
+        routes.MapPost("/simulator/upload/v1beta/files", SimulatorFilesEndpoints.UploadAsync);
+        routes.MapGet("/simulator/v1beta/files", SimulatorFilesEndpoints.ListAsync);
+        routes.MapGet("/simulator/v1beta/files/{id}", SimulatorFilesEndpoints.GetAsync);
+        routes.MapDelete("/simulator/v1beta/files/{id}", SimulatorFilesEndpoints.DeleteAsync);
         return routes;
     }
 
@@ -141,6 +150,19 @@ public static class SimulatorEndpoints
             return;
         }
 
+        // Google refuses a request past its inline budget before reading it; larger inputs go through the Files API.
+        var payloadTooLarge = $"Request payload size exceeds the limit: {GeminiInlineLimits.RequestBytes} bytes.";
+        if (context.Request.ContentLength > GeminiInlineLimits.RequestBytes)
+        {
+            await InvalidArgumentAsync(response, payloadTooLarge, cancellationToken);
+            return;
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+        {
+            bodyLimit.MaxRequestBodySize = GeminiInlineLimits.RequestBytes;
+        }
+
         SimulatorRequest? request;
         string? error;
         try
@@ -155,11 +177,38 @@ public static class SimulatorEndpoints
         {
             (request, error) = (null, $"Invalid JSON payload received. {exception.Message}");
         }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            (request, error) = (null, payloadTooLarge);
+        }
 
         if (request is null)
         {
             await InvalidArgumentAsync(response, error ?? "Invalid request.", cancellationToken);
             return;
+        }
+
+        // fileData parts must name live files of this simulator's Files API (it fetches nothing else).
+        var files = SimulatorFilesEndpoints.Store(context);
+        ImageInfo? firstFromFile = null;
+        for (var i = 0; i < request.FileUris.Count; i++)
+        {
+            var uri = request.FileUris[i];
+            if (SimulatorFilesEndpoints.FileId(uri) is not { } id || files.Resolve(id) is not { } file)
+            {
+                await InvalidArgumentAsync(response, $"File {uri} is not found, has expired or was deleted (simulated Files API: upload it first and reference it within 48 hours).", cancellationToken);
+                return;
+            }
+
+            if (i == 0 && request.FirstImageIsFile && ImageSniffer.TryIdentify(SimulatorFileStore.ReadHead(file, 1 << 20), out var info))
+            {
+                firstFromFile = info;
+            }
+        }
+
+        if (firstFromFile is { } fromFile)
+        {
+            request = request with { FirstImage = fromFile };
         }
 
         var ratio = model.DefaultAspectRatio;

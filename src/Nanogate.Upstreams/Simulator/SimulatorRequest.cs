@@ -35,6 +35,12 @@ internal sealed record SimulatorRequest(
     /// <summary>What seeds the picture: the prompt, or the prompt and the image's number for later images of one request.</summary>
     public string? Seed { get; init; }
 
+    /// <summary>The fileUri of each fileData part of the user turns, in order.</summary>
+    public IReadOnlyList<string> FileUris { get; init; } = [];
+
+    /// <summary>Whether the first input image is a fileData part (its header is read from the file).</summary>
+    public bool FirstImageIsFile { get; init; }
+
     /// <summary>Reads a request body; on failure <paramref name="error"/> says what is wrong, Google-style.</summary>
     public static bool TryParse(JsonElement root, out SimulatorRequest? request, out string? error)
     {
@@ -55,6 +61,8 @@ internal sealed record SimulatorRequest(
         var prompt = new StringBuilder();
         var images = 0;
         ImageInfo? first = null;
+        var fileUris = new List<string>();
+        var firstIsFile = false;
         foreach (var content in contents.EnumerateArray())
         {
             if (content.ValueKind != JsonValueKind.Object)
@@ -98,7 +106,15 @@ internal sealed record SimulatorRequest(
                 }
                 else if (TryGet(part, "fileData", "file_data", out var file) && file.ValueKind == JsonValueKind.Object)
                 {
+                    if (!TryGet(file, "fileUri", "file_uri", out var uri) || uri.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(uri.GetString()))
+                    {
+                        error = "* GenerateContentRequest.contents[].parts[].file_data.file_uri: file_uri is not specified\n";
+                        return false;
+                    }
+
                     images++;
+                    firstIsFile |= images == 1;
+                    fileUris.Add(uri.GetString()!);
                 }
             }
         }
@@ -169,7 +185,11 @@ internal sealed record SimulatorRequest(
             }
         }
 
-        request = new SimulatorRequest(prompt.ToString(), images, first, aspectRatio, imageSize, includeThoughts, thinkingLevel, wantsText, wantsImage, candidateCount, maxOutputTokens);
+        request = new SimulatorRequest(prompt.ToString(), images, first, aspectRatio, imageSize, includeThoughts, thinkingLevel, wantsText, wantsImage, candidateCount, maxOutputTokens)
+        {
+            FileUris = fileUris,
+            FirstImageIsFile = firstIsFile,
+        };
         return true;
     }
 

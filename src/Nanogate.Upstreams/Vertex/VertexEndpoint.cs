@@ -42,6 +42,12 @@ internal sealed class VertexEndpoint : GeminiEndpoint
 
     public GeminiKeyPool Keys => _keys;
 
+    /// <summary>
+    /// Vertex AI has no Files API (its large inputs are gs:// URIs in the caller's bucket), so every image goes
+    /// inline, and Vertex takes at most 7 MB per inline image: a larger one is refused before the call.
+    /// </summary>
+    public override int? MaxInlineImageBytes => GeminiInlineLimits.VertexInlineImageBytes;
+
     public override Uri Address(string model, bool stream) =>
         new($"{_prefix}{Uri.EscapeDataString(model)}{(stream ? ":streamGenerateContent?alt=sse" : ":generateContent")}");
 

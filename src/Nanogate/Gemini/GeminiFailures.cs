@@ -13,7 +13,7 @@ public static class GeminiFailures
         UpstreamFailureKind.Unavailable => (503, "UNAVAILABLE", $"The upstream is unavailable: {failure.Message} Retry later; no credits were charged."),
         UpstreamFailureKind.Timeout => (504, "DEADLINE_EXCEEDED", $"The upstream did not answer in time: {failure.Message} No credits were charged."),
         UpstreamFailureKind.Malformed => (502, "INTERNAL", $"The upstream sent an invalid response: {failure.Message} No credits were charged."),
-        UpstreamFailureKind.InvalidRequest => (400, "INVALID_ARGUMENT", failure.Message),
+        UpstreamFailureKind.InvalidRequest or UpstreamFailureKind.Unsupported => (400, "INVALID_ARGUMENT", failure.Message),
         UpstreamFailureKind.Unauthorized => (502, "INTERNAL", "The upstream refused this gateway's credentials; an operator must fix the channel's API key. No credits were charged."),
         UpstreamFailureKind.ModelNotFound => (404, "NOT_FOUND", failure.Message),
         _ => (502, "INTERNAL", failure.Message),

@@ -114,6 +114,11 @@ public static class GeminiRequestPreparer
                     CheckInlineImage(inline, $"{path}.inlineData", adjustments);
                     images++;
                 }
+                else if (part["fileData"] is JsonObject)
+                {
+                    // Passed through as sent (a Files API or external URI); still an input image of the request.
+                    images++;
+                }
             }
         }
 

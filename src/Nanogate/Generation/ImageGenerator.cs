@@ -58,7 +58,7 @@ public sealed class ImageGenerator(ChannelRouter router)
         UpstreamFailureKind.Unavailable => new(ImageFailureKind.UpstreamUnavailable, $"The upstream is unavailable: {failure.Message}", true, Upstream: failure.Kind),
         UpstreamFailureKind.Timeout => new(ImageFailureKind.Timeout, $"The upstream did not answer in time: {failure.Message}", true, Upstream: failure.Kind),
         UpstreamFailureKind.Malformed => new(ImageFailureKind.UpstreamError, $"The upstream sent an invalid response: {failure.Message}", true, Upstream: failure.Kind),
-        UpstreamFailureKind.InvalidRequest => new(ImageFailureKind.InvalidRequest, failure.Message, false, Upstream: failure.Kind),
+        UpstreamFailureKind.InvalidRequest or UpstreamFailureKind.Unsupported => new(ImageFailureKind.InvalidRequest, failure.Message, false, Upstream: failure.Kind),
         UpstreamFailureKind.ModelNotFound => new(ImageFailureKind.InvalidRequest, failure.Message, false, Upstream: failure.Kind),
         UpstreamFailureKind.Unauthorized => new(ImageFailureKind.UpstreamUnavailable, "The upstream refused this gateway's credentials; an operator must fix the channel.", false, Upstream: failure.Kind),
         _ => throw new ArgumentOutOfRangeException(nameof(failure), failure.Kind, "An upstream failure kind without an image failure."),

@@ -26,8 +26,9 @@ internal sealed class ImageGenerationsHandler(TaskRequestParser parser, ModelCat
     /// Answers one request. <paramref name="urlByDefault"/>: without <c>response_format</c>, answer links
     /// (seed 004's platform does) rather than base64 (OpenAI's gpt-image models do).
     /// </summary>
-    public async Task<IResult> HandleAsync(HttpContext context, Caller caller, JsonObject body, bool urlByDefault)
+    public async Task<IResult> HandleAsync(HttpContext context, Caller caller, TaskBody taskBody, bool urlByDefault)
     {
+        var body = taskBody.Fields;
         if (body["stream"] is JsonNode stream && stream.GetValueKind() == JsonValueKind.True)
         {
             return OpenAiError.Invalid("stream is not supported: this gateway answers images/generations in one response.", "stream", "unsupported_value");
@@ -72,7 +73,7 @@ internal sealed class ImageGenerationsHandler(TaskRequestParser parser, ModelCat
         }
 
         var hasResolution = body["resolution"] is JsonValue r && r.GetValueKind() == JsonValueKind.String && r.GetValue<string>().Length > 0;
-        var (parsed, parseError) = await parser.ParseAsync(body, OpenAiFields, context.RequestAborted).ConfigureAwait(false);
+        var (parsed, parseError) = await parser.ParseAsync(taskBody, OpenAiFields, context.RequestAborted).ConfigureAwait(false);
         if (parseError is not null)
         {
             return parseError.Status == 404
@@ -101,6 +102,37 @@ internal sealed class ImageGenerationsHandler(TaskRequestParser parser, ModelCat
 
         request = request with { Warnings = warnings };
         return await runner.RunAsync(context, caller, new OpenAiImageJob(request, asUrl, warnings)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The body of a request (read once: up to 14 data URIs of 10 MB, see <see cref="TaskBodyReader"/>), or the 400 to
+    /// answer; a body past the limit throws Kestrel's 413, which the exception handler answers in the dialect.
+    /// </summary>
+    public static async Task<(TaskBody? Body, IResult? Error)> ReadBodyAsync(HttpContext context)
+    {
+        TaskBody? body;
+        try
+        {
+            var raw = await TaskBodyReader.ReadAsync(context).ConfigureAwait(false);
+            if (!Hosting.JsonBody.IsValidUtf8(raw.Span, out var utf8Error))
+            {
+                return (null, OpenAiError.Invalid(utf8Error, code: null));
+            }
+
+            body = TaskBodyReader.Parse(raw);
+            if (body is not null && Hosting.JsonBody.FindLoneSurrogate(raw.Span, body.Fields) is { } where)
+            {
+                return (null, OpenAiError.Invalid(Hosting.JsonBody.LoneSurrogateMessage(where), code: null));
+            }
+        }
+        catch (JsonException e)
+        {
+            return (null, OpenAiError.Invalid($"We could not parse the JSON body of your request: {e.Message}", code: null));
+        }
+
+        return body is not null
+            ? (body, null)
+            : (null, OpenAiError.Invalid("The request body must be a JSON object such as {\"model\":\"nano-banana-2-lite\",\"prompt\":\"…\"}.", code: null));
     }
 
     private static bool TryString(JsonObject body, string name, out string? value, out IResult? error)

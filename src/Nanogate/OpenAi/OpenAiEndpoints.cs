@@ -61,7 +61,7 @@ public static class OpenAiEndpoints
     /// </summary>
     internal static async Task<IResult> GenerationsAsync(HttpContext context, Caller caller, ImageGenerationsHandler handler, bool urlByDefault)
     {
-        var (body, error) = await Hosting.JsonBody.ReadObjectAsync(context).ConfigureAwait(false);
+        var (body, error) = await ImageGenerationsHandler.ReadBodyAsync(context).ConfigureAwait(false);
         return body is null ? error! : await handler.HandleAsync(context, caller, body, urlByDefault).ConfigureAwait(false);
     }
 

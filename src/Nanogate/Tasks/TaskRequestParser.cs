@@ -13,7 +13,7 @@ namespace Nanogate.Tasks;
 /// where a mistake would silently change the result (types, n, conflicting ratios), lenient where
 /// the model simply cannot (resolution tiers, search, thinking), which become warnings.
 /// </summary>
-internal sealed partial class TaskRequestParser(ModelCatalog catalog, IImageFetcher fetcher)
+internal sealed partial class TaskRequestParser(ModelCatalog catalog, IImageFetcher fetcher, Upstreams.Routing.ChannelRouter? router = null)
 {
     /// <summary>Most bytes of one reference image.</summary>
     public const int MaxImageBytes = ReferenceImage.MaxBytes;
@@ -29,13 +29,21 @@ internal sealed partial class TaskRequestParser(ModelCatalog catalog, IImageFetc
 
     /// <summary>Parses and validates a submission body.</summary>
     public Task<(ParsedTaskRequest? Parsed, TaskRequestError? Error)> ParseAsync(JsonObject body, CancellationToken cancellationToken) =>
-        ParseAsync(body, otherKnownFields: null, cancellationToken);
+        ParseAsync(body, otherKnownFields: null, inlineImages: null, cancellationToken);
+
+    /// <summary>Parses a body read by <see cref="TaskBodyReader"/> (its large image strings still in the body buffer).</summary>
+    public Task<(ParsedTaskRequest? Parsed, TaskRequestError? Error)> ParseAsync(TaskBody body, IReadOnlySet<string>? otherKnownFields, CancellationToken cancellationToken) =>
+        ParseAsync(body.Fields, otherKnownFields, body.InlineImages, cancellationToken);
 
     /// <summary>
     /// Parses and validates a body; <paramref name="otherKnownFields"/> are fields the calling dialect handles
     /// itself (not warned about as ignored).
     /// </summary>
-    public async Task<(ParsedTaskRequest? Parsed, TaskRequestError? Error)> ParseAsync(JsonObject body, IReadOnlySet<string>? otherKnownFields, CancellationToken cancellationToken)
+    public async Task<(ParsedTaskRequest? Parsed, TaskRequestError? Error)> ParseAsync(JsonObject body, IReadOnlySet<string>? otherKnownFields, CancellationToken cancellationToken) =>
+        await ParseAsync(body, otherKnownFields, inlineImages: null, cancellationToken).ConfigureAwait(false);
+
+    private async Task<(ParsedTaskRequest? Parsed, TaskRequestError? Error)> ParseAsync(
+        JsonObject body, IReadOnlySet<string>? otherKnownFields, IReadOnlyDictionary<int, ReadOnlyMemory<byte>>? inlineImages, CancellationToken cancellationToken)
     {
         var warnings = new List<string>();
 
@@ -287,7 +295,7 @@ internal sealed partial class TaskRequestParser(ModelCatalog catalog, IImageFetc
 
             if (images.Count > model.MaxReferenceImages)
             {
-                return Fail($"image_urls has {images.Count} images; {model.Id} accepts at most {model.MaxReferenceImages}.", "image_urls");
+                return Fail($"image_urls has {images.Count} images; {model.Id} accepts at most {model.MaxReferenceImages} reference images (the limit of the model: send at most {model.MaxReferenceImages}).", "image_urls");
             }
 
             for (var i = 0; i < images.Count; i++)
@@ -298,10 +306,18 @@ internal sealed partial class TaskRequestParser(ModelCatalog catalog, IImageFetc
                     return Fail($"{param} must be a string (an http(s) URL or a data:image/…;base64,… URI).", param);
                 }
 
-                var (image, imageError) = await LoadImageAsync(item.GetValue<string>(), param, cancellationToken).ConfigureAwait(false);
+                var (image, imageError) = inlineImages is not null && inlineImages.TryGetValue(i, out var utf8)
+                    ? LoadInlineImage(utf8.Span, param)
+                    : await LoadImageAsync(item.GetValue<string>(), param, cancellationToken).ConfigureAwait(false);
                 if (imageError is not null)
                 {
                     return (null, imageError);
+                }
+
+                // Every channel caps references below 10 MB (only Vertex AI channels: 7 MB inline, no Files API): it cannot succeed.
+                if (router?.MaxReferenceImageBytes() is { } cap && image!.Data.Length > cap)
+                {
+                    return Fail($"{param} is {image.Data.Length / (1024.0 * 1024.0):0.#} MB; every upstream channel of this gateway takes at most {cap / (1024 * 1024)} MB per reference image (inline only: no Files API). Send a smaller image.", param);
                 }
 
                 references.Add(image!);
@@ -386,6 +402,56 @@ internal sealed partial class TaskRequestParser(ModelCatalog catalog, IImageFetc
             return (null, TaskRequestError.Invalid($"{param} must be an http(s) URL, a data:image/{{jpeg,png,webp}};base64,… URI or raw base64 image bytes.", param));
         }
 
+        return Checked(data, param);
+    }
+
+    /// <summary>
+    /// A data URI or raw base64 left in the body buffer by <see cref="TaskBodyReader"/>: decoded straight from its UTF-8
+    /// bytes into an array of the exact decoded size (no string of it, no oversized buffer and no trimming copy).
+    /// </summary>
+    private static (ReferenceImage? Image, TaskRequestError? Error) LoadInlineImage(ReadOnlySpan<byte> value, string param)
+    {
+        value = value.Trim(" \t\r\n"u8);
+        var payload = value;
+        if (value.Length >= 5 && System.Text.Ascii.EqualsIgnoreCase(value[..5], "data:"u8))
+        {
+            var head = System.Text.Encoding.ASCII.GetString(value[..Math.Min(value.Length, 64)]);
+            var match = DataUriPattern().Match(head);
+            if (!match.Success)
+            {
+                return (null, TaskRequestError.Invalid($"{param} is not a valid data URI; use data:image/jpeg;base64,…, data:image/png;base64,… or data:image/webp;base64,….", param));
+            }
+
+            payload = value[match.Length..];
+        }
+
+        var padding = payload.Length > 0 && payload[^1] == (byte)'=' ? (payload.Length > 1 && payload[^2] == (byte)'=' ? 2 : 1) : 0;
+        var decoded = (long)payload.Length / 4 * 3 - padding;
+        if (decoded > MaxImageBytes)
+        {
+            return (null, TaskRequestError.Invalid($"{param} is larger than 10 MB ({decoded / (1024.0 * 1024.0):0.#} MB decoded); each reference image may be at most 10 MB. Send a smaller image.", param));
+        }
+
+        var data = payload.Length % 4 == 0 ? GC.AllocateUninitializedArray<byte>((int)Math.Max(decoded, 0)) : null;
+        if (data is null || System.Buffers.Text.Base64.DecodeFromUtf8(payload, data, out _, out var written) != System.Buffers.OperationStatus.Done || written != data.Length)
+        {
+            // Whitespace inside the base64, or not base64 at all: the lenient decoder decides (a copy, for this rare case).
+            data = new byte[(payload.Length * 3 / 4) + 3];
+            if (!Convert.TryFromBase64String(System.Text.Encoding.ASCII.GetString(payload), data, out written))
+            {
+                return (null, TaskRequestError.Invalid(value.Length >= 5 && System.Text.Ascii.EqualsIgnoreCase(value[..5], "data:"u8)
+                    ? $"{param} has invalid base64 after the data:image/…;base64, prefix."
+                    : $"{param} must be an http(s) URL, a data:image/{{jpeg,png,webp}};base64,… URI or raw base64 image bytes.", param));
+            }
+
+            data = data[..written];
+        }
+
+        return Checked(data, param);
+    }
+
+    private static (ReferenceImage? Image, TaskRequestError? Error) Checked(byte[] data, string param)
+    {
         if (data.Length > MaxImageBytes)
         {
             return (null, TaskRequestError.Invalid($"{param} is larger than 10 MB; send a smaller image.", param));

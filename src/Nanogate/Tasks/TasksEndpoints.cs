@@ -48,10 +48,36 @@ internal static partial class TasksEndpoints
         TimeProvider time,
         OpenAi.ImageGenerationsHandler syncImages)
     {
-        var (body, raw, readError) = await JsonBody.ReadObjectAndBytesAsync(context).ConfigureAwait(false);
-        if (body is null)
+        // Up to 14 data URIs of 10 MB: the body is held once (TaskBodyReader says how and why).
+        var (raw, readError) = await ReadBodyAsync(context).ConfigureAwait(false);
+        if (readError is not null)
         {
-            return readError!;
+            return readError;
+        }
+
+        if (!JsonBody.IsValidUtf8(raw.Span, out var utf8Error))
+        {
+            return ApiError.Invalid(utf8Error);
+        }
+
+        TaskBody body;
+        try
+        {
+            if (TaskBodyReader.Parse(raw) is not { } parsed)
+            {
+                return ApiError.Invalid("The request body must be a JSON object.");
+            }
+
+            if (JsonBody.FindLoneSurrogate(raw.Span, parsed.Fields) is { } where)
+            {
+                return ApiError.Invalid(JsonBody.LoneSurrogateMessage(where));
+            }
+
+            body = parsed;
+        }
+        catch (JsonException e)
+        {
+            return ApiError.Invalid($"The request body is not valid JSON: {e.Message}");
         }
 
         // A key set to images_api "sync" (users of seed 004's synchronous platform) gets the images in the answer.
@@ -93,7 +119,11 @@ internal static partial class TasksEndpoints
         var created = false;
         try
         {
-            var (parsed, error) = await parser.ParseAsync(body, context.RequestAborted).ConfigureAwait(false);
+            var (parsed, error) = await parser.ParseAsync(body, otherKnownFields: null, context.RequestAborted).ConfigureAwait(false);
+
+            // The images are decoded: the body buffer (and the slices of it) can go before the references are stored.
+            raw = default;
+            body = body with { InlineImages = new Dictionary<int, ReadOnlyMemory<byte>>() };
             if (error is not null)
             {
                 return ApiError.Result(error.Status, error.Code, error.Message, error.Param);
@@ -293,11 +323,20 @@ internal static partial class TasksEndpoints
     }
 
     /// <summary>SHA-256 of the path and the body (the idempotency fingerprint), without copying the body.</summary>
-    private static string RequestHash(string? path, byte[] body)
+    private static string RequestHash(string? path, ReadOnlyMemory<byte> body)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         sha.AppendData(Encoding.UTF8.GetBytes(path + "\n"));
-        sha.AppendData(body);
+        sha.AppendData(body.Span);
         return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    private static async Task<(ReadOnlyMemory<byte> Body, IResult? Error)> ReadBodyAsync(HttpContext context)
+    {
+        // A body past Limits:MaxRequestBodyMB throws Kestrel's 413, which the exception handler answers in the dialect.
+        var body = await TaskBodyReader.ReadAsync(context).ConfigureAwait(false);
+        return body.Length == 0
+            ? (default, ApiError.Invalid("The request body is empty; send a JSON object such as {\"model\":\"nano-banana-2-lite\",\"prompt\":\"…\"}."))
+            : (body, null);
     }
 }

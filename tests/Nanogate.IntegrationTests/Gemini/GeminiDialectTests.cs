@@ -237,6 +237,23 @@ public class GeminiDialectTests(ServerFixture fixture) : IClassFixture<ServerFix
         await ErrorOf(await client.PostAsJsonAsync("/v1beta/models/nano-banana-2-lite:generateContent", WithImages("lite", fifteen)), 400, "INVALID_ARGUMENT");
     }
 
+    [Fact]
+    public async Task File_data_parts_count_as_input_images()
+    {
+        var account = await Server.CreateAccountAsync(1_000);
+        using var client = account.Client();
+        var parts = new JsonArray(new JsonObject { ["text"] = "merge" });
+        for (var i = 0; i < 4; i++)
+        {
+            parts.Add(new JsonObject { ["file_data"] = new JsonObject { ["mime_type"] = "image/png", ["file_uri"] = $"https://generativelanguage.googleapis.com/v1beta/files/f{i}" } });
+        }
+
+        var body = new JsonObject { ["contents"] = new JsonArray(new JsonObject { ["parts"] = parts }) };
+        var tooMany = await ErrorOf(await client.PostAsJsonAsync("/v1beta/models/nano-banana:generateContent", body), 400, "INVALID_ARGUMENT");
+        Assert.Contains("at most 3", tooMany["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(1_000, (await account.BalanceAsync()).Available);
+    }
+
     [Theory]
     [InlineData("{not json", "Invalid JSON")]
     [InlineData("[1,2,3]", "JSON object")]
