@@ -20,6 +20,13 @@ public static partial class ErrorHandlingMiddleware
                 : $"Bad request: {e.Message}";
             await WriteAsync(context, e.StatusCode, message).ConfigureAwait(false);
         }
+        catch (Media.MediaStoreException e) when (!context.Response.HasStarted)
+        {
+            // The media store is full or cannot be written (e.g. a task's reference images at submission): 507 or
+            // 503 with a retryable code, never a generic 500.
+            LogStoreFailed(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Nanogate"), context.TraceIdentifier, e);
+            await WriteAsync(context, e.HttpStatus, e.Message, code: e.Code).ConfigureAwait(false);
+        }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away; nothing to answer.
@@ -51,10 +58,15 @@ public static partial class ErrorHandlingMiddleware
         await WriteAsync(context, status, message, allow).ConfigureAwait(false);
     });
 
-    private static Task WriteAsync(HttpContext context, int status, string message, string? allow = null)
+    private static Task WriteAsync(HttpContext context, int status, string message, string? allow = null, string? code = null)
     {
         context.Response.Clear();
         context.Response.Headers["x-request-id"] = context.TraceIdentifier;
+        if (code is not null)
+        {
+            context.Response.Headers.RetryAfter = Media.MediaStoreException.RetryAfterHeader;
+        }
+
         if (!string.IsNullOrEmpty(allow))
         {
             context.Response.Headers.Allow = allow;
@@ -64,12 +76,12 @@ public static partial class ErrorHandlingMiddleware
         var gemini = path.StartsWithSegments("/v1beta") || (path.StartsWithSegments("/v1/models") && HttpMethods.IsPost(context.Request.Method));
         if (path.StartsWithSegments("/openai"))
         {
-            return OpenAi.OpenAiError.Result(status, status >= 500 ? "server_error" : "invalid_request_error", status >= 500 ? "internal_error" : status == 404 ? "not_found" : null, message).ExecuteAsync(context);
+            return OpenAi.OpenAiError.Result(status, status >= 500 ? "server_error" : "invalid_request_error", code ?? (status >= 500 ? "internal_error" : status == 404 ? "not_found" : null), message).ExecuteAsync(context);
         }
 
         return gemini
-            ? Gemini.GeminiError.Result(status, GoogleStatus(status), message).ExecuteAsync(context)
-            : ApiError.Result(status, Code(status), message).ExecuteAsync(context);
+            ? Gemini.GeminiError.Result(status, code is null ? GoogleStatus(status) : status == 507 ? "RESOURCE_EXHAUSTED" : "UNAVAILABLE", message).ExecuteAsync(context)
+            : ApiError.Result(status, code ?? Code(status), message).ExecuteAsync(context);
     }
 
     private static string Code(int status) => status switch
@@ -88,6 +100,9 @@ public static partial class ErrorHandlingMiddleware
         >= 500 => "INTERNAL",
         _ => "INVALID_ARGUMENT",
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: the media store refused a write")]
+    private static partial void LogStoreFailed(ILogger logger, string requestId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error in request {RequestId}")]
     private static partial void LogUnhandled(ILogger logger, string requestId, Exception exception);

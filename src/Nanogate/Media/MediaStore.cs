@@ -37,7 +37,16 @@ internal sealed class MediaStore(IMediaIndex index, IMediaBlobStore blobs, IOpti
         cancellationToken.ThrowIfCancellationRequested();
         var now = time.GetUtcNow();
         var id = blobs.NewId(now);
-        await blobs.WriteAsync(id, data, mimeType, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await blobs.WriteAsync(id, data, mimeType, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or MediaStoreException))
+        {
+            // A provider that cannot tell (an S3 error, a network failure): the store is unavailable, not full.
+            throw new MediaStoreException(MediaStoreFailure.Unavailable, e);
+        }
+
         return new StoredMedia(id, accountId, mimeType, data.Length, width, height, now, now + options.Value.LinkTtl, null);
     }
 

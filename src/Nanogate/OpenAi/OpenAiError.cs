@@ -53,6 +53,8 @@ public static class OpenAiError
             "no_image" => Result(502, "server_error", "no_image", failure.Message + NoCharge),
             "upstream_unavailable" => Result(503, "server_error", "upstream_unavailable", failure.Message + NoCharge, headers: headers),
             "timeout" => Result(504, "server_error", "timeout", failure.Message + NoCharge),
+            "storage_full" or "storage_unavailable" => Result(failure.Code == "storage_full" ? 507 : 503, "server_error", failure.Code, failure.Message,
+                headers: new Dictionary<string, string> { ["Retry-After"] = Media.MediaStoreException.RetryAfterHeader }),
             _ => Result(502, "server_error", failure.Code, failure.Message + NoCharge),
         };
     }
