@@ -119,6 +119,7 @@ public static class NanogateApp
         services.AddHostedService<IdempotencyPruner>();
         services.AddHostedService<Billing.HoldSweeper>();
         services.AddReadinessChecks();
+        services.AddHostedService<MemoryTrimmer>();
         services.AddSingleton<SafeHttp>();
         services.AddHostedService<WebhookDispatcher>();
 
