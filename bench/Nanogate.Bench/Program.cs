@@ -190,6 +190,10 @@ if (!options.Tasks.Contains("none"))
         $"--Bootstrap:DemoKey={Systems.GatewayKey}",
         "--Bootstrap:DemoCredits=1000000000",
         "--Admin:ApiKey=sk-admin-bench",
+
+        // The bench measures throughput and piles up queues on purpose (submit-idle, in-flight): no queue bounds.
+        "--Tasks:MaxQueuedImagesPerAccount=10000000",
+        "--Tasks:MaxQueuedImages=100000000",
         .. extra,
     ];
 

@@ -13,6 +13,12 @@ public interface IStorage
     Task PingAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// Commits a one-row write (the <c>write_probe</c> table); throws when the database cannot take writes (a full disk,
+    /// a read-only file or server, a lost connection). For <c>/readyz</c>.
+    /// </summary>
+    Task CheckWritableAsync(CancellationToken cancellationToken);
+
+    /// <summary>
     /// Waits for, then holds, the lock named <paramref name="name"/> shared by every process using this database,
     /// until the returned handle is disposed (or the process dies): for one-time work that processes starting
     /// together must not all do, such as creating the bootstrap accounts.

@@ -128,6 +128,8 @@ public static class NanogateApp
         services.AddHostedService<TaskWorkerPool>();
         services.AddHostedService<IdempotencyPruner>();
         services.AddHostedService<Billing.HoldSweeper>();
+        services.AddReadinessChecks();
+        services.AddHostedService<MemoryTrimmer>();
         services.AddSingleton<SafeHttp>();
         services.AddHostedService<WebhookDispatcher>();
 
@@ -144,21 +146,7 @@ public static class NanogateApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
-        app.MapGet("/readyz", async (IStorage storage, MediaReadiness media, CancellationToken ct) =>
-        {
-            try
-            {
-                await storage.PingAsync(ct).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                return Results.Json(new { status = "unavailable", reason = "storage unreachable" }, statusCode: 503);
-            }
-
-            return await media.CheckAsync(ct).ConfigureAwait(false) is { } reason
-                ? Results.Json(new { status = "unavailable", reason }, statusCode: 503)
-                : Results.Json(new { status = "ready" });
-        });
+        app.MapReadiness();
 
         app.MapMetrics();
         // Only the document that exists: "/openapi/{documentName}.json" answered any other name with a plain-text 404.

@@ -15,8 +15,11 @@ public interface IMediaIndex
     /// <summary>One row (also a purged one), or null.</summary>
     Task<MediaRow?> FindAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>Ids of rows expired at <paramref name="cutoff"/> and not yet purged, at most <see cref="ExpiredBatch"/> (a full batch means there may be more).</summary>
+    /// <summary>Ids of rows expired at <paramref name="cutoff"/> and not yet purged, the longest expired first, at most <see cref="ExpiredBatch"/> (a full batch means there may be more).</summary>
     Task<IReadOnlyList<string>> ListExpiredAsync(long cutoff, CancellationToken cancellationToken);
+
+    /// <summary>The bytes of every row not purged (what <c>Media:MaxBytes</c> bounds).</summary>
+    Task<long> StoredBytesAsync(CancellationToken cancellationToken);
 
     /// <summary>Marks rows purged at <paramref name="purgedAt"/> (those not already marked).</summary>
     Task MarkPurgedAsync(IReadOnlyList<string> ids, long purgedAt, CancellationToken cancellationToken);

@@ -23,8 +23,12 @@ public sealed class PostgresMediaIndex(PostgresDatabase db) : IMediaIndex
     /// <inheritdoc />
     public async Task<IReadOnlyList<string>> ListExpiredAsync(long cutoff, CancellationToken cancellationToken) =>
         (await db.RunAsync(
-            c => c.QueryAsync<string>("SELECT id FROM media WHERE purged_at IS NULL AND expires_at <= @cutoff LIMIT @limit", new { cutoff, limit = IMediaIndex.ExpiredBatch }),
+            c => c.QueryAsync<string>("SELECT id FROM media WHERE purged_at IS NULL AND expires_at <= @cutoff ORDER BY expires_at LIMIT @limit", new { cutoff, limit = IMediaIndex.ExpiredBatch }),
             cancellationToken).ConfigureAwait(false)).AsList();
+
+    /// <inheritdoc />
+    public Task<long> StoredBytesAsync(CancellationToken cancellationToken) =>
+        db.RunAsync(c => c.ExecuteScalarAsync<long>("SELECT COALESCE(SUM(bytes), 0) FROM media WHERE purged_at IS NULL"), cancellationToken);
 
     /// <inheritdoc />
     public Task MarkPurgedAsync(IReadOnlyList<string> ids, long purgedAt, CancellationToken cancellationToken) =>

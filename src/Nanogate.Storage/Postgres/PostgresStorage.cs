@@ -26,6 +26,12 @@ public sealed class PostgresStorage(PostgresDatabase db, TimeProvider time) : IS
         db.RunAsync(c => c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken)), cancellationToken);
 
     /// <inheritdoc />
+    public Task CheckWritableAsync(CancellationToken cancellationToken) =>
+        db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO write_probe (id, written_at) VALUES (1, @at) ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at",
+            new { at = time.GetUtcNow().ToUnixTimeMilliseconds() }, tx, cancellationToken: cancellationToken)), cancellationToken);
+
+    /// <inheritdoc />
     /// <remarks>
     /// A session-level advisory lock on a connection of its own, keyed by a 64-bit hash of the name: it is held as long
     /// as that session lives, so a process that dies releases it with its connection.

@@ -398,6 +398,14 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
         }, cancellationToken);
 
     /// <inheritdoc />
+    public Task<QueueDepth> QueueDepthAsync(string accountId, CancellationToken cancellationToken) =>
+        db.RunAsync(
+            c => c.QuerySingleAsync<QueueDepth>(
+                "SELECT COALESCE(SUM(CASE WHEN account_id = @accountId THEN n ELSE 0 END), 0)::bigint AS Account, COALESCE(SUM(n), 0)::bigint AS Total FROM tasks WHERE status IN ('pending', 'running')",
+                new { accountId }),
+            cancellationToken);
+
+    /// <inheritdoc />
     public Task<bool> ExistsAsync(string accountId, string taskId, CancellationToken cancellationToken) =>
         db.RunAsync(
             c => c.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM tasks WHERE id = @taskId AND account_id = @accountId)", new { taskId, accountId }),

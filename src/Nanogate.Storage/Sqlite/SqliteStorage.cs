@@ -1,7 +1,7 @@
 namespace Nanogate.Storage.Sqlite;
 
 /// <summary>The SQLite file as <see cref="IStorage"/>.</summary>
-public sealed class SqliteStorage(SqliteDatabase db) : IStorage
+public sealed class SqliteStorage(SqliteDatabase db, TimeProvider time) : IStorage
 {
     // One process owns a SQLite file, so a process-wide lock per name is the database-wide lock.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
@@ -19,6 +19,17 @@ public sealed class SqliteStorage(SqliteDatabase db) : IStorage
             using var command = c.CreateCommand();
             command.CommandText = "SELECT 1";
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task CheckWritableAsync(CancellationToken cancellationToken) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            using var command = c.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = "INSERT INTO write_probe (id, written_at) VALUES (1, $at) ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at";
+            command.Parameters.AddWithValue("$at", time.GetUtcNow().ToUnixTimeMilliseconds());
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
     /// <inheritdoc />

@@ -279,6 +279,11 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
         }, cancellationToken);
 
     /// <inheritdoc />
+    public Task<QueueDepth> QueueDepthAsync(string accountId, CancellationToken cancellationToken) =>
+        db.ReadAsync(async c => await c.QuerySingleAsync<QueueDepth>(
+            "SELECT COALESCE(SUM(CASE WHEN account_id = @accountId THEN n ELSE 0 END), 0) AS Account, COALESCE(SUM(n), 0) AS Total FROM tasks WHERE status IN ('pending', 'running')", new { accountId }).ConfigureAwait(false), cancellationToken);
+
+    /// <inheritdoc />
     public Task<bool> ExistsAsync(string accountId, string taskId, CancellationToken cancellationToken) =>
         db.ReadAsync(async c => await c.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM tasks WHERE id = @taskId AND account_id = @accountId", new { taskId, accountId }).ConfigureAwait(false) > 0, cancellationToken);

@@ -116,6 +116,12 @@ public interface ITaskStore
     /// </summary>
     Task<IReadOnlyList<TaskSnapshot>> ListAsync(string accountId, string? status, int limit, string? after, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// How many images the unfinished tasks hold (the <c>n</c> of every pending or running task), of
+    /// <paramref name="accountId"/> and in all: what the queue bounds compare against.
+    /// </summary>
+    Task<QueueDepth> QueueDepthAsync(string accountId, CancellationToken cancellationToken);
+
     /// <summary>Whether the account owns a task with this id (to validate a listing's <c>after</c> cursor).</summary>
     Task<bool> ExistsAsync(string accountId, string taskId, CancellationToken cancellationToken);
 

@@ -140,17 +140,34 @@ public static partial class GeminiEndpoints
             return await ReleaseAndFailAsync(credits, reservation, logger, request.RequestId, response.Channel, response.Failure!).ConfigureAwait(false);
         }
 
+        // URL delivery stores the images before anything is charged: an image the store refused (full,
+        // read-only, unreachable) was never delivered, so the hold is released and the caller told why.
+        ReadOnlyMemory<byte>? linked = null;
+        if (delivery is not null)
+        {
+            using (response)
+            {
+                try
+                {
+                    linked = await delivery.RewriteAsync(response.Body).ConfigureAwait(false);
+                }
+                catch (MediaStoreException e)
+                {
+                    await credits.ReleaseAsync(reservation).ConfigureAwait(false);
+                    LogStoreFailed(logger, request.RequestId, e.Failure, e);
+                    return GeminiError.StorageFailed(e);
+                }
+            }
+        }
+
         var charge = Charge(model, prepared, response.Summary);
         var settled = await credits.CaptureAsync(reservation, charge, response.Channel, Dialect.Gemini, model.Id).ConfigureAwait(false);
         SetUpstreamHeaders(context, router, response.Channel, settled);
         LogServed(logger, request.RequestId, model.Id, response.Channel, response.Body.Length, settled.Captured);
-        if (delivery is not null)
+        if (linked is { } body)
         {
             context.Response.Headers[GeminiImageDelivery.Header] = "url";
-            using (response)
-            {
-                return new RawJsonResult(await delivery.RewriteAsync(response.Body).ConfigureAwait(false));
-            }
+            return new RawJsonResult(body);
         }
 
         return new RawJsonResult(response.Body, response);
@@ -181,13 +198,33 @@ public static partial class GeminiEndpoints
 
             var accumulator = new GeminiStreamAccumulator();
             var events = 0;
+            MediaStoreException? storeFailure = null;
             try
             {
                 await foreach (var data in stream.Events.WithCancellation(context.RequestAborted).ConfigureAwait(false))
                 {
+                    ReadOnlyMemory<byte> chunk;
+                    try
+                    {
+                        chunk = delivery is null ? data : await delivery.RewriteAsync(data).ConfigureAwait(false);
+                    }
+                    catch (MediaStoreException e)
+                    {
+                        // Not delivered, so not charged: the chunk never reaches the accumulator.
+                        storeFailure = e;
+                        LogStoreFailed(logger, request.RequestId, e.Failure, e);
+                        break;
+                    }
+
                     accumulator.Add(data.Span, decodeImage: false);
-                    var chunk = delivery is null ? data : await delivery.RewriteAsync(data).ConfigureAwait(false);
                     await WriteEventAsync(response, chunk, sse, events++).ConfigureAwait(false);
+                }
+
+                if (storeFailure is not null && events > 0)
+                {
+                    var (code, status) = GeminiError.StorageStatus(storeFailure);
+                    var error = JsonSerializer.SerializeToUtf8Bytes(new GeminiErrorBody(new GeminiErrorDetail(code, storeFailure.Message, status)), NanogateJsonContext.Default.GeminiErrorBody);
+                    await WriteEventAsync(response, error, sse, events++).ConfigureAwait(false);
                 }
             }
             catch (UpstreamException e)
@@ -205,6 +242,12 @@ public static partial class GeminiEndpoints
             {
                 var charge = Charge(model, prepared, events > 0 ? accumulator.Result : null);
                 await credits.CaptureAsync(reservation, charge, stream.Channel, Dialect.Gemini, model.Id).ConfigureAwait(false);
+            }
+
+            if (storeFailure is not null && events == 0)
+            {
+                // Nothing was sent yet: the whole answer can still be the error (the hold was released above).
+                return GeminiError.StorageFailed(storeFailure);
             }
 
             if (!sse)
@@ -285,6 +328,9 @@ public static partial class GeminiEndpoints
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: upstream {Channel} failed ({Kind}): {Message}")]
     private static partial void LogUpstreamFailure(ILogger logger, string requestId, string channel, UpstreamFailureKind kind, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: the media store refused an image ({Failure}); nothing charged for it")]
+    private static partial void LogStoreFailed(ILogger logger, string requestId, MediaStoreFailure failure, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Request {RequestId}: {Model} served by {Channel}, {Bytes} bytes, {Credits} credits")]
     private static partial void LogServed(ILogger logger, string requestId, string model, string channel, int bytes, long credits);

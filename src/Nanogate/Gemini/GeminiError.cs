@@ -19,6 +19,20 @@ public static class GeminiError
     public static IResult ModelNotFound(string model, string method) => Result(404, "NOT_FOUND",
         $"models/{model} is not found for API version v1beta, or is not supported for {method}. Call ListModels (GET /v1beta/models) to see the available models.");
 
+    /// <summary>
+    /// 507 RESOURCE_EXHAUSTED (the media store is full) or 503 UNAVAILABLE (it cannot be written), with
+    /// <c>Retry-After</c>: both statuses the Google SDKs retry.
+    /// </summary>
+    public static IResult StorageFailed(Media.MediaStoreException failure)
+    {
+        var (code, status) = StorageStatus(failure);
+        return Result(code, status, failure.Message, new Dictionary<string, string> { ["Retry-After"] = Media.MediaStoreException.RetryAfterHeader });
+    }
+
+    /// <summary>The HTTP code and Google status of a media store failure.</summary>
+    public static (int Code, string Status) StorageStatus(Media.MediaStoreException failure) =>
+        (failure.HttpStatus, failure.Failure == Media.MediaStoreFailure.Full ? "RESOURCE_EXHAUSTED" : "UNAVAILABLE");
+
     private sealed class GeminiErrorResult(int httpStatus, string status, string message, IReadOnlyDictionary<string, string>? headers) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)

@@ -27,4 +27,10 @@ public enum ImageFailureKind
 
     /// <summary>An invalid upstream answer or an internal error while making the image: retryable.</summary>
     UpstreamError,
+
+    /// <summary>The image was made but the media store is full (ENOSPC, EDQUOT, <c>Media:MaxBytes</c>): retryable, never charged.</summary>
+    StorageFull,
+
+    /// <summary>The image was made but the media store cannot be written (read-only, unreachable): retryable, never charged.</summary>
+    StorageUnavailable,
 }

@@ -16,6 +16,8 @@ public static class ImageFailureKinds
         ImageFailureKind.NoImage => "no_image",
         ImageFailureKind.InvalidRequest => "invalid_request",
         ImageFailureKind.UpstreamError => "upstream_error",
+        ImageFailureKind.StorageFull => "storage_full",
+        ImageFailureKind.StorageUnavailable => "storage_unavailable",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "An image failure kind without a wire code."),
     };
 }

@@ -9,4 +9,11 @@ public sealed class ServerOptions
     /// unset, a request's Host is trusted only if it names an address this server listens on.
     /// </summary>
     public string? PublicBaseUrl { get; set; }
+
+    /// <summary>
+    /// How often, in seconds, an idle process hands memory left over from a burst back to the system
+    /// (<c>Server:MemoryTrimSeconds</c>; 0 turns it off). See <see cref="MemoryTrimmer"/>.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 86_400, ErrorMessage = "Server:MemoryTrimSeconds must be between 0 (off) and 86400.")]
+    public int MemoryTrimSeconds { get; set; } = 30;
 }

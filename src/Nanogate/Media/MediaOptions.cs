@@ -45,6 +45,19 @@ internal sealed class MediaOptions
     /// </summary>
     public bool DirectWrites { get; set; } = true;
 
+    /// <summary>
+    /// The most bytes of unexpired-or-unpurged media the store may hold (<c>Media:MaxBytes</c>; 0, the default, means no
+    /// bound beyond the disk's). A write that would pass it first purges expired media, oldest first; if that frees too
+    /// little, the write is refused as full (507 <c>storage_full</c>, nothing charged). With several processes sharing the
+    /// store the bound is approximate by what they wrote within <see cref="QuotaRefreshSeconds"/>.
+    /// </summary>
+    [Range(0, long.MaxValue, ErrorMessage = "Media:MaxBytes must be 0 (no bound) or a positive number of bytes.")]
+    public long MaxBytes { get; set; }
+
+    /// <summary>How often the stored total behind <see cref="MaxBytes"/> is re-read from the database, in seconds (<c>Media:QuotaRefreshSeconds</c>).</summary>
+    [Range(1, 3600, ErrorMessage = "Media:QuotaRefreshSeconds must be between 1 and 3600.")]
+    public int QuotaRefreshSeconds { get; set; } = 5;
+
     /// <summary>The lifetime as a <see cref="TimeSpan"/>.</summary>
     public TimeSpan LinkTtl => TimeSpan.FromHours(LinkTtlHours);
 }

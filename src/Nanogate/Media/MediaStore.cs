@@ -14,6 +14,10 @@ internal sealed class MediaStore(IMediaIndex index, IMediaBlobStore blobs, IOpti
 {
     private const int SweepBatch = 500;
 
+    // Media:MaxBytes accounting: the live bytes as last read from the index plus this process's writes since.
+    private long _used;
+    private long _usedReadAtMs = long.MinValue;
+
     /// <inheritdoc />
     public async Task<StoredMedia> SaveAsync(string accountId, ReadOnlyMemory<byte> data, string mimeType, int width, int height, CancellationToken cancellationToken)
     {
@@ -36,8 +40,22 @@ internal sealed class MediaStore(IMediaIndex index, IMediaBlobStore blobs, IOpti
     {
         cancellationToken.ThrowIfCancellationRequested();
         var now = time.GetUtcNow();
+        if (options.Value.MaxBytes > 0)
+        {
+            await EnsureRoomAsync(data.Length, cancellationToken).ConfigureAwait(false);
+        }
+
         var id = blobs.NewId(now);
-        await blobs.WriteAsync(id, data, mimeType, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await blobs.WriteAsync(id, data, mimeType, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or MediaStoreException))
+        {
+            // A provider that cannot tell (an S3 error, a network failure): the store is unavailable, not full.
+            throw new MediaStoreException(MediaStoreFailure.Unavailable, e);
+        }
+
         return new StoredMedia(id, accountId, mimeType, data.Length, width, height, now, now + options.Value.LinkTtl, null);
     }
 
@@ -120,6 +138,41 @@ internal sealed class MediaStore(IMediaIndex index, IMediaBlobStore blobs, IOpti
 
     /// <inheritdoc />
     public Task CheckWritableAsync(CancellationToken cancellationToken) => blobs.CheckWritableAsync(cancellationToken);
+
+    /// <summary>
+    /// <c>Media:MaxBytes</c>: counts <paramref name="bytes"/> against the quota, first purging expired media (oldest first)
+    /// if they would not fit; throws <see cref="MediaStoreException"/> (full) when even that leaves too little room.
+    /// The stored total is re-read from the index every <c>Media:QuotaRefreshSeconds</c> (a SUM over the live rows is
+    /// too dear for every write) and grown by this process's writes in between.
+    /// </summary>
+    private async Task EnsureRoomAsync(long bytes, CancellationToken cancellationToken)
+    {
+        var max = options.Value.MaxBytes;
+        var now = time.GetUtcNow();
+        if (now.ToUnixTimeMilliseconds() - Volatile.Read(ref _usedReadAtMs) >= options.Value.QuotaRefreshSeconds * 1000L)
+        {
+            await RefreshUsedAsync(now, cancellationToken).ConfigureAwait(false);
+        }
+
+        while (Interlocked.Read(ref _used) + bytes > max)
+        {
+            // Over the quota: make room from what has expired anyway, oldest first, before refusing.
+            var purged = await PurgeExpiredAsync(time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            await RefreshUsedAsync(time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            if (purged == 0 && Interlocked.Read(ref _used) + bytes > max)
+            {
+                throw new MediaStoreException(MediaStoreFailure.Full, null);
+            }
+        }
+
+        Interlocked.Add(ref _used, bytes);
+    }
+
+    private async Task RefreshUsedAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        Interlocked.Exchange(ref _used, await index.StoredBytesAsync(cancellationToken).ConfigureAwait(false));
+        Volatile.Write(ref _usedReadAtMs, now.ToUnixTimeMilliseconds());
+    }
 
     private async Task<int> DeleteUnknownAsync(List<string> ids, CancellationToken cancellationToken)
     {

@@ -54,6 +54,8 @@ public static class OpenAiError
             ImageFailureKind.UpstreamUnavailable => Result(503, "server_error", "upstream_unavailable", failure.Message + NoCharge, headers: headers),
             ImageFailureKind.Timeout => Result(504, "server_error", "timeout", failure.Message + NoCharge),
             ImageFailureKind.UpstreamError => Result(502, "server_error", "upstream_error", failure.Message + NoCharge),
+            ImageFailureKind.StorageFull or ImageFailureKind.StorageUnavailable => Result(failure.Kind == ImageFailureKind.StorageFull ? 507 : 503, "server_error", failure.Kind.Code(), failure.Message,
+                headers: new Dictionary<string, string> { ["Retry-After"] = Media.MediaStoreException.RetryAfterHeader }),
             _ => throw new ArgumentOutOfRangeException(nameof(failure), failure.Kind, "An image failure kind without an OpenAI error."),
         };
     }

@@ -32,7 +32,6 @@ internal sealed partial class OpenAiImageRunner(
 
         var outcomes = new ImageOutcome[request.N];
         var made = 0;
-        Reservation settled;
         try
         {
             await Task.WhenAll(Enumerable.Range(0, request.N).Select(async i =>
@@ -44,11 +43,45 @@ internal sealed partial class OpenAiImageRunner(
                 }
             })).ConfigureAwait(false);
         }
-        finally
+        catch
         {
-            // Also when the caller left: the images the upstream made are billed, the rest released.
-            settled = await credits.CaptureAsync(reservation, price * Volatile.Read(ref made), outcomes.FirstOrDefault(o => o?.Image is not null)?.Image!.Channel, Dialect.OpenAi, request.Model.Id).ConfigureAwait(false);
+            // The caller left (or a bug): the images the upstream made are billed, the rest released.
+            await credits.CaptureAsync(reservation, price * Volatile.Read(ref made), outcomes.FirstOrDefault(o => o?.Image is not null)?.Image!.Channel, Dialect.OpenAi, request.Model.Id).ConfigureAwait(false);
+            throw;
         }
+
+        // With URL delivery every image is stored before anything is charged: one the media store refused
+        // (full, read-only, unreachable) was never delivered, so it counts as failed and is not billed.
+        var entries = new OpenAiImageEntry?[request.N];
+        for (var i = 0; i < request.N; i++)
+        {
+            if (outcomes[i].Image is not { } image)
+            {
+                continue;
+            }
+
+            var revised = string.IsNullOrWhiteSpace(image.Text) ? request.Prompt : image.Text;
+            if (!job.AsUrl)
+            {
+                entries[i] = new OpenAiImageEntry(image.Data, null, revised, image.MimeType, image.Width, image.Height);
+                continue;
+            }
+
+            try
+            {
+                // The same signed media links as the task API (valid Media:LinkTtlHours, 24 h by default).
+                var stored = await media.SaveAsync(caller.AccountId, image.Data, image.MimeType, image.Width, image.Height, CancellationToken.None).ConfigureAwait(false);
+                entries[i] = new OpenAiImageEntry(null, links.Url(context.Request, stored.Id, stored.ExpiresAt), revised, image.MimeType, image.Width, image.Height);
+            }
+            catch (MediaStoreException e)
+            {
+                LogStoreFailed(logger, context.TraceIdentifier, i, e.Failure, e);
+                outcomes[i] = ImageOutcome.Failed(e.ToImageFailure());
+            }
+        }
+
+        var delivered = outcomes.Count(o => o.Image is not null);
+        var settled = await credits.CaptureAsync(reservation, price * delivered, outcomes.FirstOrDefault(o => o.Image is not null)?.Image!.Channel, Dialect.OpenAi, request.Model.Id).ConfigureAwait(false);
 
         var headers = context.Response.Headers;
         headers["x-nanogate-credits-charged"] = settled.Captured.ToString(CultureInfo.InvariantCulture);
@@ -77,26 +110,10 @@ internal sealed partial class OpenAiImageRunner(
             output += usage.CandidatesTokens + usage.ThoughtsTokens;
         }
 
-        var entries = new List<OpenAiImageEntry>(images.Count);
-        foreach (var image in images)
-        {
-            var revised = string.IsNullOrWhiteSpace(image.Text) ? request.Prompt : image.Text;
-            if (job.AsUrl)
-            {
-                // The same signed media links as the task API (valid Media:LinkTtlHours, 24 h by default).
-                var stored = await media.SaveAsync(caller.AccountId, image.Data, image.MimeType, image.Width, image.Height, CancellationToken.None).ConfigureAwait(false);
-                entries.Add(new OpenAiImageEntry(null, links.Url(context.Request, stored.Id, stored.ExpiresAt), revised, image.MimeType, image.Width, image.Height));
-            }
-            else
-            {
-                entries.Add(new OpenAiImageEntry(image.Data, null, revised, image.MimeType, image.Width, image.Height));
-            }
-        }
-
         var first = images[0];
         var result = new OpenAiImagesResult(
             time.GetUtcNow().ToUnixTimeSeconds(),
-            entries,
+            [.. entries.OfType<OpenAiImageEntry>()],
             new OpenAiUsage(input, output, input + output, new OpenAiInputTokensDetails(input, 0)),
             first.Width > 0 ? $"{first.Width}x{first.Height}" : null,
             QualityOf(request.Size),
@@ -135,6 +152,9 @@ internal sealed partial class OpenAiImageRunner(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: {Model} made none of {Asked} images (first failure {Code})")]
     private static partial void LogAllFailed(ILogger logger, string requestId, string model, int asked, ImageFailureKind code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: the media store refused image {Index} ({Failure}); not charged")]
+    private static partial void LogStoreFailed(ILogger logger, string requestId, int index, MediaStoreFailure failure, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId}: image generation threw")]
     private static partial void LogGenerationError(ILogger logger, string requestId, Exception exception);

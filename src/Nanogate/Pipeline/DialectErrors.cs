@@ -21,6 +21,22 @@ public static class DialectErrors
         _ => ApiError.Result(status, NanogateCode(status), message, param, headers),
     };
 
+    /// <summary>
+    /// 507 (the media store is full) or 503 (it cannot be written) with a retryable code (<c>storage_full</c>,
+    /// <c>storage_unavailable</c>; Google's <c>RESOURCE_EXHAUSTED</c>/<c>UNAVAILABLE</c>) and <c>Retry-After</c>.
+    /// </summary>
+    public static IResult StorageFailed(Dialect dialect, Media.MediaStoreException failure)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        var headers = new Dictionary<string, string> { ["Retry-After"] = Media.MediaStoreException.RetryAfterHeader };
+        return dialect switch
+        {
+            Dialect.Gemini => GeminiError.StorageFailed(failure),
+            Dialect.OpenAi => OpenAiError.Result(failure.HttpStatus, "server_error", failure.Code, failure.Message, headers: headers),
+            _ => ApiError.Result(failure.HttpStatus, failure.Code, failure.Message, headers: headers),
+        };
+    }
+
     /// <summary>400: a request the caller must fix.</summary>
     public static IResult Invalid(Dialect dialect, string message, string? param = null) => Result(dialect, 400, message, param);
 

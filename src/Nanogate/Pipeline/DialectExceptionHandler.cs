@@ -22,6 +22,13 @@ internal sealed partial class DialectExceptionHandler(ILogger<DialectExceptionHa
                 ? DialectErrors.TooLarge(httpContext, dialect)
                 : DialectErrors.Result(dialect, bad.StatusCode, $"Bad request: {bad.Message}");
         }
+        else if (exception is Media.MediaStoreException store)
+        {
+            // The media store is full or cannot be written (e.g. a task's reference images at submission): 507 or
+            // 503 with a retryable code, never a generic 500.
+            LogStoreFailed(logger, httpContext.TraceIdentifier, store);
+            answer = DialectErrors.StorageFailed(dialect, store);
+        }
         else
         {
             LogUnhandled(logger, httpContext.TraceIdentifier, exception);
@@ -34,6 +41,9 @@ internal sealed partial class DialectExceptionHandler(ILogger<DialectExceptionHa
         await answer.ExecuteAsync(httpContext).ConfigureAwait(false);
         return true;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: the media store refused a write")]
+    private static partial void LogStoreFailed(ILogger logger, string requestId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error in request {RequestId}")]
     private static partial void LogUnhandled(ILogger logger, string requestId, Exception exception);

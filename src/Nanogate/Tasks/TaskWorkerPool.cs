@@ -159,12 +159,27 @@ internal sealed partial class TaskWorkerPool(
             }
 
             ImageWrite write;
-            if (outcome.Image is { } image)
+            StoredMedia? stored = null;
+            if (outcome.Image is { } made)
+            {
+                try
+                {
+                    // Not canceled by the stop: the image is made (and paid for upstream); keeping it beats making it again.
+                    stored = await media.WriteFileAsync(claim.AccountId, made.Data, made.MimeType, made.Width, made.Height, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (MediaStoreException e)
+                {
+                    // Made but not storable (a full or read-only store): the image fails with the store's code, never
+                    // charged, and is retried or refunded by the same rules as an upstream failure.
+                    LogStoreFailed(logger, claim.TaskId, claim.Index, e.Failure, e);
+                    outcome = ImageOutcome.Failed(e.ToImageFailure());
+                }
+            }
+
+            if (outcome.Image is { } image && stored is not null)
             {
                 // The file first, then its row together with the image's success and charge: one write
                 // transaction per image. A stale attempt (fenced out) leaves no row, so its file goes.
-                // Not canceled by the stop: the image is made (and paid for upstream); keeping it beats making it again.
-                var stored = await media.WriteFileAsync(claim.AccountId, image.Data, image.MimeType, image.Width, image.Height, CancellationToken.None).ConfigureAwait(false);
                 var usage = image.Usage;
                 var row = stored.ToRow();
                 var success = new ImageSuccess(stored.Id, stored.MimeType, image.Width, image.Height, string.IsNullOrWhiteSpace(image.Text) ? null : image.Text,
@@ -334,6 +349,9 @@ internal sealed partial class TaskWorkerPool(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Image {Index} of {TaskId} attempt {Attempt} failed with {Code}; retrying in {DelayMs} ms")]
     private static partial void LogRetrying(ILogger logger, string taskId, int index, long attempt, ImageFailureKind code, double delayMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Image {Index} of {TaskId}: the media store refused it ({Failure})")]
+    private static partial void LogStoreFailed(ILogger logger, string taskId, int index, MediaStoreFailure failure, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Image {Index} of {TaskId}: attempt {Attempt} is stale (re-claimed elsewhere); its result was dropped")]
     private static partial void LogStale(ILogger logger, string taskId, int index, long attempt);

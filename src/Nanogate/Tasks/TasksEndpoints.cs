@@ -46,6 +46,7 @@ internal static partial class TasksEndpoints
         ILedger ledger,
         TaskSignals signals,
         TimeProvider time,
+        IOptions<TasksOptions> tasksOptions,
         OpenAi.ImageGenerationsHandler syncImages)
     {
         // Up to 14 data URIs of 10 MB: the body is held once (TaskBodyReader says how and why).
@@ -130,6 +131,11 @@ internal static partial class TasksEndpoints
             }
 
             var request = parsed!.Request;
+            if (await QueueFullAsync(context, store, caller.AccountId, request.N, tasksOptions.Value).ConfigureAwait(false) is { } full)
+            {
+                return full;
+            }
+
             var referenceIds = new List<string>(request.ReferenceImages.Count);
             foreach (var image in request.ReferenceImages)
             {
@@ -208,6 +214,33 @@ internal static partial class TasksEndpoints
                 await store.AbandonIdempotentAsync(caller.AccountId, idempotencyKey, CancellationToken.None).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// The queue bounds (<c>Tasks:MaxQueuedImagesPerAccount</c>, <c>Tasks:MaxQueuedImages</c>): null when <paramref name="n"/>
+    /// more images fit, else 429 with <c>Retry-After</c>. Checked before the task is written, so submissions racing each
+    /// other may pass the bound by at most their own number; the queue stays bounded all the same.
+    /// </summary>
+    private static async Task<IResult?> QueueFullAsync(HttpContext context, ITaskStore store, string accountId, int n, TasksOptions options)
+    {
+        var depth = await store.QueueDepthAsync(accountId, context.RequestAborted).ConfigureAwait(false);
+        string? message = null;
+        if (depth.Account + n > options.MaxQueuedImagesPerAccount)
+        {
+            message = $"Too many images queued: this account has {depth.Account} images in unfinished tasks and may have at most {options.MaxQueuedImagesPerAccount} (Tasks:MaxQueuedImagesPerAccount). Wait for some to finish (GET /v1/tasks?status=running) and retry.";
+        }
+        else if (depth.Total + n > options.MaxQueuedImages)
+        {
+            message = $"The server is at capacity: {depth.Total} images are queued, the most it takes is {options.MaxQueuedImages} (Tasks:MaxQueuedImages). Retry after the Retry-After delay.";
+        }
+
+        if (message is null)
+        {
+            return null;
+        }
+
+        context.Response.Headers.RetryAfter = options.QueueFullRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return ApiError.Result(429, "queue_full", message, "n");
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, string taskId, Caller caller, ITaskStore store, MediaLinks links)

@@ -36,4 +36,23 @@ internal sealed class TasksOptions
     /// </summary>
     [Range(0, 3600, ErrorMessage = "Tasks:ShutdownGraceSeconds must be between 0 and 3600.")]
     public int ShutdownGraceSeconds { get; set; } = 20;
+
+    /// <summary>
+    /// The most images one account may have in unfinished tasks (<c>Tasks:MaxQueuedImagesPerAccount</c>); a submission
+    /// past it is refused with 429 and <c>Retry-After</c>, so one client cannot fill the queue for everyone.
+    /// </summary>
+    [Range(1, 10_000_000, ErrorMessage = "Tasks:MaxQueuedImagesPerAccount must be between 1 and 10000000.")]
+    public int MaxQueuedImagesPerAccount { get; set; } = 500;
+
+    /// <summary>
+    /// The most images all accounts together may have in unfinished tasks (<c>Tasks:MaxQueuedImages</c>; with several
+    /// processes on one database, the bound is shared). Past it, 429 with <c>Retry-After</c>: waits stay bounded and the
+    /// database and media folder stop growing with a backlog nobody will wait for.
+    /// </summary>
+    [Range(1, 100_000_000, ErrorMessage = "Tasks:MaxQueuedImages must be between 1 and 100000000.")]
+    public int MaxQueuedImages { get; set; } = 5_000;
+
+    /// <summary>The <c>Retry-After</c> of a submission refused by a queue bound, in seconds (<c>Tasks:QueueFullRetryAfterSeconds</c>).</summary>
+    [Range(1, 3600, ErrorMessage = "Tasks:QueueFullRetryAfterSeconds must be between 1 and 3600.")]
+    public int QueueFullRetryAfterSeconds { get; set; } = 10;
 }

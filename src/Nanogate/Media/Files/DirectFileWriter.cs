@@ -57,7 +57,8 @@ internal static partial class DirectFileWriter
                 return false;
             }
 
-            throw new IOException($"Could not create {Path.GetFileName(path)}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
+            // The errno as HResult, as .NET's own IOExceptions on Unix carry it: the store tells a full disk by it.
+            throw new IOException($"Could not create {Path.GetFileName(path)}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).", errno);
         }
 
         using var handle = new SafeFileHandle(fd, ownsHandle: true);

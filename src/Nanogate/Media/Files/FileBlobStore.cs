@@ -12,6 +12,12 @@ namespace Nanogate.Media.Files;
 /// </summary>
 internal sealed class FileBlobStore(IOptions<StorageOptions> storage, IOptions<MediaOptions> options) : IMediaBlobStore
 {
+    // errno values (the HResult of .NET's IOExceptions on Unix) and Windows' disk-full HRESULTs.
+    private const int ENoSpc = 28;
+    private const int EDQuot = 122;
+    private const int WinDiskFull = unchecked((int)0x80070070);
+    private const int WinHandleDiskFull = unchecked((int)0x80070027);
+
     private readonly string _root = options.Value.FilesDirectory(storage.Value.DataDirectory);
 
     /// <inheritdoc />
@@ -35,13 +41,35 @@ internal sealed class FileBlobStore(IOptions<StorageOptions> storage, IOptions<M
                 RandomAccess.Write(handle, data.Span, 0);
             }
         }
-        catch
+        catch (Exception e)
         {
             TryDelete(path);
-            throw;
+            throw Classify(e, data.Length);
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A write failure as the store's failure: full (ENOSPC, EDQUOT, or a preallocation refused for lack of room,
+    /// which .NET reports without the errno, so the free space decides) or unavailable (read-only, no access, …).
+    /// </summary>
+    private MediaStoreException Classify(Exception e, long needed)
+    {
+        var full = e is IOException io && (io.HResult is ENoSpc or EDQuot or WinDiskFull or WinHandleDiskFull || FreeBytes() < needed + 65_536);
+        return new MediaStoreException(full ? MediaStoreFailure.Full : MediaStoreFailure.Unavailable, e);
+    }
+
+    private long FreeBytes()
+    {
+        try
+        {
+            return new DriveInfo(_root).AvailableFreeSpace;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return long.MaxValue;
+        }
     }
 
     /// <inheritdoc />
