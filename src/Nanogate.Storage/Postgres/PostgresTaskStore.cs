@@ -112,7 +112,8 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
         """;
 
     // The open count is read in the statement's snapshot, taken after the task lock and before its own change: the
-    // image just written still counts as running there.
+    // image just written still counts as running there. The end check follows in the same round trip (its statements
+    // see the change): for the last image, what ending the task needs is already there.
     private const string SucceedSql = $"""
         {LockTaskSql}
         WITH img AS (
@@ -137,6 +138,7 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
         cape AS (INSERT INTO ledger_entries (account_id, kind, amount, reservation_id, created_at) SELECT account_id, 'capture', take, id, @now FROM cap),
         tc AS (UPDATE tasks SET credits_charged = credits_charged + cap.take FROM cap WHERE tasks.id = @taskId)
         SELECT (SELECT count(*) FROM img) AS Applied, {OpenImagesSql} AS Open;
+        {EndCheckSql}
         """;
 
     private const string RetrySql = $"""
@@ -354,7 +356,10 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
                 tx).ConfigureAwait(false);
             _ = await results.ReadAsync<string>().ConfigureAwait(false);
             var write = await results.ReadSingleAsync<WriteRow>().ConfigureAwait(false);
-            return await FinishAsync(c, tx, notes, taskId, write.Applied == 1, write.Applied == 1 && write.Open - 1 == 0, now).ConfigureAwait(false);
+            var check = await ReadEndCheckAsync(results).ConfigureAwait(false);
+            return write.Applied != 1
+                ? new ImageWrite(false, false)
+                : new ImageWrite(true, write.Open - 1 == 0 && await EndTaskIfDoneAsync(c, tx, notes, taskId, now, check).ConfigureAwait(false));
         }, cancellationToken);
 
     /// <inheritdoc />
@@ -550,19 +555,16 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
     /// (what was not captured is released), records the refund, writes the webhook outbox rows and adds the
     /// notifications to <paramref name="notes"/> (sent after the commit). The caller holds the task's row lock.
     /// </summary>
-    private async Task<bool> EndTaskIfDoneAsync(NpgsqlConnection c, NpgsqlTransaction tx, List<string> notes, string taskId, long now)
+    /// <param name="check">The results of <see cref="EndCheckSql"/> when the caller read them with its write (read here otherwise).</param>
+    private async Task<bool> EndTaskIfDoneAsync(NpgsqlConnection c, NpgsqlTransaction tx, List<string> notes, string taskId, long now, EndCheck? check = null)
     {
-        EndCounts counts;
-        EndTaskRow task;
-        (string? Code, string? Message)? firstFailure;
-        using (var results = await c.QueryMultipleAsync(EndCheckSql, new { taskId }, tx).ConfigureAwait(false))
+        if (check is null)
         {
-            counts = await results.ReadSingleAsync<EndCounts>().ConfigureAwait(false);
-            task = await results.ReadSingleAsync<EndTaskRow>().ConfigureAwait(false);
-            var failure = await results.ReadSingleOrDefaultAsync<FailureRow>().ConfigureAwait(false);
-            firstFailure = failure is null ? null : (failure.Code, failure.Message);
+            using var results = await c.QueryMultipleAsync(EndCheckSql, new { taskId }, tx).ConfigureAwait(false);
+            check = await ReadEndCheckAsync(results).ConfigureAwait(false);
         }
 
+        var (counts, task, firstFailure) = check;
         if (counts.Open > 0 || TaskStatuses.IsTerminal(task.Status))
         {
             return false;
@@ -590,6 +592,14 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
         }
 
         return true;
+    }
+
+    private static async Task<EndCheck> ReadEndCheckAsync(SqlMapper.GridReader results)
+    {
+        var counts = await results.ReadSingleAsync<EndCounts>().ConfigureAwait(false);
+        var task = await results.ReadSingleAsync<EndTaskRow>().ConfigureAwait(false);
+        var failure = await results.ReadSingleOrDefaultAsync<FailureRow>().ConfigureAwait(false);
+        return new EndCheck(counts, task, failure is null ? null : (failure.Code, failure.Message));
     }
 
     private static async Task<TaskSnapshot?> ReadSnapshotAsync(NpgsqlConnection c, NpgsqlTransaction? tx, string taskId)
@@ -621,6 +631,8 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
     }
 
     private sealed record PendingCreate(NewTask Task, long Now);
+
+    private sealed record EndCheck(EndCounts Counts, EndTaskRow Task, (string? Code, string? Message)? FirstFailure);
 
     private sealed class ClaimRow
     {
