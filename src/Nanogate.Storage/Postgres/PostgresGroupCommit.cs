@@ -14,9 +14,10 @@ namespace Nanogate.Storage.Postgres;
 /// <para>
 /// Semantics per write are those of running it alone: each statement is atomic, later statements of a batch see the
 /// earlier ones (one transaction, READ COMMITTED), and no caller hears of its write before the batch committed. The
-/// statements are sent in the order of <c>order</c> (the account id: two processes' batches then lock rows in the
-/// same order and cannot deadlock each other). If any statement of a batch fails, the server rolls the whole batch
-/// back and each write is run again on its own, so one bad write fails only its own caller.
+/// statements are sent in the order of <c>order</c> (the account id): the batches of several processes, and the two
+/// a process may have in flight, then lock rows in the same order and cannot deadlock each other. If any statement of
+/// a batch fails, the server rolls the whole batch back and each write is run again on its own, so one bad write
+/// fails only its own caller.
 /// </para>
 /// </remarks>
 internal sealed class PostgresGroupCommit<TItem, TResult>(
@@ -27,9 +28,15 @@ internal sealed class PostgresGroupCommit<TItem, TResult>(
     Func<NpgsqlDataReader, Task<TResult>> read,
     Func<TItem, Task<TResult>> alone)
 {
+    /// <summary>
+    /// Batches on their way at once: the second is sent while the first waits for its flush, queues on the same row
+    /// locks in the server and runs the moment the first commits, instead of a round trip later.
+    /// </summary>
+    private const int MaxInFlight = 2;
+
     private readonly Lock _gate = new();
     private readonly Queue<Pending> _queue = new();
-    private bool _running;
+    private int _flushers;
 
     /// <summary>Runs <paramref name="item"/>'s statement in the next batch; returns once that batch committed.</summary>
     public Task<TResult> RunAsync(TItem item, CancellationToken cancellationToken)
@@ -39,9 +46,9 @@ internal sealed class PostgresGroupCommit<TItem, TResult>(
         lock (_gate)
         {
             _queue.Enqueue(pending);
-            if (!_running)
+            if (_flushers < MaxInFlight)
             {
-                _running = true;
+                _flushers++;
                 using (ExecutionContext.SuppressFlow())
                 {
                     _ = Task.Run(FlushAsync, CancellationToken.None);
@@ -62,7 +69,7 @@ internal sealed class PostgresGroupCommit<TItem, TResult>(
             {
                 if (_queue.Count == 0)
                 {
-                    _running = false;
+                    _flushers--;
                     return;
                 }
 
