@@ -29,6 +29,8 @@ internal sealed class BenchPostgres : IAsyncDisposable
 
     public int Port { get; }
 
+    private double _cpuStart;
+
     public string Version { get; }
 
     /// <summary>Starts a cluster, or returns the reason it cannot.</summary>
@@ -130,7 +132,55 @@ internal sealed class BenchPostgres : IAsyncDisposable
         }
 
         await reader.ReadAsync().ConfigureAwait(false);
+        _cpuStart = CpuSeconds();
         return reader.GetString(0);
+    }
+
+    /// <summary>
+    /// CPU seconds (user + system) of the whole cluster: the postmaster with the backends it reaped, plus its live
+    /// children (backends, WAL writer, checkpointer…), from /proc.
+    /// </summary>
+    public double CpuSeconds()
+    {
+        static long[]? Stat(string path)
+        {
+            try
+            {
+                var stat = File.ReadAllText(path);
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                // After the command name: ppid is field 1, utime/stime 11/12, cutime/cstime 13/14 (USER_HZ = 100).
+                return [long.Parse(fields[1], CultureInfo.InvariantCulture), long.Parse(fields[11], CultureInfo.InvariantCulture), long.Parse(fields[12], CultureInfo.InvariantCulture),
+                    long.Parse(fields[13], CultureInfo.InvariantCulture), long.Parse(fields[14], CultureInfo.InvariantCulture)];
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+            {
+                return null;
+            }
+        }
+
+        try
+        {
+            var postmaster = int.Parse(File.ReadLines(Path.Combine(_dir, "data", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+            if (Stat($"/proc/{postmaster}/stat") is not { } own)
+            {
+                return 0;
+            }
+
+            long ticks = own[1] + own[2] + own[3] + own[4];
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            {
+                if (int.TryParse(Path.GetFileName(dir), out _) && Stat(Path.Combine(dir, "stat")) is { } child && child[0] == postmaster)
+                {
+                    ticks += child[1] + child[2];
+                }
+            }
+
+            return ticks / 100.0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or InvalidOperationException)
+        {
+            return 0;
+        }
     }
 
     /// <summary>What the database did since <see cref="ResetAsync"/> (statements of <paramref name="database"/>, WAL of the cluster).</summary>
@@ -183,6 +233,7 @@ internal sealed class BenchPostgres : IAsyncDisposable
             Per(wal),
             wal,
             Math.Round(top.Sum(s => s.TotalMs), 1),
+            Per((CpuSeconds() - _cpuStart) * 1000),
             [.. statements.Where(s => !ResetStatements.Contains(s.Query.Trim())).Take(18).Select(s => s with { Query = Probe.Squash(s.Query, 150), TotalMs = Math.Round(s.TotalMs, 1) })]);
     }
 
@@ -272,6 +323,7 @@ internal sealed record DbWork(
     double WalBytesPerImage,
     long WalBytes,
     double ServerExecMs,
+    double ServerCpuMsPerImage,
     DbStatement[] Top)
 {
     public double? TransactionsPerImage { get; init; }
@@ -292,7 +344,7 @@ internal sealed record DbWork(
             $"database work per image: {StatementsPerImage:0.0} statements (~{RoundTripsPerImage:0.0} round trips, {PoolReusesPerImage:0.0} pool reuses, {CommitStatementsPerImage:0.00} COMMITs; "
             + $"+{NestedStatementsPerImage:0.0} FK checks inside the server), {RowsWrittenPerImage:0.0} rows written, {WalBytesPerImage:0} WAL bytes; "
             + $"{TransactionsPerImage:0.00} transactions, {RollbacksPerImage:0.00} rollbacks, {TuplesWrittenPerImage:0.0} tuples written, {WalRecordsPerImage:0.0} WAL records, "
-            + $"{WalFullPagesPerImage:0.00} full-page images, {WalSyncsPerImage:0.00} WAL fsyncs "
+            + $"{WalFullPagesPerImage:0.00} full-page images, {WalSyncsPerImage:0.00} WAL fsyncs; PostgreSQL CPU {ServerCpuMsPerImage:0.00} ms/image "
             + $"({Statements} statements, {WalBytes / 1048576.0:0.0} MB WAL, {ServerExecMs / 1000:0.00} s server execution for {Images} images)"));
         foreach (var s in Top)
         {

@@ -122,7 +122,7 @@ public sealed partial class PostgresChangeFeed : IChangeFeed, IAsyncDisposable, 
         {
             try
             {
-                await using var connection = await _db.DataSource.OpenConnectionAsync(stop).ConfigureAwait(false);
+                await using var connection = await _db.SessionDataSource.OpenConnectionAsync(stop).ConfigureAwait(false);
                 connection.Notification += OnNotification;
                 await using (var listen = new NpgsqlCommand("LISTEN " + PostgresDatabase.NotifyChannel, connection))
                 {

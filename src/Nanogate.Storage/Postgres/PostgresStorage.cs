@@ -39,7 +39,7 @@ public sealed class PostgresStorage(PostgresDatabase db, TimeProvider time) : IS
     public async Task<IAsyncDisposable> LockAsync(string name, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var connection = await db.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await db.SessionDataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await connection.ExecuteAsync(new CommandDefinition(
@@ -70,7 +70,7 @@ public sealed class PostgresStorage(PostgresDatabase db, TimeProvider time) : IS
             }
             finally
             {
-                // Closing the session would release it too; the explicit unlock keeps the pooled connection clean.
+                // Closing the (unpooled) session releases it too; unlocking explicitly is prompter.
                 await connection.DisposeAsync().ConfigureAwait(false);
             }
         }

@@ -14,7 +14,7 @@ public sealed class PostgresStorageImport(PostgresDatabase db) : IStorageImport
     public async Task<IStorageImportTransaction> BeginAsync(CancellationToken cancellationToken)
     {
         await db.MigrateAsync(cancellationToken).ConfigureAwait(false);
-        var connection = await db.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await db.SessionDataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using Dapper;
 using Nanogate.Storage.Tasks;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Nanogate.Storage.Postgres;
 
@@ -23,12 +24,20 @@ namespace Nanogate.Storage.Postgres;
 /// <c>UPDATE</c>'s own <c>WHERE</c>, re-checked against the latest row version.</description></item>
 /// <item><description>The store NOTIFYs <see cref="Changes.ChangeTopics.TasksDue"/> when it queues images (create,
 /// retry), and <see cref="Changes.ChangeTopics.TaskEnded"/> (detail: the task id) and, with outbox rows,
-/// <see cref="Changes.ChangeTopics.WebhooksDue"/> when a task ends, inside those transactions: PostgreSQL delivers
-/// them at commit to every process's <see cref="PostgresChangeFeed"/>.</description></item>
+/// <see cref="Changes.ChangeTopics.WebhooksDue"/> when a task ends, once those transactions committed, through
+/// <see cref="PostgresNotifier"/> (coalesced; a NOTIFY inside them would serialize their commits cluster-wide) to
+/// every process's <see cref="PostgresChangeFeed"/>.</description></item>
+/// <item><description>Creates are group-committed (<see cref="PostgresGroupCommit{TItem, TResult}"/>): the submits that
+/// arrive while one batch is on its way share the next transaction and its WAL flush.</description></item>
 /// </list>
 /// </remarks>
-public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer events) : ITaskStore
+public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer events, PostgresNotifier notifier) : ITaskStore
 {
+    /// <summary>At most this many submits share a transaction (each holds its account's row until the commit).</summary>
+    private const int MaxCreateBatch = 32;
+
+    private const string TasksDue = Changes.ChangeTopics.TasksDue;
+
     private const string TaskColumns = """
         t.id AS Id, t.account_id AS AccountId, t.model AS Model, t.request AS Request, t.request_id AS RequestId, t.base_url AS BaseUrl,
         t.status AS Status, t.n AS N, t.price AS Price, t.reservation_id AS ReservationId, t.credits_reserved AS CreditsReserved,
@@ -49,9 +58,8 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
 
     private const string OpenImagesSql = "(SELECT count(*) FROM task_images WHERE task_id = @taskId AND status IN ('queued', 'running'))";
 
-    private const string NotifyTasksDue = "pg_notify('" + PostgresDatabase.NotifyChannel + "', '" + Changes.ChangeTopics.TasksDue + "')";
-
-    // Reservation, task, n images, the idempotency answer and the wake-up: one statement, one round trip (plus the commit).
+    // Reservation, task, n images and the idempotency answer: one statement, group-committed with the submits that
+    // arrive meanwhile (PostgresGroupCommit); the wake-up follows the commit (PostgresNotifier).
     private const string CreateSql = $"""
         WITH {PostgresLedgerCommands.ReserveCtes},
         t AS (
@@ -62,9 +70,8 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
         k AS (
             UPDATE idempotency_keys SET status = CASE WHEN @held THEN 'in_flight' ELSE 'done' END,
                 response_status = @idemStatus, response_body = @idemBody, response_location = @idemLocation
-            WHERE account_id = @accountId AND key = @idemKey AND EXISTS (SELECT 1 FROM t)),
-        w AS (SELECT {NotifyTasksDue} FROM t)
-        SELECT {TaskColumns} FROM t WHERE (SELECT count(*) FROM w) >= 0
+            WHERE account_id = @accountId AND key = @idemKey AND EXISTS (SELECT 1 FROM t))
+        SELECT {TaskColumns} FROM t
         """;
 
     // Due images of both kinds, each branch through its partial index, locked with their tasks; rows another claimer
@@ -105,7 +112,8 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
         """;
 
     // The open count is read in the statement's snapshot, taken after the task lock and before its own change: the
-    // image just written still counts as running there.
+    // image just written still counts as running there. The end check follows in the same round trip (its statements
+    // see the change): for the last image, what ending the task needs is already there.
     private const string SucceedSql = $"""
         {LockTaskSql}
         WITH img AS (
@@ -130,6 +138,7 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
         cape AS (INSERT INTO ledger_entries (account_id, kind, amount, reservation_id, created_at) SELECT account_id, 'capture', take, id, @now FROM cap),
         tc AS (UPDATE tasks SET credits_charged = credits_charged + cap.take FROM cap WHERE tasks.id = @taskId)
         SELECT (SELECT count(*) FROM img) AS Applied, {OpenImagesSql} AS Open;
+        {EndCheckSql}
         """;
 
     private const string RetrySql = $"""
@@ -141,10 +150,9 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
                 lease_until = NULL, next_attempt_at = @nextAttemptAt, error_code = @code, error_message = @message
             FROM tasks t
             WHERE t.id = @taskId AND i.task_id = @taskId AND i.idx = @index AND i.attempt = @attempt AND i.status = 'running'
-            RETURNING i.status),
-        w AS (SELECT {NotifyTasksDue} FROM img WHERE status = 'queued')
+            RETURNING i.status)
         SELECT (SELECT count(*) FROM img) AS Applied, (SELECT count(*) FROM img WHERE status = 'canceled') AS Canceled,
-               (SELECT count(*) FROM w) AS Notified, {OpenImagesSql} AS Open;
+               (SELECT count(*) FROM img WHERE status = 'queued') AS Requeued, {OpenImagesSql} AS Open;
         """;
 
     private const string HandBackSql = $"""
@@ -156,10 +164,9 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
                 lease_until = NULL, next_attempt_at = @now, attempt = i.attempt - 1
             FROM tasks t
             WHERE t.id = @taskId AND i.task_id = @taskId AND i.idx = @index AND i.attempt = @attempt AND i.status = 'running'
-            RETURNING i.status),
-        w AS (SELECT {NotifyTasksDue} FROM img WHERE status = 'queued')
+            RETURNING i.status)
         SELECT (SELECT count(*) FROM img) AS Applied, (SELECT count(*) FROM img WHERE status = 'canceled') AS Canceled,
-               (SELECT count(*) FROM w) AS Notified, {OpenImagesSql} AS Open;
+               (SELECT count(*) FROM img WHERE status = 'queued') AS Requeued, {OpenImagesSql} AS Open;
         """;
 
     private const string FailSql = $"""
@@ -194,13 +201,73 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
             UPDATE tasks SET status = @status, credits_refunded = credits_refunded + COALESCE((SELECT rest FROM rel), 0),
                 error_code = @errorCode, error_message = @errorMessage, completed_at = @now
             WHERE id = @taskId)
-        SELECT pg_notify('{PostgresDatabase.NotifyChannel}', '{Changes.ChangeTopics.TaskEnded}:' || @taskId)
+        SELECT 1
         """;
 
+    private readonly PostgresGroupCommit<PendingCreate, TaskRow?> _creates = new(
+        db, MaxCreateBatch, p => p.Task.AccountId, CreateCommand, ReadCreatedAsync, p => CreateAloneAsync(db, p));
+
     /// <inheritdoc />
-    public Task<TaskRow?> CreateAsync(NewTask task, long now, CancellationToken cancellationToken) =>
+    public async Task<TaskRow?> CreateAsync(NewTask task, long now, CancellationToken cancellationToken)
+    {
+        var row = await _creates.RunAsync(new PendingCreate(task, now), cancellationToken).ConfigureAwait(false);
+        if (row is not null)
+        {
+            notifier.Post(TasksDue);
+        }
+
+        return row;
+    }
+
+    /// <summary>One create in a group commit: the statement with its parameters (those of <see cref="CreateAloneAsync"/>).</summary>
+    private static NpgsqlBatchCommand CreateCommand(PendingCreate p)
+    {
+        var task = p.Task;
+        var idem = task.Idempotency;
+        return new NpgsqlBatchCommand(CreateSql)
+        {
+            Parameters =
+            {
+                Param("id", NpgsqlDbType.Text, Ids.New("res_")),
+                Param("accountId", NpgsqlDbType.Text, task.AccountId),
+                Param("credits", NpgsqlDbType.Bigint, (long)task.N * task.Price),
+                Param("purpose", NpgsqlDbType.Text, "task"),
+                Param("model", NpgsqlDbType.Text, task.Model),
+                Param("now", NpgsqlDbType.Bigint, p.Now),
+                Param("taskId", NpgsqlDbType.Text, task.Id),
+                Param("request", NpgsqlDbType.Text, task.RequestJson),
+                Param("requestId", NpgsqlDbType.Text, task.RequestId),
+                Param("baseUrl", NpgsqlDbType.Text, task.BaseUrl),
+                Param("n", NpgsqlDbType.Integer, task.N),
+                Param("price", NpgsqlDbType.Integer, task.Price),
+                Param("callbackUrl", NpgsqlDbType.Text, task.CallbackUrl),
+                Param("webhookUrl", NpgsqlDbType.Text, task.WebhookUrl),
+                Param("held", NpgsqlDbType.Boolean, idem?.Held ?? false),
+                Param("idemStatus", NpgsqlDbType.Integer, idem?.Status),
+                Param("idemBody", NpgsqlDbType.Text, idem?.Body),
+                Param("idemLocation", NpgsqlDbType.Text, idem?.Location),
+                Param("idemKey", NpgsqlDbType.Text, idem?.Key),
+            },
+        };
+    }
+
+    private static NpgsqlParameter Param(string name, NpgsqlDbType type, object? value) => new(name, type) { Value = value ?? DBNull.Value };
+
+    private static async Task<TaskRow?> ReadCreatedAsync(NpgsqlDataReader reader)
+    {
+        if (!await reader.ReadAsync().ConfigureAwait(false))
+        {
+            return null; // not enough credits: nothing was written
+        }
+
+        return reader.GetRowParser<TaskRow>()(reader);
+    }
+
+    private static Task<TaskRow?> CreateAloneAsync(PostgresDatabase db, PendingCreate p) =>
         db.RunAsync(c =>
         {
+            var task = p.Task;
+            var now = p.Now;
             var idem = task.Idempotency;
             return c.QuerySingleOrDefaultAsync<TaskRow?>(
                 CreateSql,
@@ -226,11 +293,11 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
                     idemLocation = idem?.Location,
                     idemKey = idem?.Key,
                 });
-        }, cancellationToken);
+        });
 
     /// <inheritdoc />
     public Task<IReadOnlyList<ImageClaim>> ClaimAsync(int max, long now, long leaseUntil, int maxAttempts, CancellationToken cancellationToken) =>
-        db.WriteAsync<IReadOnlyList<ImageClaim>>(async (c, tx) =>
+        WriteAsync<IReadOnlyList<ImageClaim>>(async (c, tx, notes) =>
         {
             var rows = (await c.QueryAsync<ClaimRow>(ClaimSql, new { max, now, leaseUntil, maxAttempts }, tx).ConfigureAwait(false))
                 .OrderBy(r => r.Due).ThenBy(r => r.Seq).ThenBy(r => r.Idx).ToList();
@@ -256,7 +323,7 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
                     new { status, now, row.TaskId, row.Idx, row.Attempt, code, message }, tx).ConfigureAwait(false);
                 if (ended == 1)
                 {
-                    await EndTaskIfDoneAsync(c, tx, row.TaskId, now).ConfigureAwait(false);
+                    await EndTaskIfDoneAsync(c, tx, notes, row.TaskId, now).ConfigureAwait(false);
                 }
             }
 
@@ -271,7 +338,7 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
 
     /// <inheritdoc />
     public Task<ImageWrite> SucceedAsync(string taskId, int index, long attempt, ImageSuccess image, long now, CancellationToken cancellationToken) =>
-        db.WriteAsync(async (c, tx) =>
+        WriteAsync(async (c, tx, notes) =>
         {
             var m = image.Media;
             using var results = await c.QueryMultipleAsync(
@@ -303,44 +370,56 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
                 tx).ConfigureAwait(false);
             _ = await results.ReadAsync<string>().ConfigureAwait(false);
             var write = await results.ReadSingleAsync<WriteRow>().ConfigureAwait(false);
-            return await FinishAsync(c, tx, taskId, write.Applied == 1, write.Applied == 1 && write.Open - 1 == 0, now).ConfigureAwait(false);
+            var check = await ReadEndCheckAsync(results).ConfigureAwait(false);
+            return write.Applied != 1
+                ? new ImageWrite(false, false)
+                : new ImageWrite(true, write.Open - 1 == 0 && await EndTaskIfDoneAsync(c, tx, notes, taskId, now, check).ConfigureAwait(false));
         }, cancellationToken);
 
     /// <inheritdoc />
     public Task<ImageWrite> RetryAsync(string taskId, int index, long attempt, long nextAttemptAt, string code, string message, long now, CancellationToken cancellationToken) =>
-        db.WriteAsync(async (c, tx) =>
+        WriteAsync(async (c, tx, notes) =>
         {
             using var results = await c.QueryMultipleAsync(RetrySql, new { taskId, index, attempt, nextAttemptAt, code, message, now }, tx).ConfigureAwait(false);
             _ = await results.ReadAsync<string>().ConfigureAwait(false);
             var write = await results.ReadSingleAsync<WriteRow>().ConfigureAwait(false);
+            if (write.Requeued > 0)
+            {
+                notes.Add(TasksDue);
+            }
 
             // A re-queued image keeps its task open; a canceled one may have been the last.
-            return await FinishAsync(c, tx, taskId, write.Applied == 1, write.Canceled == 1 && write.Open - 1 == 0, now).ConfigureAwait(false);
+            return await FinishAsync(c, tx, notes, taskId, write.Applied == 1, write.Canceled == 1 && write.Open - 1 == 0, now).ConfigureAwait(false);
         }, cancellationToken);
 
     /// <inheritdoc />
     public Task<ImageWrite> HandBackAsync(string taskId, int index, long attempt, long now, CancellationToken cancellationToken) =>
-        db.WriteAsync(async (c, tx) =>
+        WriteAsync(async (c, tx, notes) =>
         {
             using var results = await c.QueryMultipleAsync(HandBackSql, new { taskId, index, attempt, now }, tx).ConfigureAwait(false);
             _ = await results.ReadAsync<string>().ConfigureAwait(false);
             var write = await results.ReadSingleAsync<WriteRow>().ConfigureAwait(false);
-            return await FinishAsync(c, tx, taskId, write.Applied == 1, write.Canceled == 1 && write.Open - 1 == 0, now).ConfigureAwait(false);
+            if (write.Requeued > 0)
+            {
+                notes.Add(TasksDue);
+            }
+
+            return await FinishAsync(c, tx, notes, taskId, write.Applied == 1, write.Canceled == 1 && write.Open - 1 == 0, now).ConfigureAwait(false);
         }, cancellationToken);
 
     /// <inheritdoc />
     public Task<ImageWrite> FailAsync(string taskId, int index, long attempt, string code, string message, long now, CancellationToken cancellationToken) =>
-        db.WriteAsync(async (c, tx) =>
+        WriteAsync(async (c, tx, notes) =>
         {
             using var results = await c.QueryMultipleAsync(FailSql, new { taskId, index, attempt, code, message, now }, tx).ConfigureAwait(false);
             _ = await results.ReadAsync<string>().ConfigureAwait(false);
             var write = await results.ReadSingleAsync<WriteRow>().ConfigureAwait(false);
-            return await FinishAsync(c, tx, taskId, write.Applied == 1, write.Applied == 1 && write.Open - 1 == 0, now).ConfigureAwait(false);
+            return await FinishAsync(c, tx, notes, taskId, write.Applied == 1, write.Applied == 1 && write.Open - 1 == 0, now).ConfigureAwait(false);
         }, cancellationToken);
 
     /// <inheritdoc />
     public Task<(TaskSnapshot? Task, bool Ended)> CancelAsync(string accountId, string taskId, long now, CancellationToken cancellationToken) =>
-        db.WriteAsync<(TaskSnapshot?, bool)>(async (c, tx) =>
+        WriteAsync<(TaskSnapshot?, bool)>(async (c, tx, notes) =>
         {
             var status = await c.ExecuteScalarAsync<string?>(
                 "SELECT status FROM tasks WHERE id = @taskId AND account_id = @accountId FOR NO KEY UPDATE", new { taskId, accountId }, tx).ConfigureAwait(false);
@@ -358,7 +437,7 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
                     UPDATE task_images SET status = 'canceled', completed_at = @now, next_attempt_at = @now WHERE task_id = @taskId AND status = 'queued';
                     """,
                     new { now, taskId }, tx).ConfigureAwait(false);
-                ended = await EndTaskIfDoneAsync(c, tx, taskId, now).ConfigureAwait(false);
+                ended = await EndTaskIfDoneAsync(c, tx, notes, taskId, now).ConfigureAwait(false);
             }
 
             return (await ReadSnapshotAsync(c, tx, taskId).ConfigureAwait(false), ended);
@@ -482,30 +561,47 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
     public Task<int> PruneIdempotencyAsync(long before, CancellationToken cancellationToken) =>
         db.RunAsync(c => c.ExecuteAsync("DELETE FROM idempotency_keys WHERE created_at < @before", new { before }), cancellationToken);
 
+    /// <summary>
+    /// <see cref="PostgresDatabase.WriteAsync"/>, then the notifications the transaction collected in its list, sent
+    /// once it committed (an attempt the server rolled back and that was retried leaves none of its own).
+    /// </summary>
+    private async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, List<string>, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var notes = new List<string>();
+        var result = await db.WriteAsync((c, tx) =>
+        {
+            notes.Clear();
+            return work(c, tx, notes);
+        }, cancellationToken).ConfigureAwait(false);
+        foreach (var note in notes)
+        {
+            notifier.Post(note);
+        }
+
+        return result;
+    }
+
     /// <summary>The result of a fenced write whose statement already told whether it may have ended the task.</summary>
-    private async Task<ImageWrite> FinishAsync(NpgsqlConnection c, NpgsqlTransaction tx, string taskId, bool applied, bool lastOpen, long now) =>
+    private async Task<ImageWrite> FinishAsync(NpgsqlConnection c, NpgsqlTransaction tx, List<string> notes, string taskId, bool applied, bool lastOpen, long now) =>
         !applied
             ? new ImageWrite(false, false)
-            : new ImageWrite(true, lastOpen && await EndTaskIfDoneAsync(c, tx, taskId, now).ConfigureAwait(false));
+            : new ImageWrite(true, lastOpen && await EndTaskIfDoneAsync(c, tx, notes, taskId, now).ConfigureAwait(false));
 
     /// <summary>
     /// If no image of the task is queued or running any more: sets the terminal status, settles the reservation
-    /// (what was not captured is released), records the refund, writes the webhook outbox rows and NOTIFYs.
-    /// The caller holds the task's row lock.
+    /// (what was not captured is released), records the refund, writes the webhook outbox rows and adds the
+    /// notifications to <paramref name="notes"/> (sent after the commit). The caller holds the task's row lock.
     /// </summary>
-    private async Task<bool> EndTaskIfDoneAsync(NpgsqlConnection c, NpgsqlTransaction tx, string taskId, long now)
+    /// <param name="check">The results of <see cref="EndCheckSql"/> when the caller read them with its write (read here otherwise).</param>
+    private async Task<bool> EndTaskIfDoneAsync(NpgsqlConnection c, NpgsqlTransaction tx, List<string> notes, string taskId, long now, EndCheck? check = null)
     {
-        EndCounts counts;
-        EndTaskRow task;
-        (string? Code, string? Message)? firstFailure;
-        using (var results = await c.QueryMultipleAsync(EndCheckSql, new { taskId }, tx).ConfigureAwait(false))
+        if (check is null)
         {
-            counts = await results.ReadSingleAsync<EndCounts>().ConfigureAwait(false);
-            task = await results.ReadSingleAsync<EndTaskRow>().ConfigureAwait(false);
-            var failure = await results.ReadSingleOrDefaultAsync<FailureRow>().ConfigureAwait(false);
-            firstFailure = failure is null ? null : (failure.Code, failure.Message);
+            using var results = await c.QueryMultipleAsync(EndCheckSql, new { taskId }, tx).ConfigureAwait(false);
+            check = await ReadEndCheckAsync(results).ConfigureAwait(false);
         }
 
+        var (counts, task, firstFailure) = check;
         if (counts.Open > 0 || TaskStatuses.IsTerminal(task.Status))
         {
             return false;
@@ -515,6 +611,7 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
         var (errorCode, errorMessage) = TaskStatuses.FinalError(status, firstFailure);
 
         await c.ExecuteAsync(EndSql, new { reservationId = task.ReservationId, now, status, errorCode, errorMessage, taskId }, tx).ConfigureAwait(false);
+        notes.Add(Changes.ChangeTopics.TaskEnded + ":" + taskId);
 
         var targets = new[] { task.CallbackUrl, task.WebhookUrl }.Where(u => !string.IsNullOrEmpty(u)).Distinct(StringComparer.Ordinal).ToList();
         if (targets.Count > 0)
@@ -525,13 +622,21 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
                 $"""
                 INSERT INTO webhook_deliveries (id, account_id, task_id, url, payload, next_attempt_at, expires_at, created_at)
                 SELECT id, @accountId, @taskId, url, @payload, @now, @expiresAt, @now FROM unnest(@ids, @urls) AS d(id, url);
-                SELECT pg_notify('{PostgresDatabase.NotifyChannel}', '{Changes.ChangeTopics.WebhooksDue}');
                 """,
                 new { accountId = task.AccountId, taskId, payload, now, expiresAt, ids = targets.Select(_ => Ids.New("msg_", 24)).ToArray(), urls = targets.ToArray() },
                 tx).ConfigureAwait(false);
+            notes.Add(Changes.ChangeTopics.WebhooksDue);
         }
 
         return true;
+    }
+
+    private static async Task<EndCheck> ReadEndCheckAsync(SqlMapper.GridReader results)
+    {
+        var counts = await results.ReadSingleAsync<EndCounts>().ConfigureAwait(false);
+        var task = await results.ReadSingleAsync<EndTaskRow>().ConfigureAwait(false);
+        var failure = await results.ReadSingleOrDefaultAsync<FailureRow>().ConfigureAwait(false);
+        return new EndCheck(counts, task, failure is null ? null : (failure.Code, failure.Message));
     }
 
     private static async Task<TaskSnapshot?> ReadSnapshotAsync(NpgsqlConnection c, NpgsqlTransaction? tx, string taskId)
@@ -562,6 +667,10 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
         return snapshots;
     }
 
+    private sealed record PendingCreate(NewTask Task, long Now);
+
+    private sealed record EndCheck(EndCounts Counts, EndTaskRow Task, (string? Code, string? Message)? FirstFailure);
+
     private sealed class ClaimRow
     {
         public bool GiveUp { get; set; }
@@ -581,7 +690,7 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
     {
         public long Applied { get; set; }
         public long Canceled { get; set; }
-        public long Notified { get; set; }
+        public long Requeued { get; set; }
         public long Open { get; set; }
     }
 

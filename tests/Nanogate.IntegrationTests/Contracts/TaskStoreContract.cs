@@ -411,6 +411,59 @@ public abstract class TaskStoreContract : StoreContractTest
     }
 
     [ContractFact]
+    public async Task Concurrent_creates_of_one_account_reserve_exactly_what_its_balance_holds()
+    {
+        // 1,000 credits at 45 a task: 22 fit. 40 submits at once from two instances (on PostgreSQL they share
+        // group-committed transactions): 22 tasks, each complete, and the rest refused without a trace.
+        await using var second = await StartSecondInstanceAsync();
+        var ids = Enumerable.Range(0, 40).Select(i => Ids.New("task_")).ToArray();
+        var created = await Task.WhenAll(ids.Select((id, i) => Task.Run(() => (i % 2 == 0 ? Store : second).Tasks.CreateAsync(
+            new NewTask(id, AccountId, "gemini-3.1-flash-lite-image", """{"prompt":"p","n":1}""", "req_" + i, "http://h", 1, 45, null, null, null), T0, Ct))));
+
+        Assert.Equal(22, created.Count(t => t is not null));
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var snapshot = await Store.Tasks.GetAsync(ids[i], AccountId, Ct);
+            Assert.Equal(created[i] is not null, snapshot is not null);
+            if (snapshot is not null)
+            {
+                Assert.Equal((ids[i], AccountId, 45L), (created[i]!.Id, created[i]!.AccountId, created[i]!.CreditsReserved));
+                Assert.Equal("queued", Assert.Single(snapshot.Images).Status);
+            }
+        }
+
+        var balance = await Store.Ledger.GetBalanceAsync(AccountId, Ct);
+        Assert.Equal((10L, 990L), (balance.Available, balance.Reserved));
+        await AssertLedgerConsistentAsync();
+    }
+
+    [ContractFact]
+    public async Task A_create_that_fails_among_concurrent_ones_fails_alone()
+    {
+        // A task id used twice is refused by the database; the submits around it (on PostgreSQL possibly in the
+        // same transaction) are not.
+        var taken = await CreateAsync(1);
+        var ids = Enumerable.Range(0, 12).Select(i => i == 5 ? taken : Ids.New("task_")).ToArray();
+        var outcomes = await Task.WhenAll(ids.Select((id, i) => Task.Run(async () =>
+        {
+            try
+            {
+                return await Store.Tasks.CreateAsync(
+                    new NewTask(id, AccountId, "gemini-3.1-flash-lite-image", """{"prompt":"p","n":1}""", "req_" + i, "http://h", 1, 45, null, null, null), T0, Ct) is not null;
+            }
+            catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+            {
+                return (bool?)null;
+            }
+        })));
+
+        Assert.Null(outcomes[5]);
+        Assert.All(outcomes.Where((_, i) => i != 5), o => Assert.True(o));
+        Assert.Equal(12 * 45L, (await Store.Ledger.GetBalanceAsync(AccountId, Ct)).Reserved);
+        await AssertLedgerConsistentAsync();
+    }
+
+    [ContractFact]
     public async Task An_expired_lease_taken_over_by_another_instance_fences_out_the_first_worker()
     {
         await using var second = await StartSecondInstanceAsync();
