@@ -161,8 +161,9 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 await connection.ExecuteAsync(new CommandDefinition(
-                    "INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @now)",
-                    new { version, now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() },
+                    // The database's own clock, as for leases: no process clock is read.
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (@version, (extract(epoch from clock_timestamp()) * 1000)::bigint)",
+                    new { version },
                     transaction,
                     cancellationToken: cancellationToken)).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
