@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Nanogate.Operations;
@@ -22,29 +21,23 @@ internal static class Readiness
         return services;
     }
 
-    /// <summary>Maps <c>/readyz</c>.</summary>
+    /// <summary>
+    /// Maps <c>/readyz</c>: the framework's health-check service runs the checks tagged <see cref="Tag"/>; a route of its
+    /// own (rather than <c>MapHealthChecks</c>) so the OpenAPI document describes it like every other route.
+    /// </summary>
     public static IEndpointRouteBuilder MapReadiness(this IEndpointRouteBuilder routes)
     {
-        routes.MapHealthChecks("/readyz", new HealthCheckOptions
+        routes.MapGet("/readyz", async (HealthCheckService health, HttpContext context, CancellationToken cancellationToken) =>
         {
-            Predicate = check => check.Tags.Contains(Tag),
-            ResultStatusCodes =
-            {
-                [HealthStatus.Healthy] = StatusCodes.Status200OK,
-                [HealthStatus.Degraded] = StatusCodes.Status200OK,
-                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
-            },
-            ResponseWriter = WriteAsync,
-        });
+            var report = await health.CheckHealthAsync(check => check.Tags.Contains(Tag), cancellationToken).ConfigureAwait(false);
+            context.Response.Headers.CacheControl = "no-store";
+            var failed = report.Entries.Where(e => e.Value.Status == HealthStatus.Unhealthy).Select(e => e.Value.Description ?? e.Key).ToList();
+            return failed.Count == 0
+                ? Results.Json(new ReadyBody("ready", null), NanogateJsonContext.Default.ReadyBody)
+                : Results.Json(new ReadyBody("unavailable", string.Join("; ", failed)), NanogateJsonContext.Default.ReadyBody, statusCode: StatusCodes.Status503ServiceUnavailable);
+        })
+        .Produces<ReadyBody>(StatusCodes.Status200OK)
+        .Produces<ReadyBody>(StatusCodes.Status503ServiceUnavailable);
         return routes;
-    }
-
-    private static Task WriteAsync(HttpContext context, HealthReport report)
-    {
-        context.Response.Headers.CacheControl = "no-store";
-        var failed = report.Entries.Where(e => e.Value.Status == HealthStatus.Unhealthy).Select(e => e.Value.Description ?? e.Key).ToList();
-        return failed.Count == 0
-            ? context.Response.WriteAsJsonAsync(new ReadyBody("ready", null), NanogateJsonContext.Default.ReadyBody)
-            : context.Response.WriteAsJsonAsync(new ReadyBody("unavailable", string.Join("; ", failed)), NanogateJsonContext.Default.ReadyBody);
     }
 }

@@ -73,6 +73,9 @@ public sealed class MultiProcessKillTests(ITestOutputHelper output)
             "Security:AllowPrivateNetworkTargets=true",
             $"Tasks:MaxAttempts={MaxAttempts}",
             "Tasks:LeaseSeconds=4",
+            // The whole run is one account's backlog on purpose: lift the queue bounds (429 queue_full) past it.
+            "Tasks:MaxQueuedImagesPerAccount=1000000",
+            "Tasks:MaxQueuedImages=1000000",
             "Tasks:HeartbeatSeconds=1",
             "Tasks:RetryBaseDelayMs=100",
             "Webhooks:AttemptTimeoutSeconds=3",
