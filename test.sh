@@ -166,6 +166,9 @@ else
 fi
 
 note "summary"
+# The campaigns' own counts (docs/reliability.md): hostile cases tried, crashes survived, credits reconciled.
+campaigns=$(grep -ohE '(hostile input|crash campaign): [^&<]*' "$results_dir/Nanogate.IntegrationTests.trx" 2>/dev/null | sort -u)
+if [ -n "$campaigns" ]; then echo "$campaigns"; fi
 echo "Passed: $passed, Failed: $failed, Skipped: $skipped"
 echo "Summary: $passed passed, $failed failed, $skipped skipped"
 [ "${#broken[@]}" -eq 0 ] || echo "Runs that could not be trusted: ${broken[*]}"
