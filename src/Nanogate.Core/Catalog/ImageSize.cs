@@ -29,6 +29,9 @@ public static class ImageSizes
         _ => throw new ArgumentOutOfRangeException(nameof(size)),
     };
 
+    /// <summary>The seeds' spelling (their <c>resolution</c> field): "0.5K", "1K", "2K", "4K".</summary>
+    public static string ToSeedWire(this ImageSize size) => size == ImageSize.Size512 ? "0.5K" : size.ToWire();
+
     /// <summary>Parses Google's exact spelling only ("512", "1K", "2K", "4K").</summary>
     public static bool TryParseWire(string? value, out ImageSize size)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Nanogate.Core.Images;
 using Nanogate.Upstreams.Gemini;
 
@@ -149,6 +150,38 @@ internal sealed class UpstreamHttp : IDisposable
         e is OperationCanceledException || timedOut
             ? new UpstreamFailure(UpstreamFailureKind.Timeout, $"The upstream '{channel}' did not answer within {timeout.TotalSeconds:0.###} s.")
             : new UpstreamFailure(UpstreamFailureKind.Unavailable, $"Could not reach upstream '{channel}': {e.Message}");
+
+    /// <summary>
+    /// One upstream call of a kind that is not Gemini, within <paramref name="timeout"/>: the caller's own cancellation
+    /// propagates, a transport fault (refused, reset, timed out) becomes a failure with secrets redacted, and every
+    /// call is logged with its outcome and time.
+    /// </summary>
+    public static async Task<UpstreamResponse> CallAsync(
+        string channel, UpstreamRequest request, TimeSpan timeout, Func<string, string> redact, ILogger logger,
+        Func<CancellationToken, Task<UpstreamResponse>> call, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        UpstreamResponse result;
+        try
+        {
+            result = await call(limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e) when (IsTransportFault(e))
+        {
+            var failure = Transport(channel, e, limit.IsCancellationRequested, timeout);
+            result = UpstreamResponse.Failed(channel, failure with { Message = redact(failure.Message) });
+        }
+
+        var elapsed = (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        UpstreamCallLog.Called(logger, channel, request.Model, request.RequestId, result.Failure?.Kind, elapsed);
+        return result;
+    }
 
     public static bool IsTransportFault(Exception e) =>
         e is HttpRequestException or IOException or OperationCanceledException or System.Net.Sockets.SocketException;

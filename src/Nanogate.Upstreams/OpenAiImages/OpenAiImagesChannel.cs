@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -53,11 +52,7 @@ internal sealed class OpenAiImagesChannel : IUpstreamChannel, IDisposable
             return UpstreamResponse.Failed(Name, new UpstreamFailure(UpstreamFailureKind.InvalidRequest, "The request has no prompt text for an OpenAI Images upstream."));
         }
 
-        var started = Stopwatch.GetTimestamp();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_timeout);
-        UpstreamResponse result;
-        try
+        return await UpstreamHttp.CallAsync(Name, request, _timeout, _keys.Redact, _logger, async ct =>
         {
             using var message = core.ReferenceImages.Count == 0 ? Generation(request.Model, core) : Edit(request.Model, core);
             var key = _keys.Take();
@@ -66,24 +61,11 @@ internal sealed class OpenAiImagesChannel : IUpstreamChannel, IDisposable
                 message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _keys.Key(key));
             }
 
-            using var response = await _http.Client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            result = response.IsSuccessStatusCode
-                ? await ReadAsync(response, timeout.Token).ConfigureAwait(false)
-                : await FailedAsync(response, timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception e) when (UpstreamHttp.IsTransportFault(e))
-        {
-            var failure = UpstreamHttp.Transport(Name, e, timeout.IsCancellationRequested, _timeout);
-            result = UpstreamResponse.Failed(Name, failure with { Message = _keys.Redact(failure.Message) });
-        }
-
-        var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        UpstreamCallLog.Called(_logger, Name, request.Model, request.RequestId, result.Failure?.Kind, elapsed);
-        return result;
+            using var response = await _http.Client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            return response.IsSuccessStatusCode
+                ? await ReadAsync(response, ct).ConfigureAwait(false)
+                : await FailedAsync(response, ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<UpstreamStream> StreamGenerateContentAsync(UpstreamRequest request, CancellationToken cancellationToken) =>
@@ -91,13 +73,6 @@ internal sealed class OpenAiImagesChannel : IUpstreamChannel, IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private static string Resolution(ImageSize size) => size switch
-    {
-        ImageSize.Size512 => "0.5K",
-        ImageSize.Size2K => "2K",
-        ImageSize.Size4K => "4K",
-        _ => "1K",
-    };
 
     private Uri Endpoint(string path) => new($"{_baseUrl.AbsoluteUri.TrimEnd('/')}/v1/images/{path}");
 
@@ -114,7 +89,7 @@ internal sealed class OpenAiImagesChannel : IUpstreamChannel, IDisposable
         if (_extraFields)
         {
             body["aspect_ratio"] = core.EffectiveRatio.ToString();
-            body["resolution"] = Resolution(core.Size);
+            body["resolution"] = core.Size.ToSeedWire();
         }
 
         return new HttpRequestMessage(HttpMethod.Post, Endpoint("generations"))
@@ -145,7 +120,7 @@ internal sealed class OpenAiImagesChannel : IUpstreamChannel, IDisposable
         if (_extraFields)
         {
             form.Add(new StringContent(core.EffectiveRatio.ToString()), "aspect_ratio");
-            form.Add(new StringContent(Resolution(core.Size)), "resolution");
+            form.Add(new StringContent(core.Size.ToSeedWire()), "resolution");
         }
 
         return new HttpRequestMessage(HttpMethod.Post, Endpoint("edits")) { Content = form };

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -62,12 +61,8 @@ internal sealed class TaskRelayChannel : IUpstreamChannel, IDisposable
             return UpstreamResponse.Failed(Name, new UpstreamFailure(UpstreamFailureKind.InvalidRequest, "The request has no prompt text for a task upstream."));
         }
 
-        var started = Stopwatch.GetTimestamp();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_timeout);
         var key = _keys.Take();
-        UpstreamResponse result;
-        try
+        return await UpstreamHttp.CallAsync(Name, request, _timeout, _keys.Redact, _logger, async ct =>
         {
             var body = new Dictionary<string, object>
             {
@@ -75,7 +70,7 @@ internal sealed class TaskRelayChannel : IUpstreamChannel, IDisposable
                 ["prompt"] = core.Prompt,
                 ["n"] = 1,
                 ["aspect_ratio"] = core.EffectiveRatio.ToString(),
-                ["resolution"] = core.Size switch { ImageSize.Size512 => "0.5K", ImageSize.Size2K => "2K", ImageSize.Size4K => "4K", _ => "1K" },
+                ["resolution"] = core.Size.ToSeedWire(),
             };
             if (core.ReferenceImages.Count > 0)
             {
@@ -101,7 +96,7 @@ internal sealed class TaskRelayChannel : IUpstreamChannel, IDisposable
             Authorize(submit, key);
             try
             {
-                result = await SubmitAndWaitAsync(submit, key, callback?.Called, timeout.Token).ConfigureAwait(false);
+                return await SubmitAndWaitAsync(submit, key, callback?.Called, ct).ConfigureAwait(false);
             }
             finally
             {
@@ -110,20 +105,7 @@ internal sealed class TaskRelayChannel : IUpstreamChannel, IDisposable
                     _context.RelayCallbacks!.Forget(registered.Token);
                 }
             }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception e) when (UpstreamHttp.IsTransportFault(e))
-        {
-            var failure = UpstreamHttp.Transport(Name, e, timeout.IsCancellationRequested, _timeout);
-            result = UpstreamResponse.Failed(Name, failure with { Message = _keys.Redact(failure.Message) });
-        }
-
-        var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        UpstreamCallLog.Called(_logger, Name, request.Model, request.RequestId, result.Failure?.Kind, elapsed);
-        return result;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<UpstreamStream> StreamGenerateContentAsync(UpstreamRequest request, CancellationToken cancellationToken) =>
@@ -175,16 +157,22 @@ internal sealed class TaskRelayChannel : IUpstreamChannel, IDisposable
         var errors = 0;
         while (true)
         {
-            var delay = Task.Delay(interval, _context.Time, cancellationToken);
             if (called is { IsCompleted: false })
             {
-                // The upstream's callback ends the wait early; after it, the usual intervals apply again.
-                await Task.WhenAny(delay, called).ConfigureAwait(false);
+                // The upstream's callback ends the wait early (and its timer with it); after it, the usual intervals
+                // apply again.
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var delay = Task.Delay(interval, _context.Time, wait.Token);
+                if (await Task.WhenAny(delay, called).ConfigureAwait(false) != delay)
+                {
+                    await wait.CancelAsync().ConfigureAwait(false);
+                }
+
                 cancellationToken.ThrowIfCancellationRequested();
             }
             else
             {
-                await delay.ConfigureAwait(false);
+                await Task.Delay(interval, _context.Time, cancellationToken).ConfigureAwait(false);
             }
 
             interval = TimeSpan.FromMilliseconds(Math.Min(_maxPoll.TotalMilliseconds, interval.TotalMilliseconds * 1.5));
