@@ -48,10 +48,11 @@ public static class NanogateApp
         AddOptions<AdminOptions>(builder, "Admin");
         AddOptions<ServerOptions>(builder, "Server");
         AddOptions<Billing.HoldOptions>(builder, "Billing");
-        var upstreamTimeout = builder.Configuration.GetValue("Upstreams:TimeoutSeconds", 180);
-        builder.Services.AddOptions<Billing.HoldOptions>().Validate(
-            o => o.AbandonedHoldSeconds > upstreamTimeout,
-            "Billing:AbandonedHoldSeconds must be more than Upstreams:TimeoutSeconds: a hold released while its request still runs would let that request go unbilled.");
+        // A synchronous request may try Upstreams:Router:MaxAttempts channels, each for up to Upstreams:TimeoutSeconds:
+        // a hold released as abandoned before that could belong to a request still running, which would go unbilled.
+        builder.Services.AddOptions<Billing.HoldOptions>().Validate<IOptions<UpstreamOptions>>(
+            (o, upstreams) => o.AbandonedHoldSeconds > upstreams.Value.TimeoutSeconds * upstreams.Value.Router.MaxAttempts,
+            "Billing:AbandonedHoldSeconds must be more than Upstreams:TimeoutSeconds × Upstreams:Router:MaxAttempts (the longest a synchronous request can run): a hold released while its request still runs would let that request go unbilled.");
         builder.Services.AddOptions<ServerOptions>().Validate(
             o => o.PublicBaseUrl is not { Length: > 0 } url
                 || (Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps) && string.IsNullOrEmpty(u.Query) && u.AbsolutePath == "/"),

@@ -22,7 +22,7 @@ public sealed class AbandonedHoldTests
         string[] settings =
         [
             "Storage:Provider=sqlite", $"Storage:DataDirectory={data}", "Admin:ApiKey=sk-admin-hold", $"Bootstrap:DemoKey={DemoKey}",
-            "Bootstrap:DemoCredits=10000", "Simulator:Enabled=true", "Simulator:LatencyMs=0", "Upstreams:TimeoutSeconds=4",
+            "Bootstrap:DemoCredits=10000", "Simulator:Enabled=true", "Simulator:LatencyMs=0", "Upstreams:TimeoutSeconds=4", "Upstreams:Router:MaxAttempts=1",
             "Billing:AbandonedHoldSeconds=5", "Billing:HoldSweepSeconds=1", "Logging:LogLevel:Default=Warning",
         ];
         await using var process = new NanogateProcess("hold", NanogateProcess.FreePort(), data, settings);

@@ -31,7 +31,7 @@ public sealed class CrashCampaignTests(ITestOutputHelper output)
         string[] settings =
         [
             "Storage:Provider=sqlite", $"Storage:DataDirectory={data}", "Admin:ApiKey=sk-admin-crash", $"Bootstrap:DemoKey={DemoKey}",
-            $"Bootstrap:DemoCredits={Credits}", "Simulator:Enabled=true", "Simulator:LatencyMs=0", "Upstreams:TimeoutSeconds=4",
+            $"Bootstrap:DemoCredits={Credits}", "Simulator:Enabled=true", "Simulator:LatencyMs=0", "Upstreams:TimeoutSeconds=4", "Upstreams:Router:MaxAttempts=1",
             "Billing:AbandonedHoldSeconds=5", "Billing:HoldSweepSeconds=1", "Tasks:LeaseSeconds=2", "Tasks:HeartbeatSeconds=1",
             "Tasks:RetryBaseDelayMs=50", "Tasks:MaxAttempts=10", "Tasks:PollIntervalMs=50", "Logging:LogLevel:Default=Warning",
         ];
