@@ -119,10 +119,13 @@ if ! s3_start; then
   fi
 fi
 
-for project in tests/Nanogate.Tests tests/Nanogate.IntegrationTests tests/Nanogate.ClientTests; do
-  name=$(basename "$project")
+# The load profile (Category=Load) runs alone after the integration suite, so its latencies and memory are its own.
+for run in tests/Nanogate.Tests tests/Nanogate.IntegrationTests:Category!=Load tests/Nanogate.ClientTests \
+           tests/Nanogate.IntegrationTests:Category=Load:LoadProfile; do
+  IFS=: read -r project filter name <<<"$run"
+  name=${name:-$(basename "$project")}
   note "$name"
-  dotnet test "$project" -c Release --no-build -nologo --results-directory "$results_dir" \
+  dotnet test "$project" -c Release --no-build -nologo --results-directory "$results_dir" ${filter:+--filter "$filter"} \
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" 2>&1 | tee "$results_dir/$name.log" | grep -vE '^\s*$' | tail -n 40
   status=${PIPESTATUS[0]}
   if ! count_dotnet "$name" "$results_dir/$name.trx" "$status"; then
@@ -167,8 +170,15 @@ fi
 
 note "summary"
 # The campaigns' own counts (docs/reliability.md): hostile cases tried, crashes survived, credits reconciled.
-campaigns=$(grep -ohE '(hostile input|crash campaign): [^&<]*' "$results_dir/Nanogate.IntegrationTests.trx" 2>/dev/null | sort -u)
+trx=("$results_dir/Nanogate.IntegrationTests.trx" "$results_dir/LoadProfile.trx")
+campaigns=$(grep -ohE '(hostile input|crash campaign|load profile): [^&<]*' "${trx[@]}" 2>/dev/null | sort -u)
 if [ -n "$campaigns" ]; then echo "$campaigns"; fi
+# Each campaign test writes "fault-injection: <campaign> <count>" for every fault it injected (a SIGKILL, a full disk,
+# a read-only folder); summed here per campaign.
+faults=$(grep -ohE 'fault-injection: [a-z-]+ [0-9]+' "${trx[@]}" 2>/dev/null \
+  | awk '{ n[$2] += $3; t += $3 } END { if (t > 0) { printf "faults injected: %d (", t; sep = "";
+           for (k in n) { printf "%s%s %d", sep, k, n[k]; sep = ", " } print ")" } }')
+if [ -n "$faults" ]; then echo "$faults"; fi
 echo "Passed: $passed, Failed: $failed, Skipped: $skipped"
 echo "Summary: $passed passed, $failed failed, $skipped skipped"
 [ "${#broken[@]}" -eq 0 ] || echo "Runs that could not be trusted: ${broken[*]}"

@@ -1,9 +1,14 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Dapper;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Data.Sqlite;
+using Nanogate.Hosting.Commands;
+using Nanogate.IntegrationTests.Infrastructure;
 using Nanogate.IntegrationTests.ScaleOut;
 using Xunit.Abstractions;
 
@@ -13,9 +18,12 @@ namespace Nanogate.IntegrationTests.Billing;
 /// The crash campaign (issue 13, 3b), short profile: a real server process is killed with SIGKILL at a different point
 /// of the task path and the synchronous paths in each iteration (holding the upstream open with the simulator's
 /// <c>[sim:slow]</c> marker: before the upstream answers, while it answers, after it answered and while images are
-/// stored), then restarted on the same data. After the last restart, once tasks have ended and the hold sweeper has
-/// run: no hold is left, the ledger balances (available = top-ups − captures), every task is charged exactly its
-/// succeeded images (nothing billed twice) and every stored image row has its file.
+/// stored, and while the task's webhook is being delivered to a receiver that takes 700 ms to answer), then restarted
+/// on the same data. After the last restart, once tasks have ended and the hold sweeper has run: no hold is left, the
+/// ledger balances (available = top-ups − captures), every task is charged exactly its succeeded images (nothing
+/// billed twice), every task's webhook arrived with its final status (a delivery cut by a kill is sent again under
+/// the same <c>webhook-id</c>), every stored image row has its file, and the orphan sweep removes exactly the files
+/// a kill left without a row.
 /// </summary>
 public sealed class CrashCampaignTests(ITestOutputHelper output)
 {
@@ -34,19 +42,47 @@ public sealed class CrashCampaignTests(ITestOutputHelper output)
             $"Bootstrap:DemoCredits={Credits}", "Simulator:Enabled=true", "Simulator:LatencyMs=0", "Upstreams:TimeoutSeconds=4", "Upstreams:Router:MaxAttempts=1",
             "Billing:AbandonedHoldSeconds=5", "Billing:HoldSweepSeconds=1", "Tasks:LeaseSeconds=2", "Tasks:HeartbeatSeconds=1",
             "Tasks:RetryBaseDelayMs=50", "Tasks:MaxAttempts=10", "Tasks:PollIntervalMs=50", "Logging:LogLevel:Default=Warning",
+            "Security:AllowPrivateNetworkTargets=true", "Webhooks:AttemptTimeoutSeconds=2", "Webhooks:RetryBaseSeconds=0.2",
         ];
+
+        // The webhook receiver answers after 700 ms, so a kill can land while a delivery is on the wire. It records
+        // what arrived, what was answered and what was cut (the sender died mid-request).
+        var arrived = new ConcurrentQueue<(string TaskId, string WebhookId, string Type)>();
+        var answered = new ConcurrentBag<string>();
+        var cut = 0;
+        var firstArrival = new ConcurrentDictionary<string, TaskCompletionSource>();
+        await using var receiver = await LoopbackServer.StartAsync(app => app.MapPost("/hook", async (HttpContext context) =>
+        {
+            var body = await JsonNode.ParseAsync(context.Request.Body);
+            var taskId = body!["data"]!["task_id"]!.GetValue<string>();
+            arrived.Enqueue((taskId, context.Request.Headers["webhook-id"].ToString(), body["type"]!.GetValue<string>()));
+            firstArrival.GetOrAdd(taskId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            try
+            {
+                await Task.Delay(700, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                Interlocked.Increment(ref cut);
+                return Results.Empty;
+            }
+
+            answered.Add(taskId);
+            return Results.Ok();
+        }));
         await using var process = new NanogateProcess("crash", NanogateProcess.FreePort(), data, settings);
         using var client = new HttpClient { BaseAddress = process.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DemoKey);
 
-        // The upstream takes 800 ms per image; the kill lands before, during and after it, and in the storing that follows.
-        int[] killAfterMs = [50, 400, 790, 850, 1000, 1300];
+        // The upstream takes 800 ms per image; the kill lands before, during and after it, in the storing that follows,
+        // and while the task's webhook is delivered (from about 900 ms to 1,600 ms).
+        int[] killAfterMs = [50, 400, 790, 850, 1000, 1300, 1500];
         var tasks = new List<string>();
         var kills = 0;
         foreach (var delay in killAfterMs)
         {
             await process.StartAsync(TimeSpan.FromSeconds(60));
-            var submitted = await client.PostAsJsonAsync("/v1/images/generations", new { model = "nano-banana-2-lite", prompt = $"[sim:slow:800] crash {delay}", n = 2 });
+            var submitted = await client.PostAsJsonAsync("/v1/images/generations", new { model = "nano-banana-2-lite", prompt = $"[sim:slow:800] crash {delay}", n = 2, callback_url = receiver.Address + "/hook" });
             submitted.EnsureSuccessStatusCode();
             tasks.Add((await submitted.Content.ReadFromJsonAsync<JsonObject>())!["task_id"]!.GetValue<string>());
 
@@ -80,6 +116,17 @@ public sealed class CrashCampaignTests(ITestOutputHelper output)
             }
         }
 
+        // One more kill on an event rather than a time: the moment a task's webhook reaches the receiver (which takes
+        // 700 ms to answer), so at least one delivery is surely cut and has to be sent again after the restart.
+        await process.StartAsync(TimeSpan.FromSeconds(60));
+        var last = await client.PostAsJsonAsync("/v1/images/generations", new { model = "nano-banana-2-lite", prompt = "crash during delivery", n = 1, callback_url = receiver.Address + "/hook" });
+        last.EnsureSuccessStatusCode();
+        var lastId = (await last.Content.ReadFromJsonAsync<JsonObject>())!["task_id"]!.GetValue<string>();
+        tasks.Add(lastId);
+        await firstArrival.GetOrAdd(lastId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task.WaitAsync(TimeSpan.FromSeconds(60));
+        process.Kill();
+        kills++;
+
         // The last restart: tasks resume (their leases ran out), abandoned holds are swept.
         await process.StartAsync(TimeSpan.FromSeconds(60));
         var deadline = DateTime.UtcNow.AddSeconds(90);
@@ -94,12 +141,13 @@ public sealed class CrashCampaignTests(ITestOutputHelper output)
             }
 
             credits = (await client.GetFromJsonAsync<JsonObject>("/v1/account"))!["credits"]!.AsObject();
-            if (ended == tasks.Count && credits["reserved"]!.GetValue<long>() == 0)
+            var notified = tasks.Count(answered.Contains);
+            if (ended == tasks.Count && credits["reserved"]!.GetValue<long>() == 0 && notified == tasks.Count)
             {
                 break;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"{ended} of {tasks.Count} tasks ended, credits {credits.ToJsonString()}");
+            Assert.True(DateTime.UtcNow < deadline, $"{ended} of {tasks.Count} tasks ended, {notified} webhooks answered, credits {credits.ToJsonString()}");
             await Task.Delay(200);
         }
 
@@ -143,7 +191,46 @@ public sealed class CrashCampaignTests(ITestOutputHelper output)
         var files = Directory.Exists(media) ? Directory.EnumerateFiles(media, "med_*", SearchOption.AllDirectories).Select(Path.GetFileName).ToHashSet() : [];
         Assert.All(live, id => Assert.Contains(id, files));
         var orphans = files.Count(f => !live.Contains(f!));
-        output.WriteLine($"crash campaign: {kills} kills survived, {tasks.Count} tasks ({images} images charged), {captured} credits captured and reconciled, 0 holds left, {orphans} orphan files for the sweep");
+
+        // Every task's webhook arrived with its final status, and every delivery of one task (a delivery cut by a kill
+        // is sent again) carried the same webhook-id, so a receiver can tell a repeat from news.
+        var finalTypes = new Dictionary<string, string>();
+        foreach (var id in tasks)
+        {
+            var status = (await db.ExecuteScalarAsync<string>("SELECT status FROM tasks WHERE id = @id", new { id }))!;
+            finalTypes[id] = "task." + status;
+        }
+
+        foreach (var group in arrived.GroupBy(a => a.TaskId))
+        {
+            Assert.Single(group.Select(a => a.WebhookId).Distinct());
+            Assert.All(group, a => Assert.Equal(finalTypes[group.Key], a.Type));
+        }
+
+        Assert.Equal(tasks.ToHashSet(), arrived.Select(a => a.TaskId).ToHashSet());
+        Assert.True(arrived.Count(a => a.TaskId == lastId) >= 2, "the delivery cut by the kill was not sent again");
+
+        // The orphan sweep (here the purge-media command, as an operator runs it; the sweeper calls the same code)
+        // removes exactly the files without a row once they are past their grace, and keeps every live one. The files'
+        // times are set back past the one-minute minimum grace instead of waiting for it.
+        foreach (var file in Directory.Exists(media) ? Directory.EnumerateFiles(media, "*", SearchOption.AllDirectories) : [])
+        {
+            File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddMinutes(-5));
+        }
+
+        using (var purgeOutput = new StringWriter())
+        {
+            var code = await ServerCommandLine.RunAsync(["purge-media", $"--Storage:DataDirectory={data}", "--Storage:Provider=sqlite", "--Media:OrphanGraceMinutes=1"], purgeOutput, purgeOutput);
+            Assert.True(code == 0, purgeOutput.ToString());
+        }
+
+        var left = Directory.Exists(media) ? Directory.EnumerateFiles(media, "med_*", SearchOption.AllDirectories).Select(Path.GetFileName).ToHashSet() : [];
+        Assert.Equal(live.OrderBy(id => id, StringComparer.Ordinal), left.Order(StringComparer.Ordinal));
+
+        var cutDeliveries = Volatile.Read(ref cut);
+        output.WriteLine($"webhooks: {arrived.Count} arrived, {answered.Count} answered, {cutDeliveries} cut");
+        output.WriteLine($"fault-injection: crash {kills}");
+        output.WriteLine($"crash campaign: {kills} kills survived ({cutDeliveries} webhook deliveries cut and sent again), {tasks.Count} tasks ({images} images charged), {captured} credits captured and reconciled, 0 holds left, {orphans} orphan files swept");
         try
         {
             Directory.Delete(data, recursive: true);

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Nanogate.IntegrationTests.Gemini;
 using Nanogate.IntegrationTests.Infrastructure;
 using Nanogate.IntegrationTests.Tasks;
+using Xunit.Abstractions;
 
 namespace Nanogate.IntegrationTests.Media;
 
@@ -13,7 +14,7 @@ namespace Nanogate.IntegrationTests.Media;
 /// not stored, the answer is 507 or 503 in the dialect's shape with a retryable code, task images record the
 /// store's code, /readyz says not ready, and everything recovers without a restart once there is room again.
 /// </summary>
-public sealed class DiskCampaignTests
+public sealed class DiskCampaignTests(ITestOutputHelper output)
 {
     private const long Credits = 1_000;
 
@@ -53,6 +54,7 @@ public sealed class DiskCampaignTests
         await using (server)
         {
             Assert.True(await fs.FillAsync() > 0);
+            output.WriteLine("fault-injection: disk 1 (full)");
             using var client = account.Client();
 
             var full = await GeminiUrlAsync(client);
@@ -85,6 +87,7 @@ public sealed class DiskCampaignTests
         await using (server)
         {
             await fs.SetReadOnlyAsync(true);
+            output.WriteLine("fault-injection: disk 1 (read-only)");
             using var client = account.Client();
 
             var plain = await GeminiUrlAsync(client);
@@ -114,6 +117,7 @@ public sealed class DiskCampaignTests
         await using (server)
         {
             await fs.FillAsync();
+            output.WriteLine("fault-injection: disk 1 (full)");
             using var client = account.Client();
             foreach (var route in new[] { "/openai/v1/images/generations", "/sync/v1/images/generations" })
             {
@@ -149,6 +153,7 @@ public sealed class DiskCampaignTests
         await using (server)
         {
             await fs.SetReadOnlyAsync(true);
+            output.WriteLine("fault-injection: disk 1 (read-only)");
             using var client = account.Client();
             var response = await client.PostAsJsonAsync("/openai/v1/images/generations", new { model = "nano-banana-2-lite", prompt = "a harbour", response_format = "url" });
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
@@ -166,6 +171,7 @@ public sealed class DiskCampaignTests
         await using (server)
         {
             await fs.FillAsync();
+            output.WriteLine("fault-injection: disk 1 (full)");
             using var client = account.Client();
             var submitted = await TaskApi.SubmitAsync(client, new { model = "nano-banana-2-lite", prompt = "a fox", n = 2 });
             Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
@@ -201,6 +207,7 @@ public sealed class DiskCampaignTests
         await using (server)
         {
             await fs.SetReadOnlyAsync(true);
+            output.WriteLine("fault-injection: disk 1 (read-only)");
             using var client = account.Client();
             var png = "data:image/png;base64," + Convert.ToBase64String(TestSupport.TestImages.Png(30, 40));
             var response = await TaskApi.SubmitAsync(client, new { model = "nano-banana-2-lite", prompt = "a fox", image_urls = new[] { png } });

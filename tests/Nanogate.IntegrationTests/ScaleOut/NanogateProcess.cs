@@ -28,6 +28,9 @@ public sealed class NanogateProcess : IAsyncDisposable
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
 
+    /// <summary>The running process's id (for reading its resident memory from <c>/proc</c>), or null when stopped.</summary>
+    public int? ProcessId => _process is { HasExited: false } process ? process.Id : null;
+
     /// <summary>The Release build of the server, next to this test assembly's repository.</summary>
     public static string ServerDll
     {
@@ -164,6 +167,7 @@ public sealed class NanogateProcess : IAsyncDisposable
         }
 
         _process?.Dispose();
+        _process = null; // disposing twice (explicitly, then by `await using`) is harmless
         return ValueTask.CompletedTask;
     }
 
