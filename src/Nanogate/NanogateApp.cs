@@ -24,6 +24,7 @@ using Nanogate.Storage.Tasks;
 using Nanogate.Storage.Webhooks;
 using Nanogate.Tasks;
 using Nanogate.Upstreams;
+using Nanogate.Upstreams.Routing;
 using Nanogate.Upstreams.Simulator;
 using Nanogate.Webhooks;
 
@@ -162,11 +163,7 @@ public static class NanogateApp
         app.MapTasksApi();
         app.MapWebhooksApi();
         app.MapRelayCallbacks();
-        if (ChannelSetup.SimulatorEnabled(app.Configuration))
-        {
-            // The simulator stands in for Google and the other upstreams; it is not Nanogate's API.
-            app.MapGroup("").ExcludeFromDescription().MapSimulator();
-        }
+        app.Services.GetRequiredService<ChannelKinds>().MapEndpoints(app, app.Configuration);
 
         return app;
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Nanogate.Upstreams.Channels;
 using Nanogate.Upstreams.Routing;
 
@@ -21,6 +22,34 @@ internal sealed class GeminiChannelKind : IChannelKind
         return definition.Credentials.Keys.Count == 0
             ? ["api_key (or api_keys) is required: the Google API key(s) this channel sends upstream."]
             : [];
+    }
+
+    /// <summary>
+    /// One channel per Google key of configuration (<c>Upstreams:Gemini:ApiKeys</c>: a comma-separated string or an
+    /// array; else the environment's <c>GEMINI_API_KEY</c>), named gemini-1, gemini-2, … in that order of priority,
+    /// at <c>Upstreams:Gemini:BaseUrl</c>.
+    /// </summary>
+    public IReadOnlyList<ChannelDefinition> FromConfiguration(IConfiguration configuration, int realChannels)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection("Upstreams:Gemini:ApiKeys");
+        var keys = section.Value is { } single
+            ? single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : section.GetChildren().Select(c => c.Value ?? "").Where(v => v.Length > 0).ToArray();
+        if (keys.Length == 0 && configuration["GEMINI_API_KEY"] is { Length: > 0 } env)
+        {
+            keys = [env.Trim()];
+        }
+
+        var baseUrl = configuration["Upstreams:Gemini:BaseUrl"] is { Length: > 0 } configured ? new Uri(configured) : DefaultBaseUrl;
+        return [.. keys.Select((key, i) => new ChannelDefinition
+        {
+            Name = $"gemini-{i + 1}",
+            Kind = Name,
+            BaseUrl = baseUrl,
+            Credentials = new ChannelCredentials([new ChannelKey(key)]),
+            Priority = 10 + i,
+        })];
     }
 
     public IUpstreamChannel Create(ChannelDefinition definition, ChannelContext context)

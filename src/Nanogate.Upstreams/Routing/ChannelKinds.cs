@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+
 namespace Nanogate.Upstreams.Routing;
 
 /// <summary>The registered channel kinds, by name: the one list the admin API, configuration and stored channels consult.</summary>
@@ -46,6 +49,29 @@ public sealed class ChannelKinds(IEnumerable<IChannelKind> kinds)
         }
 
         return errors;
+    }
+
+    /// <summary>
+    /// Every channel that configuration defines through the kinds' own shortcut keys: the real kinds' first, then the
+    /// stand-ins' (the simulator), which are told how many real channels there were.
+    /// </summary>
+    public IReadOnlyList<ChannelDefinition> FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var real = _ordered.Where(k => !k.IsStandIn).SelectMany(k => k.FromConfiguration(configuration, 0)).ToList();
+        var standIns = _ordered.Where(k => k.IsStandIn).SelectMany(k => k.FromConfiguration(configuration, real.Count));
+        return [.. real, .. standIns];
+    }
+
+    /// <summary>Maps what each kind serves in process when configuration enables it (<see cref="IChannelKind.MapEndpoints"/>).</summary>
+    public void MapEndpoints(IEndpointRouteBuilder routes, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var real = _ordered.Where(k => !k.IsStandIn).Sum(k => k.FromConfiguration(configuration, 0).Count);
+        foreach (var kind in _ordered)
+        {
+            kind.MapEndpoints(routes, configuration, real);
+        }
     }
 
     /// <summary>Makes the routed channel of a valid definition.</summary>

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace Nanogate.Upstreams.Routing;
 
 /// <summary>
@@ -21,4 +23,25 @@ public interface IChannelKind
 
     /// <summary>Makes the channel (owns its own connection pool; disposed when removed, if disposable).</summary>
     Channels.IUpstreamChannel Create(ChannelDefinition definition, ChannelContext context);
+
+    /// <summary>
+    /// Whether this kind stands in when nothing real is configured (the simulator): its configuration channels are
+    /// asked for after every other kind's, and told how many real ones there were.
+    /// </summary>
+    bool IsStandIn => false;
+
+    /// <summary>
+    /// The channels this kind defines from configuration alone, through its own documented shortcut keys (e.g.
+    /// <c>Upstreams:Gemini:ApiKeys</c> or <c>GEMINI_API_KEY</c>); most kinds have none and come only from the admin API.
+    /// <paramref name="realChannels"/> is the number of channels the other kinds defined (0 when asked first).
+    /// </summary>
+    IReadOnlyList<ChannelDefinition> FromConfiguration(IConfiguration configuration, int realChannels) => [];
+
+    /// <summary>
+    /// Maps what this kind serves in process (the simulator's mount) when configuration enables it; most kinds serve
+    /// nothing. Called once while the application's routes are mapped; <paramref name="realChannels"/> as above.
+    /// </summary>
+    void MapEndpoints(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder routes, IConfiguration configuration, int realChannels)
+    {
+    }
 }

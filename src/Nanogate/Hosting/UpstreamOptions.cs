@@ -14,19 +14,8 @@ public sealed class UpstreamOptions
     public double ConnectTimeoutSeconds { get; set; } = 10;
 
     /// <summary>Google's Gemini API.</summary>
-    public GeminiUpstreamOptions Gemini { get; set; } = new();
+    public Nanogate.Upstreams.Gemini.GeminiUpstreamOptions Gemini { get; set; } = new();
 
     /// <summary>Failover, capacity waits, breakers (<c>Upstreams:Router:*</c>).</summary>
     public Nanogate.Upstreams.Routing.RouterOptions Router { get; set; } = new();
-}
-
-/// <summary>
-/// The <c>Upstreams:Gemini</c> section. Its keys (<c>Upstreams:Gemini:ApiKeys</c>, a comma-separated
-/// string or an array, else env GEMINI_API_KEY) are read by <see cref="ChannelSetup.GeminiKeys"/>.
-/// </summary>
-public sealed class GeminiUpstreamOptions
-{
-    /// <summary>Google's base URL (<c>Upstreams:Gemini:BaseUrl</c>).</summary>
-    [Url(ErrorMessage = "Upstreams:Gemini:BaseUrl must be an absolute http(s) URL.")]
-    public string BaseUrl { get; set; } = "https://generativelanguage.googleapis.com";
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Options;
 using Nanogate.Media;
 using Nanogate.Storage;
+using Nanogate.Upstreams.Routing;
 
 namespace Nanogate.Hosting.Commands;
 
@@ -51,8 +52,9 @@ internal static class CheckConfigCommand
                 : $"files in {media.FilesDirectory(storage.DataDirectory)}";
             await output.WriteLineAsync($"Media:         {where}: writable").ConfigureAwait(false);
             await output.WriteLineAsync($"Key ring:      {KeyRing.Directory(configuration)}").ConfigureAwait(false);
-            var keys = ChannelSetup.GeminiKeys(configuration).Count;
-            await output.WriteLineAsync($"Upstream:      {(keys > 0 ? $"Google ({keys} key(s) from configuration)" : "none configured: the built-in simulator")}, plus channels stored by the admin console").ConfigureAwait(false);
+            var configured = host.Get<ChannelKinds>().FromConfiguration(configuration);
+            var channels = configured.Count == 0 ? "none from configuration" : string.Join(", ", configured.Select(c => $"{c.Name} ({c.Kind})"));
+            await output.WriteLineAsync($"Upstream:      {channels}, plus channels stored by the admin console").ConfigureAwait(false);
             await output.WriteLineAsync($"Admin key:     {(string.IsNullOrWhiteSpace(configuration["Admin:ApiKey"]) ? "stored (hashed) in the database; reset-admin-key replaces it" : "set by configuration (Admin:ApiKey)")}").ConfigureAwait(false);
             return ExitCodes.Ok;
         }));
