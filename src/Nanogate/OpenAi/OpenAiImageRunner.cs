@@ -53,31 +53,16 @@ internal sealed partial class OpenAiImageRunner(
         // With URL delivery every image is stored before anything is charged: one the media store refused
         // (full, read-only, unreachable) was never delivered, so it counts as failed and is not billed.
         var entries = new OpenAiImageEntry?[request.N];
-        for (var i = 0; i < request.N; i++)
+        try
         {
-            if (outcomes[i].Image is not { } image)
-            {
-                continue;
-            }
-
-            var revised = string.IsNullOrWhiteSpace(image.Text) ? request.Prompt : image.Text;
-            if (!job.AsUrl)
-            {
-                entries[i] = new OpenAiImageEntry(image.Data, null, revised, image.MimeType, image.Width, image.Height);
-                continue;
-            }
-
-            try
-            {
-                // The same signed media links as the task API (valid Media:LinkTtlHours, 24 h by default).
-                var stored = await media.SaveAsync(caller.AccountId, image.Data, image.MimeType, image.Width, image.Height, CancellationToken.None).ConfigureAwait(false);
-                entries[i] = new OpenAiImageEntry(null, links.Url(context.Request, stored.Id, stored.ExpiresAt), revised, image.MimeType, image.Width, image.Height);
-            }
-            catch (MediaStoreException e)
-            {
-                LogStoreFailed(logger, context.TraceIdentifier, i, e.Failure, e);
-                outcomes[i] = ImageOutcome.Failed(e.ToImageFailure());
-            }
+            await StoreAsync(job, request, caller, context, outcomes, entries).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Something other than the store's own refusal (a bug, a signing failure): nothing reaches the caller,
+            // so the whole hold is released now rather than left to the abandoned-hold sweeper.
+            await credits.ReleaseAsync(reservation).ConfigureAwait(false);
+            throw;
         }
 
         var delivered = outcomes.Count(o => o.Image is not null);
@@ -121,6 +106,40 @@ internal sealed partial class OpenAiImageRunner(
             job.Adjustments);
         LogServed(logger, context.TraceIdentifier, request.Model.Id, images.Count, request.N, settled.Captured);
         return result;
+    }
+
+    /// <summary>
+    /// Fills <paramref name="entries"/> for the images made: inline bytes, or with URL delivery a stored image and its
+    /// signed link. An image the media store refused (full, read-only, unreachable) becomes a failed outcome.
+    /// </summary>
+    private async Task StoreAsync(OpenAiImageJob job, Core.Requests.ImageRequest request, Caller caller, HttpContext context, ImageOutcome[] outcomes, OpenAiImageEntry?[] entries)
+    {
+        for (var i = 0; i < request.N; i++)
+        {
+            if (outcomes[i].Image is not { } image)
+            {
+                continue;
+            }
+
+            var revised = string.IsNullOrWhiteSpace(image.Text) ? request.Prompt : image.Text;
+            if (!job.AsUrl)
+            {
+                entries[i] = new OpenAiImageEntry(image.Data, null, revised, image.MimeType, image.Width, image.Height);
+                continue;
+            }
+
+            try
+            {
+                // The same signed media links as the task API (valid Media:LinkTtlHours, 24 h by default).
+                var stored = await media.SaveAsync(caller.AccountId, image.Data, image.MimeType, image.Width, image.Height, CancellationToken.None).ConfigureAwait(false);
+                entries[i] = new OpenAiImageEntry(null, links.Url(context.Request, stored.Id, stored.ExpiresAt), revised, image.MimeType, image.Width, image.Height);
+            }
+            catch (MediaStoreException e)
+            {
+                LogStoreFailed(logger, context.TraceIdentifier, i, e.Failure, e);
+                outcomes[i] = ImageOutcome.Failed(e.ToImageFailure());
+            }
+        }
     }
 
     private async Task<ImageOutcome> GenerateOneAsync(Core.Requests.ImageRequest request, string requestId, int index, CancellationToken cancellationToken)
