@@ -117,7 +117,15 @@ public static class NanogateApp
         services.AddSingleton<ImageGenerationsHandler>();
         services.AddSingleton<Nanogate.Webhooks.WebhookSignal>();
         services.AddSingleton<Nanogate.Operations.NanogateMetrics>();
-        services.AddOpenApi();
+        // The framework's JSON options only shape the OpenAPI schemas (every answer is written with its dialect's own
+        // options): snake_case like the task, OpenAI, catalog and admin bodies (Gemini's records name their camelCase
+        // fields explicitly), and strict numbers so an integer is described as an integer, not "integer or string".
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
+        services.AddOpenApi(o => o.AddSchemaTransformer<OpenApiExamples>());
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService(sp => sp.GetRequiredService<Bootstrapper>());
         services.AddSingleton<StoredChannelLoader>();
@@ -147,7 +155,7 @@ public static class NanogateApp
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
+        app.MapGet("/healthz", () => Results.Json(new HealthBody("ok"), ApiJsonContext.Default.HealthBody)).Produces<HealthBody>();
         app.MapReadiness();
 
         app.MapMetrics();

@@ -16,15 +16,8 @@ public static class AccountEndpoints
         {
             var account = await accounts.GetAccountAsync(caller.AccountId, context.RequestAborted).ConfigureAwait(false);
             var balance = await ledger.GetBalanceAsync(caller.AccountId, context.RequestAborted).ConfigureAwait(false);
-            return Results.Json(new
-            {
-                id = caller.AccountId,
-                @object = "account",
-                name = account?.Name,
-                key_id = caller.KeyId,
-                credits = new { balance.Available, balance.Reserved, balance.Charged, balance.ToppedUp },
-            }, JsonDefaults.Snake);
-        }).WithDialect(Dialect.Nanogate).RequireAuthorization(NanogatePolicies.UserKey);
+            return Results.Json(new AccountBody(caller.AccountId, "account", account?.Name, caller.KeyId, AccountCredits.From(balance)), JsonDefaults.Snake);
+        }).WithDialect(Dialect.Nanogate).RequireAuthorization(NanogatePolicies.UserKey).Produces<AccountBody>();
         return routes;
     }
 }

@@ -4,9 +4,11 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using Nanogate.Admin.Wire;
 using Nanogate.Core.Catalog;
 using Nanogate.Core.Requests;
 using Nanogate.Hosting;
+using Nanogate.Pipeline;
 using Nanogate.Storage.Changes;
 using Nanogate.Storage.Channels;
 using Nanogate.Upstreams.Channels;
@@ -25,12 +27,16 @@ internal static class AdminChannelEndpoints
     /// <summary>Maps the channel routes on the admin group.</summary>
     public static RouteGroupBuilder MapAdminChannelRoutes(this RouteGroupBuilder admin)
     {
-        admin.MapGet("/channels", ListChannels);
-        admin.MapGet("/channels/{name}", GetChannel);
-        admin.MapPost("/channels", CreateChannelAsync);
-        admin.MapPatch("/channels/{name}", UpdateChannelAsync);
-        admin.MapDelete("/channels/{name}", DeleteChannelAsync);
-        admin.MapPost("/channels/{name}/test", TestChannelAsync);
+        // The bodies are read field by field (TryRead); Accepts describes them for /openapi/v1.json.
+        admin.MapGet("/channels", ListChannels).Produces<ChannelList>();
+        admin.MapGet("/channels/{name}", GetChannel).Produces<ChannelView>().ProducesErrors(Dialect.Nanogate, 404);
+        admin.MapPost("/channels", CreateChannelAsync).DescribesRequestBody<ChannelWriteRequest>("application/json")
+            .Produces<ChannelList>(StatusCodes.Status201Created).ProducesErrors(Dialect.Nanogate, 409, 413);
+        admin.MapPatch("/channels/{name}", UpdateChannelAsync).DescribesRequestBody<ChannelWriteRequest>("application/json")
+            .Produces<ChannelList>().ProducesErrors(Dialect.Nanogate, 404, 409, 413);
+        admin.MapDelete("/channels/{name}", DeleteChannelAsync).Produces<ChannelList>().ProducesErrors(Dialect.Nanogate, 404, 409);
+        admin.MapPost("/channels/{name}/test", TestChannelAsync).DescribesRequestBody<ChannelTestRequest>("application/json", required: false)
+            .Produces<ChannelTestResult>().ProducesErrors(Dialect.Nanogate, 404);
         return admin;
     }
 
@@ -46,10 +52,10 @@ internal static class AdminChannelEndpoints
             context.Response.Headers["x-nanogate-channel"] = changed;
         }
 
-        return Results.Json(new { @object = "list", data = router.Channels.Select(ChannelJson) }, JsonDefaults.Snake, statusCode: status);
+        return Results.Json(new ChannelList("list", [.. router.Channels.Select(ChannelJson)]), JsonDefaults.Snake, statusCode: status);
     }
 
-    private static object ChannelJson(RoutedChannel c)
+    private static ChannelView ChannelJson(RoutedChannel c)
     {
         var d = c.Definition;
         var breaker = c.Breaker.State;
@@ -62,33 +68,29 @@ internal static class AdminChannelEndpoints
             : calls >= 5 && failures * 2 >= calls ? "degraded"
             : "healthy";
         var failed = Enum.GetValues<UpstreamFailureKind>().Sum(k => c.Outcome(k));
-        return new
-        {
-            name = c.Channel.Name,
-            kind = c.Channel.Kind,
-            source = c.Stored ? "admin" : "configuration",
-            base_url = d.BaseUrl?.ToString(),
-            priority = c.Priority,
-            weight = c.Weight,
-            max_concurrency = d.MaxConcurrency,
-            model_map = d.ModelMap,
-            timeout_seconds = d.TimeoutSeconds,
-            settings = d.Settings,
-            credentials = d.Credentials.Hint(),
-            enabled = c.Enabled,
+        return new ChannelView(
+            c.Channel.Name,
+            c.Channel.Kind,
+            c.Stored ? "admin" : "configuration",
+            d.BaseUrl?.ToString(),
+            c.Priority,
+            c.Weight,
+            d.MaxConcurrency,
+            d.ModelMap,
+            d.TimeoutSeconds,
+            d.Settings,
+            d.Credentials.Hint(),
+            c.Enabled,
             health,
-            breaker = new
-            {
-                state = breaker.ToString().ToLowerInvariant() switch { "halfopen" => "half_open", var s => s },
-                consecutive_failures = c.Breaker.ConsecutiveFailures,
-                open_until = c.Breaker.OpenUntil,
-            },
-            cooling_until = cooling,
-            project_cooldowns = (c.Channel as GeminiChannel)?.ProjectCooldowns() ?? new Dictionary<string, DateTimeOffset>(),
-            in_flight = c.InFlight,
-            recent = new { calls, failures, error_rate = calls == 0 ? 0 : Math.Round((double)failures / calls, 3) },
-            totals = new { succeeded = c.Outcome(null), failed, failovers = c.Failovers },
-        };
+            new ChannelBreakerView(
+                breaker.ToString().ToLowerInvariant() switch { "halfopen" => "half_open", var s => s },
+                c.Breaker.ConsecutiveFailures,
+                c.Breaker.OpenUntil),
+            cooling,
+            (c.Channel as GeminiChannel)?.ProjectCooldowns() ?? new Dictionary<string, DateTimeOffset>(),
+            c.InFlight,
+            new ChannelRecentView(calls, failures, calls == 0 ? 0 : Math.Round((double)failures / calls, 3)),
+            new ChannelTotalsView(c.Outcome(null), failed, c.Failovers));
     }
 
     private static async Task<IResult> CreateChannelAsync(
@@ -243,21 +245,19 @@ internal static class AdminChannelEndpoints
         var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         context.Response.Headers["x-nanogate-channel"] = name;
         var summary = response.Summary;
-        return Results.Json(new
-        {
-            channel = name,
-            kind = channel.Channel.Kind,
-            model = request.Model,
-            ok = response.IsSuccess && summary?.FinalImage is not null,
-            elapsed_ms = elapsed,
-            image = summary?.FinalImage is { } made
-                ? new { mime_type = made.MimeType, bytes = made.Data.Length, data_url = $"data:{made.MimeType};base64,{Convert.ToBase64String(made.Data)}" }
-                : null,
-            finish_reason = summary?.FinishReason,
-            error = response.Failure is { } failure
-                ? new { kind = failure.Kind.ToString(), message = failure.Message, upstream_status = failure.UpstreamStatus }
-                : null,
-        }, JsonDefaults.Snake);
+        return Results.Json(
+            new ChannelTestResult(
+                name,
+                channel.Channel.Kind,
+                request.Model,
+                response.IsSuccess && summary?.FinalImage is not null,
+                elapsed,
+                summary?.FinalImage is { } made
+                    ? new ChannelTestImage(made.MimeType, made.Data.Length, $"data:{made.MimeType};base64,{Convert.ToBase64String(made.Data)}")
+                    : null,
+                summary?.FinishReason,
+                response.Failure is { } failure ? new ChannelTestError(failure.Kind.ToString(), failure.Message, failure.UpstreamStatus) : null),
+            JsonDefaults.Snake);
     }
 
     private static async Task ChangedAsync(StoredChannelLoader loader, IChangeFeed changes, string name)

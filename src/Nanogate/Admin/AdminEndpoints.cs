@@ -25,7 +25,7 @@ public static class AdminEndpoints
         admin.MapPatch("/keys/{keyId}", UpdateKeyAsync);
         admin.MapPost("/accounts/{accountId}/credits", TopUpAsync);
         admin.MapAdminChannelRoutes();
-        admin.MapPost("/admin-key/rotate", RotateAdminKeyAsync);
+        admin.MapPost("/admin-key/rotate", RotateAdminKeyAsync).Produces<Wire.AdminKeyBody>().ProducesErrors(Dialect.Nanogate, 409);
         admin.MapAdminTasksRoutes();
         return routes;
     }
@@ -216,7 +216,7 @@ public static class AdminEndpoints
         }
 
         var key = await admin.RotateAsync(accounts, changes, CancellationToken.None).ConfigureAwait(false);
-        return Results.Json(new { @object = "admin_key", key }, JsonDefaults.Snake);
+        return Results.Json(new Wire.AdminKeyBody("admin_key", key), JsonDefaults.Snake);
     }
 
     private static async Task<IResult> TopUpAsync(HttpContext context, string accountId, IAccountStore accounts, ILedger ledger, ModelCatalog catalog)

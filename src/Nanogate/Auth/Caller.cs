@@ -1,6 +1,8 @@
 namespace Nanogate.Auth;
 
 /// <summary>The authenticated account behind a request.</summary>
+/// <param name="AccountId">The account the key belongs to.</param>
+/// <param name="KeyId">The key's id.</param>
 /// <param name="ImageDelivery">The key's default Gemini image delivery ("url" or "inline"), or null.</param>
 /// <param name="ImagesApi">"sync" when the key's <c>POST /v1/images/generations</c> answers synchronously (seed 004), else null (tasks).</param>
 /// <param name="CallbackFormat">"task" when the key's webhooks carry the bare task object, else null (the Standard Webhooks envelope).</param>

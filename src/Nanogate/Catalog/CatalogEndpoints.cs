@@ -1,5 +1,6 @@
 using System.Globalization;
 using Nanogate.Auth;
+using Nanogate.Catalog.Wire;
 using Nanogate.Core.Catalog;
 using Nanogate.Gemini;
 using Nanogate.Hosting;
@@ -20,20 +21,24 @@ public static class CatalogEndpoints
         catalogRoutes.MapGet("/v1/models", (HttpContext context, ModelCatalog catalog, string? pageSize, string? pageToken) =>
             IsGeminiFlavoured(context.Request)
                 ? GeminiEndpoints.ListModels(catalog, int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out var size) ? size : null, pageToken)
-                : Results.Json(new
-                {
-                    @object = "list",
-                    data = catalog.Models.Select(m => Describe(catalog, m)),
-                    packages = catalog.Packages.Select(p => new { p.Id, p.Name, p.CreditsPerUsd, p.MinimumUsd }),
-                    sources = ModelCatalog.Sources,
-                }, JsonDefaults.Snake));
+                : Results.Json(
+                    new CatalogList(
+                        "list",
+                        [.. catalog.Models.Select(m => Describe(catalog, m))],
+                        [.. catalog.Packages.Select(p => new CatalogPackage(p.Id, p.Name, p.CreditsPerUsd, p.MinimumUsd))],
+                        ModelCatalog.Sources),
+                    JsonDefaults.Snake))
+            .Produces<CatalogList>()
+            .WithDescription("The public catalog. A Gemini-flavoured request (x-goog-api-key, ?key= or x-goog-api-client) gets Google's ListModels page instead (see GET /v1beta/models).");
 
         catalogRoutes.MapGet("/v1/models/{model}", (HttpContext context, ModelCatalog catalog, string model) =>
             IsGeminiFlavoured(context.Request)
                 ? GeminiEndpoints.GetModel(catalog, model)
                 : catalog.Find(model) is { } found
                     ? Results.Json(Describe(catalog, found), JsonDefaults.Snake)
-                    : ApiError.NotFound($"Unknown model \"{model}\". GET /v1/models lists the models and their aliases."));
+                    : ApiError.NotFound($"Unknown model \"{model}\". GET /v1/models lists the models and their aliases."))
+            .Produces<CatalogModel>().ProducesErrors(Dialect.Nanogate, 404)
+            .WithDescription("One catalog model. A Gemini-flavoured request gets Google's Model shape instead (see GET /v1beta/models/{model}).");
         return routes;
     }
 
@@ -45,41 +50,32 @@ public static class CatalogEndpoints
         request.Headers.ContainsKey("x-goog-api-key") || request.Query.ContainsKey("key") || request.Headers.ContainsKey("x-goog-api-client");
 
     /// <summary>Everything a client needs to validate and price a request for a model.</summary>
-    public static object Describe(ModelCatalog catalog, ModelInfo m) => new
-    {
+    internal static CatalogModel Describe(ModelCatalog catalog, ModelInfo m) => new(
         m.Id,
-        @object = "model",
+        "model",
         m.DisplayName,
         m.Description,
         m.Aliases,
-        Sizes = m.Sizes.Select(s => s.ToWire()),
-        DefaultSize = m.DefaultSize.ToWire(),
-        AspectRatios = m.AspectRatios.Select(r => r.ToString()),
-        AspectRatioSources = m.AspectRatios.ToDictionary(r => r.ToString(), r => m.AspectRatioSources.GetValueOrDefault(r) ?? []),
-        ValueSources = m.ValueSources,
-        PixelSizes = m.Sizes.ToDictionary(s => s.ToWire(), s => m.AspectRatios.ToDictionary(r => r.ToString(), r => m.PixelsFor(r, s).ToString())),
+        [.. m.Sizes.Select(s => s.ToWire())],
+        m.DefaultSize.ToWire(),
+        [.. m.AspectRatios.Select(r => r.ToString())],
+        m.AspectRatios.ToDictionary(r => r.ToString(), r => m.AspectRatioSources.GetValueOrDefault(r) ?? []),
+        m.ValueSources,
+        m.Sizes.ToDictionary(s => s.ToWire(), s => m.AspectRatios.ToDictionary(r => r.ToString(), r => m.PixelsFor(r, s).ToString())),
         m.MaxReferenceImages,
         m.SupportsSearch,
-        Thinking = m.Thinking switch { ThinkingSupport.Levels => "levels", ThinkingSupport.AlwaysOn => "always_on", _ => "none" },
-        ThinkingLevels = m.Thinking == ThinkingSupport.Levels ? new[] { "minimal", "high" } : [],
+        m.Thinking switch { ThinkingSupport.Levels => "levels", ThinkingSupport.AlwaysOn => "always_on", _ => "none" },
+        m.Thinking == ThinkingSupport.Levels ? ["minimal", "high"] : [],
         m.InputTokenLimit,
         m.OutputTokenLimit,
-        InputTokenEstimate = $"requests are refused (400) before any upstream call when the prompt's characters / {Core.Requests.InputTokenEstimate.CharsPerToken} + {Core.Requests.InputTokenEstimate.TokensPerImage} per input image exceed input_token_limit",
-        Pricing = new
-        {
-            CreditsPerImage = m.Sizes.ToDictionary(s => s.ToWire(), m.PriceFor),
-            UsdPerImage = m.Sizes.ToDictionary(s => s.ToWire(), s =>
+        $"requests are refused (400) before any upstream call when the prompt's characters / {Core.Requests.InputTokenEstimate.CharsPerToken} + {Core.Requests.InputTokenEstimate.TokensPerImage} per input image exceed input_token_limit",
+        new CatalogPricing(
+            m.Sizes.ToDictionary(s => s.ToWire(), m.PriceFor),
+            m.Sizes.ToDictionary(s => s.ToWire(), s =>
             {
                 var (low, high) = catalog.UsdRange(m.PriceFor(s));
-                return new { Min = low, Max = high };
+                return new UsdRange(low, high);
             }),
-            TokensPerImage = m.TokensPerImage.ToDictionary(kv => kv.Key.ToWire(), kv => kv.Value),
-            CreditsPerMillionTokens = new
-            {
-                m.TokenPrices.Input,
-                m.TokenPrices.OutputText,
-                OutputImage = Math.Round(m.TokenPrices.OutputImage, 2),
-            },
-        },
-    };
+            m.TokensPerImage.ToDictionary(kv => kv.Key.ToWire(), kv => kv.Value),
+            new CatalogTokenPrices(m.TokenPrices.Input, m.TokenPrices.OutputText, Math.Round(m.TokenPrices.OutputImage, 2))));
 }

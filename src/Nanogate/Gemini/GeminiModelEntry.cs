@@ -1,17 +1,19 @@
+using System.Text.Json.Serialization;
 using Nanogate.Core.Catalog;
 
 namespace Nanogate.Gemini;
 
 /// <summary>A model as Google's ListModels describes it.</summary>
+/// <remarks>camelCase names are explicit: the OpenAPI document describes schemas with snake_case by default (the other dialects').</remarks>
 public sealed record GeminiModelEntry(
     string Name,
-    string BaseModelId,
+    [property: JsonPropertyName("baseModelId")] string BaseModelId,
     string Version,
-    string DisplayName,
+    [property: JsonPropertyName("displayName")] string DisplayName,
     string Description,
-    int InputTokenLimit,
-    int OutputTokenLimit,
-    IReadOnlyList<string> SupportedGenerationMethods,
+    [property: JsonPropertyName("inputTokenLimit")] int InputTokenLimit,
+    [property: JsonPropertyName("outputTokenLimit")] int OutputTokenLimit,
+    [property: JsonPropertyName("supportedGenerationMethods")] IReadOnlyList<string> SupportedGenerationMethods,
     bool Thinking)
 {
     /// <summary>The entry for a catalog model.</summary>
@@ -28,4 +30,4 @@ public sealed record GeminiModelEntry(
 }
 
 /// <summary>Google's ListModels page.</summary>
-public sealed record GeminiModelList(IReadOnlyList<GeminiModelEntry> Models, string? NextPageToken);
+public sealed record GeminiModelList(IReadOnlyList<GeminiModelEntry> Models, [property: JsonPropertyName("nextPageToken")] string? NextPageToken);

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Nanogate.Pipeline;
 using Nanogate.Upstreams.TaskRelay;
 
 namespace Nanogate.Hosting;
@@ -14,8 +16,12 @@ internal static class RelayCallbackEndpoints
     {
         routes.MapPost("/v1/relay-callbacks/{token}", (string token, RelayCallbacks callbacks) =>
             token.Length <= 64 && callbacks.Signal(token)
-                ? Results.Json(new { received = true })
-                : ApiError.NotFound("No relayed task waits on this callback (it ended, or it waits on another process, which polls)."));
+                ? Results.Json(new RelayCallbackReceived(true), ApiJsonContext.Default.RelayCallbackReceived)
+                : ApiError.NotFound("No relayed task waits on this callback (it ended, or it waits on another process, which polls)."))
+            .DescribesRequestBody<JsonElement>("application/json", required: false)
+            .Produces<RelayCallbackReceived>()
+            .ProducesErrors(Dialect.Nanogate, StatusCodes.Status404NotFound)
+            .WithDescription("Called by an upstream task platform when a relayed task ends; the token in the path is the credential and the body (any JSON) is ignored.");
         return routes;
     }
 }

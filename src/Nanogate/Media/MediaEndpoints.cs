@@ -15,7 +15,12 @@ internal static class MediaEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapMediaApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/v1/media/{id}", ServeAsync).WithDialect(Dialect.Nanogate).RequireAuthorization(Auth.NanogatePolicies.SignedMediaLink);
+        routes.MapGet("/v1/media/{id}", ServeAsync).WithDialect(Dialect.Nanogate).RequireAuthorization(Auth.NanogatePolicies.SignedMediaLink)
+            .Produces<byte[]>(StatusCodes.Status200OK, "image/png", "image/jpeg", "image/webp")
+            .Produces(StatusCodes.Status302Found)
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesErrors(Dialect.Nanogate, 403, 404, 410)
+            .WithDescription("The image bytes of a signed link (exp and sig in the query), with ETag and caching headers; a redirect to the store's own signed URL where the media store serves links directly.");
         return routes;
     }
 

@@ -6,6 +6,7 @@ using Nanogate.Core.Catalog;
 using Nanogate.Core.Images;
 using Nanogate.Core.Requests;
 using Nanogate.Generation;
+using Nanogate.OpenAi.Wire;
 using Nanogate.Pipeline;
 using Nanogate.Storage.Ledger;
 
@@ -27,17 +28,19 @@ public static class OpenAiEndpoints
         var open = routes.MapGroup("/openai/v1").WithDialect(Dialect.OpenAi);
         var group = open.MapGroup("").RequireAuthorization(NanogatePolicies.UserKey);
         group.MapPost("/images/generations", (HttpContext context, Caller caller, ImageGenerationsHandler handler) =>
-            GenerationsAsync(context, caller, handler, urlByDefault: false));
-        group.MapPost("/images/edits", EditsAsync);
+            GenerationsAsync(context, caller, handler, urlByDefault: false)).DescribeGenerations();
+        group.MapPost("/images/edits", EditsAsync).DescribeEdits();
         open.MapPost("/images/variations", () => OpenAiError.Result(404, "invalid_request_error", "unknown_url",
-            "images/variations is not supported: use images/edits with a prompt describing the variation."));
+            "images/variations is not supported: use images/edits with a prompt describing the variation."))
+            .Produces<OpenAiErrorBody>(StatusCodes.Status404NotFound)
+            .WithDescription("Not supported: always 404 unknown_url (use images/edits with a prompt describing the variation).");
         group.MapGet("/models", ListModels).Produces<OpenAiModelList>();
 
         // Seed 004's platform (a synchronous /v1/images/generations): its users change the base URL to
         // {nanogate}/sync/v1 and keep their requests; the plain /v1/images/generations stays the task API.
         routes.MapPost("/sync/v1/images/generations", (HttpContext context, Caller caller, ImageGenerationsHandler handler) =>
             GenerationsAsync(context, caller, handler, urlByDefault: true))
-            .WithDialect(Dialect.OpenAi).RequireAuthorization(NanogatePolicies.UserKey);
+            .WithDialect(Dialect.OpenAi).RequireAuthorization(NanogatePolicies.UserKey).DescribeGenerations();
         group.MapGet("/models/{**model}", GetModel).Produces<OpenAiModel>().Produces<OpenAiErrorBody>(StatusCodes.Status404NotFound);
         open.MapFallback(() => OpenAiError.Result(404, "invalid_request_error", "unknown_url",
             "Unknown route. This gateway serves POST /openai/v1/images/generations, POST /openai/v1/images/edits and GET /openai/v1/models."))

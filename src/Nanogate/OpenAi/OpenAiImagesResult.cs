@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Nanogate.OpenAi;
 
 /// <summary>
-/// Writes <see cref="OpenAiImagesResponse"/> straight to the response with the image bytes
+/// Writes <see cref="Wire.OpenAiImagesResponse"/> straight to the response with the image bytes
 /// base64-encoded by the writer, unescaped (a serializer would escape every '+' as \u002B).
 /// </summary>
 internal sealed class OpenAiImagesResult(long created, IReadOnlyList<OpenAiImageEntry> images, OpenAiUsage usage, string? size, string quality, string outputFormat, IReadOnlyList<string> warnings) : IResult

@@ -25,7 +25,8 @@ public static class OperationsEndpoints
     public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/metrics", (NanogateMetrics metrics, Nanogate.Upstreams.Routing.ChannelRouter router) =>
-            Results.Text(metrics.Render() + ChannelMetrics.Render(router), "text/plain; version=0.0.4; charset=utf-8"));
+            Results.Text(metrics.Render() + ChannelMetrics.Render(router), "text/plain; version=0.0.4; charset=utf-8"))
+            .Produces<string>(StatusCodes.Status200OK, "text/plain");
         return routes;
     }
 }

@@ -16,6 +16,19 @@ public static class DialectEndpointExtensions
     public static TBuilder WithDialect<TBuilder>(this TBuilder builder, IDialectSelector selector)
         where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(selector).WithErrors(ErrorBodyOf(Dialect.Nanogate));
 
+    /// <summary>Describes further error statuses of a route (beyond 400, 401 and 500) in its dialect's error body, for OpenAPI.</summary>
+    public static TBuilder ProducesErrors<TBuilder>(this TBuilder builder, Dialect dialect, params int[] statuses)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        var body = ErrorBodyOf(dialect);
+        foreach (var status in statuses)
+        {
+            builder.WithMetadata(new ProducesResponseTypeMetadata(status, body, ["application/json"]));
+        }
+
+        return builder;
+    }
+
     /// <summary>The type of a dialect's error body (for OpenAPI).</summary>
     public static Type ErrorBodyOf(Dialect dialect) => dialect switch
     {

@@ -1,6 +1,6 @@
 namespace Nanogate.Pipeline;
 
-/// <summary>A route group's fixed dialect, set with <see cref="DialectEndpointExtensions.WithDialect{TBuilder}"/>.</summary>
+/// <summary>A route group's fixed dialect, set with <see cref="DialectEndpointExtensions.WithDialect{TBuilder}(TBuilder, Dialect)"/>.</summary>
 /// <param name="Dialect">The dialect.</param>
 public sealed record DialectMetadata(Dialect Dialect) : IDialectSelector
 {

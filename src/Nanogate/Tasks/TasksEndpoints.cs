@@ -12,6 +12,7 @@ using Nanogate.Pipeline;
 using Nanogate.Storage;
 using Nanogate.Storage.Ledger;
 using Nanogate.Storage.Tasks;
+using Nanogate.Tasks.Wire;
 using Nanogate.Webhooks;
 
 namespace Nanogate.Tasks;
@@ -29,10 +30,16 @@ internal static partial class TasksEndpoints
     public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder routes)
     {
         var tasks = routes.MapGroup("").WithDialect(Dialect.Nanogate).RequireAuthorization(NanogatePolicies.UserKey);
-        tasks.MapPost("/v1/images/generations", SubmitAsync);
-        tasks.MapGet("/v1/tasks", ListAsync);
-        tasks.MapGet("/v1/tasks/{taskId}", GetAsync);
-        tasks.MapPost("/v1/tasks/{taskId}/cancel", CancelAsync);
+        // The task object is written by TaskJson and the submission read by TaskBodyReader; the records of Tasks/Wire describe them.
+        tasks.MapPost("/v1/images/generations", SubmitAsync)
+            .DescribesRequestBody<TaskSubmitRequest>("application/json")
+            .Produces<TaskAccepted>(StatusCodes.Status202Accepted)
+            .Produces<TaskObject>(StatusCodes.Status200OK)
+            .ProducesErrors(Dialect.Nanogate, 402, 409, 413, 422, 429)
+            .WithDescription("Submits a task (202 with Location). With Prefer: wait[=N] (N ≤ 60) the answer waits for the task to end: 200 with the task object. Idempotency-Key: 24 h; the same key with another body is 422, while the first is in flight 409.");
+        tasks.MapGet("/v1/tasks", ListAsync).Produces<TaskList>();
+        tasks.MapGet("/v1/tasks/{taskId}", GetAsync).Produces<TaskObject>().ProducesErrors(Dialect.Nanogate, 404);
+        tasks.MapPost("/v1/tasks/{taskId}/cancel", CancelAsync).Produces<TaskObject>().ProducesErrors(Dialect.Nanogate, 404);
         return routes;
     }
 

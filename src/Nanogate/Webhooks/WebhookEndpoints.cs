@@ -24,20 +24,20 @@ internal static class WebhookEndpoints
             }
 
             return Secret(context, account.WebhookSecret);
-        });
+        }).Produces<WebhookSecretBody>().ProducesErrors(Dialect.Nanogate, 404);
 
         webhooks.MapPost("/webhook-secret/rotate", async (HttpContext context, Caller caller, IAccountStore accounts) =>
         {
             var secret = StandardWebhookSigner.SecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
             var updated = await accounts.SetWebhookSecretAsync(caller.AccountId, secret, context.RequestAborted).ConfigureAwait(false);
             return updated ? Secret(context, secret) : ApiError.NotFound("The account of this key no longer exists.");
-        });
+        }).Produces<WebhookSecretBody>().ProducesErrors(Dialect.Nanogate, 404);
         return routes;
     }
 
     private static IResult Secret(HttpContext context, string secret)
     {
         context.Response.Headers.CacheControl = "no-store";
-        return Results.Json(new { @object = "webhook_secret", secret }, JsonDefaults.Snake);
+        return Results.Json(new WebhookSecretBody("webhook_secret", secret), JsonDefaults.Snake);
     }
 }

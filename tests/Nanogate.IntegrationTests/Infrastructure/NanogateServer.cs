@@ -45,7 +45,7 @@ public sealed class NanogateServer : IAsyncDisposable
 
     public static Task<NanogateServer> StartAsync(params string[] settings) => StartAsync(null, settings);
 
-    /// <summary>Starts a server whose services <paramref name="configure"/> may replace (fault injection in tests).</summary>
+    /// <summary>Starts a server whose services <paramref name="configure"/> may replace (e.g. its <see cref="TimeProvider"/> with a fake clock).</summary>
     public static async Task<NanogateServer> StartAsync(Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure, params string[] settings)
     {
         // A test that names its own data directory (to restart on it) owns it, and on PostgreSQL its database too.

@@ -1,13 +1,16 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Nanogate.IntegrationTests.Infrastructure;
 
 namespace Nanogate.IntegrationTests.Media;
 
 /// <summary>
 /// <c>Media:MaxBytes</c>: a write past the quota first evicts expired media (oldest first) and is refused with 507
-/// <c>storage_full</c>, uncharged, only when nothing expired can make room.
+/// <c>storage_full</c>, uncharged, only when nothing expired can make room. The links live half an hour on a fake clock, so the
+/// half hour passes without waiting.
 /// </summary>
 public sealed class MediaQuotaTests
 {
@@ -30,8 +33,10 @@ public sealed class MediaQuotaTests
             one = MediaBytes(probe);
         }
 
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var server = await NanogateServer.StartAsync(
-            $"Media:MaxBytes={one * 3 / 2}", "Media:LinkTtlHours=0.001", "Media:SweepIntervalSeconds=3600", "Media:QuotaRefreshSeconds=3600");
+            builder => builder.Services.AddSingleton<TimeProvider>(clock),
+            $"Media:MaxBytes={one * 3 / 2}", "Media:LinkTtlHours=0.5", "Media:SweepIntervalSeconds=3600", "Media:QuotaRefreshSeconds=3600");
         var owner = await server.CreateAccountAsync(1_000);
         using var http = owner.Client();
 
@@ -45,26 +50,17 @@ public sealed class MediaQuotaTests
         Assert.Equal("storage_full", (await refused.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["code"]!.GetValue<string>());
         Assert.Equal(1_000 - 45, (await owner.BalanceAsync()).Available);
 
-        // Once it has expired (its link answers 410; the periodic sweep is an hour away), the next write evicts it.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await server.Client.GetAsync(firstUrl)).StatusCode != HttpStatusCode.Gone)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the first image never expired");
-            await Task.Delay(100);
-        }
-
-        // The link's expiry is in whole seconds, the row's in milliseconds: the row may expire a moment later, and
-        // until it does a write is refused (uncharged) as before.
+        // A minute before the half hour it is still live; once it has expired (its link answers 410; the periodic sweep is
+        // at the hour), the next write evicts it.
+        clock.Advance(TimeSpan.FromMinutes(29));
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync(firstUrl)).StatusCode);
+        Assert.Equal(HttpStatusCode.InsufficientStorage, (await UrlImageAsync(http)).StatusCode);
+        clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(HttpStatusCode.Gone, (await server.Client.GetAsync(firstUrl)).StatusCode);
         Assert.True(MediaBytes(server) > 0);
-        HttpResponseMessage third;
-        while ((third = await UrlImageAsync(http)).StatusCode == HttpStatusCode.InsufficientStorage)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the expired image was never evicted");
-            await Task.Delay(100);
-        }
-
+        var third = await UrlImageAsync(http);
         Assert.Equal(HttpStatusCode.OK, third.StatusCode);
-        Assert.Equal(1_000 - 90, (await owner.BalanceAsync()).Available);
+        Assert.Equal(1_000 - 90, (await owner.BalanceAsync()).Available); // the two refused writes were not charged
         Assert.True(MediaBytes(server) <= one * 3 / 2, "only the new image is on disk");
         await server.AssertLedgerConsistentAsync(owner.Id);
     }

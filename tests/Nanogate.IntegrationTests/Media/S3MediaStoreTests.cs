@@ -5,6 +5,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Nanogate.IntegrationTests.Infrastructure;
 using Nanogate.IntegrationTests.Tasks;
 using Nanogate.Media;
@@ -122,16 +123,21 @@ public sealed partial class S3MediaStoreTests
     [S3Fact]
     public async Task Expired_media_answers_410_and_its_object_is_deleted()
     {
-        await using var server = await StartAsync("Media:LinkTtlHours=0.0004", "Media:SweepIntervalSeconds=1");
+        // A day-long link on a fake clock: the day passes without waiting; only the sweep's deletes are awaited.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await NanogateServer.StartAsync(
+            builder => builder.Services.AddSingleton<TimeProvider>(clock), S3TestServer.Settings(_prefix, "Media:LinkTtlHours=24", "Media:SweepIntervalSeconds=60"));
         var url = await MakeImageUrlAsync(server);
         var s3 = server.Services.GetRequiredService<IAmazonS3>();
         Assert.Single(await KeysAsync(s3, IdOf(url)));
 
         using var browser = new HttpClient();
-        var deadline = DateTime.UtcNow.AddSeconds(15);
+        clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1));
+        var deadline = DateTime.UtcNow.AddSeconds(20);
         while ((await KeysAsync(s3, IdOf(url))).Count > 0 && DateTime.UtcNow < deadline)
         {
-            await Task.Delay(200);
+            clock.Advance(TimeSpan.FromMinutes(1)); // a sweeper tick
+            await Task.Delay(50);
         }
 
         Assert.Empty(await KeysAsync(s3, IdOf(url)));

@@ -1,5 +1,6 @@
 // The API reference: ready-to-copy requests for the playground's current settings, and the billing rules.
 import { STORE, store, api, h, $, setupKey, copyText, fmtInt, fmtUsd } from './common.js';
+import { renderOpenApi } from './openapi-view.js';
 
 const keyUi = setupKey({ onChange: () => render() });
 const settings = {
@@ -181,6 +182,11 @@ try {
   render();
 } catch (err) {
   $('#main').prepend(h('div.alert.error', { role: 'alert' }, `Could not load the model catalog: ${err.message}`));
+}
+try {
+  renderOpenApi($('#openapi-view'), (await api('/openapi/v1.json')).data);
+} catch (err) {
+  $('#openapi-view').replaceChildren(h('div.alert.error', { role: 'alert' }, `Could not load /openapi/v1.json: ${err.message}`));
 }
 keyUi.refresh();
 document.body.dataset.ready = 'true';
