@@ -99,13 +99,25 @@ public static partial class GeminiEndpoints
         }
 
         var estimate = GeminiBilling.WorstCase(model, prepared!.PromptChars, prepared.InputImages, prepared.CandidateCount);
-        var reservation = await credits.TryHoldAsync(caller, estimate, 1, "gemini:" + method, model.Id, context.RequestAborted).ConfigureAwait(false);
+        var expected = GeminiBilling.Expected(model, prepared.PromptChars, prepared.InputImages, prepared.Size, prepared.CandidateCount);
+        Reservation? reservation;
+        try
+        {
+            reservation = await credits.TryHoldAsync(caller, estimate, 1, "gemini:" + method, model.Id, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (SpendCapExceededException cap) when (cap.Cap - cap.Spent >= expected)
+        {
+            // The key's spending cap leaves room for the expected cost but not for the worst case: as for a small
+            // balance below, the hold is what the cap leaves, and the charge is capped by it (the other period's
+            // cap, if tighter, still refuses with 402).
+            reservation = await credits.TryHoldAsync(caller, cap.Cap - cap.Spent, 0, "gemini:" + method, model.Id, context.RequestAborted).ConfigureAwait(false);
+        }
+
         if (reservation is null)
         {
             // The worst case (the whole output limit) is far above an image's cost (Nano Banana 2: 1,966 credits
             // against 67): an account that cannot hold it but can hold the expected cost holds all it has, and
             // the charge, settled from usage, is capped by that hold.
-            var expected = GeminiBilling.Expected(model, prepared.PromptChars, prepared.InputImages, prepared.Size, prepared.CandidateCount);
             var available = await credits.AvailableAsync(caller.AccountId, context.RequestAborted).ConfigureAwait(false);
             if (available >= expected)
             {

@@ -153,6 +153,19 @@ public sealed class KeyControlsTests(ServerFixture fixture) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task A_gemini_call_under_a_cap_below_its_worst_case_holds_what_the_cap_leaves_and_is_charged_its_cost()
+    {
+        var (accountId, _, client, _) = await KeyAsync(10_000, new { spend_cap = new { daily = 100 } });
+        using var _ = client;
+        var response = await client.PostAsJsonAsync($"/v1beta/models/{Model}:generateContent", Gemini.GeminiDialectTests.Body("a small boat"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var balance = await Server.BalanceAsync(accountId);
+        Assert.Equal(45, balance.Charged);
+        Assert.Equal(0, balance.Reserved);
+        Assert.Equal(10_000 - 45, balance.Available);
+    }
+
+    [Fact]
     public async Task Last_used_at_is_recorded_and_listed()
     {
         var (accountId, keyId, client, key) = await KeyAsync(1_000, new { });
