@@ -28,15 +28,18 @@ public sealed class UsageBucketsTests(ServerFixture fixture) : IClassFixture<Ser
         var taskId = task["task_id"]!.GetValue<string>();
         await TaskApi.WaitForEndAsync(client, taskId);
 
-        // Gemini: one image, 45. OpenAI: two images, 90.
+        // Gemini: one image, 45, and streamed: one image, 45. OpenAI: two images, 90.
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/v1beta/models/nano-banana-2-lite:generateContent", Gemini.GeminiDialectTests.Body("a fox"))).StatusCode);
+        var streamed = await client.PostAsJsonAsync("/v1beta/models/nano-banana-2-lite:streamGenerateContent?alt=sse", Gemini.GeminiDialectTests.Body("a streamed fox"));
+        Assert.Equal(HttpStatusCode.OK, streamed.StatusCode);
+        Assert.Contains("data:", await streamed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/openai/v1/images/generations", new { model = "nano-banana-2-lite", prompt = "two owls", n = 2 })).StatusCode);
 
         // Gemini, failing upstream: nothing charged, the whole hold refunded. A task canceled before it ran: released, not refunded.
         Assert.NotEqual(HttpStatusCode.OK, (await client.PostAsJsonAsync("/v1beta/models/nano-banana-2-lite:generateContent", Gemini.GeminiDialectTests.Body($"fail {Guid.NewGuid():N} [sim:500]"))).StatusCode);
 
         var balance = await account.BalanceAsync();
-        Assert.Equal(45 + 45 + 90, balance.Charged);
+        Assert.Equal(45 + 45 + 45 + 90, balance.Charged);
         Assert.Equal(0, balance.Reserved);
         long geminiRefund;
         await using (var db = await Server.OpenDatabaseAsync())
@@ -52,8 +55,8 @@ public sealed class UsageBucketsTests(ServerFixture fixture) : IClassFixture<Ser
         var before = await MineAsync(url, account.Id);
         Assert.All(before, r => Assert.Equal(account.KeyId, r["key_id"]!.GetValue<string>()));
         Assert.All(before, r => Assert.Equal(Model, r["model"]!.GetValue<string>()));
-        Assert.Equal(4, before.Sum(r => r["requests"]!.GetValue<long>()));
-        Assert.Equal(1 + 1 + 2, before.Sum(r => r["images"]!.GetValue<long>()));
+        Assert.Equal(5, before.Sum(r => r["requests"]!.GetValue<long>()));
+        Assert.Equal(1 + 1 + 1 + 2, before.Sum(r => r["images"]!.GetValue<long>()));
         Assert.Equal(balance.Charged, before.Sum(r => r["credits_charged"]!.GetValue<long>()));
         Assert.Equal(45 + geminiRefund, before.Sum(r => r["credits_refunded"]!.GetValue<long>()));
         Assert.Contains(before, r => r["channel"]?.GetValue<string>() is { Length: > 0 });
@@ -75,7 +78,7 @@ public sealed class UsageBucketsTests(ServerFixture fixture) : IClassFixture<Ser
         var mine = rows.Skip(1).Where(r => r[1] == account.Id).ToList();
         Assert.Equal(before.Count, mine.Count);
         Assert.Equal(balance.Charged, mine.Sum(r => long.Parse(r[7], System.Globalization.CultureInfo.InvariantCulture)));
-        Assert.Equal(4, mine.Sum(r => long.Parse(r[6], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(5, mine.Sum(r => long.Parse(r[6], System.Globalization.CultureInfo.InvariantCulture)));
 
         using var accept = new HttpRequestMessage(HttpMethod.Get, "/admin/v1/usage?bucket=day");
         accept.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/csv"));
