@@ -49,6 +49,7 @@ public static class NanogateApp
         AddOptions<AdminOptions>(builder, "Admin");
         AddOptions<ServerOptions>(builder, "Server");
         AddOptions<Billing.HoldOptions>(builder, "Billing");
+        AddOptions<Operations.RetentionOptions>(builder, "Retention");
         // A synchronous request may try Upstreams:Router:MaxAttempts channels, each for up to Upstreams:TimeoutSeconds:
         // a hold released as abandoned before that could belong to a request still running, which would go unbilled.
         builder.Services.AddOptions<Billing.HoldOptions>().Validate<IOptions<UpstreamOptions>>(
@@ -96,6 +97,9 @@ public static class NanogateApp
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(ModelCatalog.Default);
         services.AddNanogateStorage(builder.Configuration);
+        services.AddSingleton<KeyRateLimits>();
+        services.AddSingleton<KeyUsageRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<KeyUsageRecorder>());
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<AdminAuthenticator>();
         services.AddNanogateAuthorization();
@@ -138,6 +142,8 @@ public static class NanogateApp
         services.AddHostedService<TaskWorkerPool>();
         services.AddHostedService<IdempotencyPruner>();
         services.AddHostedService<Billing.HoldSweeper>();
+        services.AddSingleton<Operations.RetentionSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<Operations.RetentionSweeper>());
         services.AddReadinessChecks();
         services.AddHostedService<MemoryTrimmer>();
         services.AddSingleton<SafeHttp>();

@@ -9,4 +9,10 @@ public sealed record ApiKeyRecord(string Id, string AccountId, string Prefix, st
 
     /// <summary>The webhook body for this key's tasks: "envelope" (null, Standard Webhooks) or "task" (the bare task object).</summary>
     public string? CallbackFormat { get; init; }
+
+    /// <summary>The key's limits (expiry, rate limits, spending caps).</summary>
+    public KeyControls Controls { get; init; } = KeyControls.None;
+
+    /// <summary>When the key last authenticated a request, to the minute (written at most once a minute per key), or null.</summary>
+    public DateTimeOffset? LastUsedAt { get; init; }
 }

@@ -39,6 +39,14 @@ public interface IAccountStore
     /// </summary>
     Task<bool> SetKeyDialectSettingsAsync(string keyId, string? imagesApi, string? callbackFormat, CancellationToken cancellationToken);
 
+    /// <summary>Replaces a key's limits (all five: a null clears one); false when no such key.</summary>
+    Task<bool> SetKeyControlsAsync(string keyId, KeyControls controls, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records when keys were last used (unix ms per key id), in one write; a time older than the stored one is ignored.
+    /// </summary>
+    Task TouchKeysAsync(IReadOnlyDictionary<string, long> lastUsed, CancellationToken cancellationToken);
+
     /// <summary>Replaces an account's webhook signing secret; false when no such account.</summary>
     Task<bool> SetWebhookSecretAsync(string accountId, string secret, CancellationToken cancellationToken);
 

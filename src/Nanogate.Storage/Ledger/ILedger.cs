@@ -19,7 +19,17 @@ public interface ILedger
     Task<long?> TopUpAsync(string accountId, long credits, string? note, CancellationToken cancellationToken);
 
     /// <summary>Holds <paramref name="credits"/> if the account has them; null when it does not.</summary>
-    Task<Reservation?> TryReserveAsync(string accountId, long credits, string purpose, string? model, CancellationToken cancellationToken);
+    Task<Reservation?> TryReserveAsync(string accountId, long credits, string purpose, string? model, CancellationToken cancellationToken) =>
+        TryReserveAsync(accountId, credits, purpose, model, null, cancellationToken);
+
+    /// <summary>
+    /// Holds <paramref name="credits"/> for a request made with <paramref name="key"/> (recorded on the reservation), if the
+    /// account has them (null when it does not). If the key has a spending cap, the key's spend this UTC day and month
+    /// (credits captured or still held by its reservations) is summed in the same transaction as the hold, serialized
+    /// per key, and a hold that would pass a cap throws <see cref="SpendCapExceededException"/>, writing nothing: so
+    /// concurrent requests never take a key past its cap.
+    /// </summary>
+    Task<Reservation?> TryReserveAsync(string accountId, long credits, string purpose, string? model, KeyHold? key, CancellationToken cancellationToken);
 
     /// <summary>
     /// Ends a reservation: captures <paramref name="capture"/> (clamped to what is still held) and
@@ -32,7 +42,14 @@ public interface ILedger
     /// <see cref="SettleAsync(string, long, CancellationToken)"/>, recording the upstream <paramref name="channel"/> that
     /// served the request (for per-channel usage); a second settlement changes nothing, the channel included.
     /// </summary>
-    Task<Reservation> SettleAsync(string reservationId, long capture, string? channel, CancellationToken cancellationToken);
+    Task<Reservation> SettleAsync(string reservationId, long capture, string? channel, CancellationToken cancellationToken) =>
+        SettleAsync(reservationId, capture, channel, SettleUsage.None, cancellationToken);
+
+    /// <summary>
+    /// <see cref="SettleAsync(string, long, string, CancellationToken)"/>, recording what the request delivered (images,
+    /// credits refunded) for usage; a second settlement changes nothing.
+    /// </summary>
+    Task<Reservation> SettleAsync(string reservationId, long capture, string? channel, SettleUsage usage, CancellationToken cancellationToken);
 
     /// <summary>
     /// Releases what open reservations still hold that were made before <paramref name="createdBefore"/> (unix ms) by

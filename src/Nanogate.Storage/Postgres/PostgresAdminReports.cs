@@ -40,7 +40,7 @@ public sealed class PostgresAdminReports(PostgresDatabase db) : IAdminReports
                        SUM(u.requests)::bigint, SUM(u.charged)::bigint, SUM(u.refunded)::bigint, SUM(u.images_ok)::bigint, SUM(u.images_failed)::bigint
                 FROM (
                     SELECT r.account_id, COALESCE(r.model, 'unknown') AS model, COUNT(*) AS requests,
-                           SUM(r.captured) AS charged, SUM(r.released) AS refunded, 0 AS images_ok, 0 AS images_failed
+                           SUM(r.captured) AS charged, SUM(r.refunded) AS refunded, 0 AS images_ok, 0 AS images_failed
                     FROM reservations r WHERE r.created_at >= @since
                     GROUP BY r.account_id, COALESCE(r.model, 'unknown')
                     UNION ALL
@@ -55,6 +55,15 @@ public sealed class PostgresAdminReports(PostgresDatabase db) : IAdminReports
                 """,
                 new { since }).ConfigureAwait(false);
             return [.. rows.Select(r => new UsageRow(r.AccountId, r.AccountName, r.Model, r.Requests, r.Charged, r.Refunded, r.ImagesOk, r.ImagesFailed))];
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<UsageBucketRow>> UsageBucketsAsync(UsageQuery query, CancellationToken cancellationToken) =>
+        db.RunAsync<IReadOnlyList<UsageBucketRow>>(async c =>
+        {
+            var rows = await c.QueryAsync<(long Bucket, string? Account, string? Key, string? Model, string? Channel, long Requests, long Images, long Charged, long Refunded)>(
+                UsageSql.For(query, "text", "bigint"), new { from = query.From, to = query.To, width = UsageSql.Width(query.Bucket) }).ConfigureAwait(false);
+            return [.. rows.Select(r => new UsageBucketRow(r.Bucket, r.Account, r.Key, r.Model, r.Channel, r.Requests, r.Images, r.Charged, r.Refunded))];
         }, cancellationToken);
 
     /// <inheritdoc />

@@ -39,17 +39,46 @@ internal static class PostgresLedgerCommands
     /// debit are the same statement (a concurrent one re-checks the row once the first commits), and the CHECK on
     /// the column stands behind it.
     /// </summary>
-    public static async Task<Reservation?> TryReserveAsync(NpgsqlConnection c, NpgsqlTransaction tx, string accountId, long credits, string purpose, string? model, long now)
+    public static async Task<Reservation?> TryReserveAsync(NpgsqlConnection c, NpgsqlTransaction tx, string accountId, long credits, string purpose, string? model, long now, KeyHold? key = null)
     {
+        if (key is { Capped: true })
+        {
+            await CheckSpendCapAsync(c, tx, key.KeyId, credits, now).ConfigureAwait(false);
+        }
+
         var id = Ids.New("res_");
-        var reserved = await c.ExecuteScalarAsync<long>(ReserveSql, new { id, accountId, credits, purpose, model, now }, tx).ConfigureAwait(false);
+        var reserved = await c.ExecuteScalarAsync<long>(ReserveSql, new { id, accountId, keyId = key?.KeyId, credits, purpose, model, now }, tx).ConfigureAwait(false);
         return reserved == 0 ? null : new Reservation(id, accountId, credits, 0, 0, null);
     }
 
-    /// <summary>The statement of <see cref="TryReserveAsync"/>, also embedded in a task's create (parameters id, accountId, credits, purpose, model, now).</summary>
+    /// <summary>
+    /// Throws <see cref="SpendCapExceededException"/> if holding <paramref name="credits"/> would take the key past a cap.
+    /// The key's row is locked first (so holds of one capped key run one at a time until their transactions commit), and
+    /// the sum is a later statement: under READ COMMITTED it sees every hold of the key committed before the lock was
+    /// granted. Keys without a cap never take the lock.
+    /// </summary>
+    public static async Task CheckSpendCapAsync(NpgsqlConnection c, NpgsqlTransaction tx, string keyId, long credits, long now)
+    {
+        var caps = await c.QuerySingleOrDefaultAsync<(long? Daily, long? Monthly)>(
+            "SELECT daily_cap, monthly_cap FROM api_keys WHERE id = @keyId FOR NO KEY UPDATE", new { keyId }, tx).ConfigureAwait(false);
+        if (caps.Daily is null && caps.Monthly is null)
+        {
+            return;
+        }
+
+        var spent = await c.QuerySingleAsync<(long Today, long Month)>(
+            """
+            SELECT COALESCE(SUM(CASE WHEN created_at >= @dayStart THEN amount - released ELSE 0 END), 0)::bigint, COALESCE(SUM(amount - released), 0)::bigint
+            FROM reservations WHERE key_id = @keyId AND created_at >= @from
+            """,
+            new { keyId, dayStart = SpendCaps.DayStart(now), from = SpendCaps.MonthStart(now) }, tx).ConfigureAwait(false);
+        SpendCaps.Check(caps.Daily, caps.Monthly, spent.Today, spent.Month, credits);
+    }
+
+    /// <summary>The statement of <see cref="TryReserveAsync"/>, also embedded in a task's create (parameters id, accountId, keyId, credits, purpose, model, now).</summary>
     public const string ReserveCtes = """
         a AS (UPDATE accounts SET credits_available = credits_available - @credits WHERE id = @accountId AND credits_available >= @credits RETURNING id),
-        r AS (INSERT INTO reservations (id, account_id, amount, purpose, model, created_at) SELECT @id, a.id, @credits, @purpose, @model, @now FROM a RETURNING id),
+        r AS (INSERT INTO reservations (id, account_id, key_id, amount, purpose, model, created_at) SELECT @id, a.id, @keyId, @credits, @purpose, @model, @now FROM a RETURNING id),
         re AS (INSERT INTO ledger_entries (account_id, kind, amount, reservation_id, model, created_at) SELECT @accountId, 'reserve', @credits, r.id, @model, @now FROM r)
         """;
 

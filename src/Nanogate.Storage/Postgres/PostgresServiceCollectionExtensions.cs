@@ -41,6 +41,7 @@ public static class PostgresServiceCollectionExtensions
         services.AddSingleton<IMediaIndex, PostgresMediaIndex>();
         services.AddSingleton<IWebhookOutbox, PostgresWebhookOutbox>();
         services.AddSingleton<IAdminReports, PostgresAdminReports>();
+        services.AddSingleton<Retention.ITaskRetention, PostgresTaskRetention>();
         services.AddSingleton<PostgresNotifier>();
         services.AddSingleton<ITaskStore, PostgresTaskStore>();
         services.AddSingleton<IChannelStore, PostgresChannelStore>();

@@ -201,7 +201,14 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
             UPDATE tasks SET status = @status, credits_refunded = credits_refunded + COALESCE((SELECT rest FROM rel), 0),
                 error_code = @errorCode, error_message = @errorMessage, completed_at = @now
             WHERE id = @taskId)
-        SELECT 1
+        SELECT 1;
+        -- The task's usage on its reservation (as SQLite's TaskUsageSql): images made, failed images refunded at the
+        -- task's price (never more than was released), the channel of its first image made.
+        UPDATE reservations SET
+            images = (SELECT count(*) FROM task_images WHERE task_id = @taskId AND status = 'succeeded'),
+            refunded = LEAST(released, (SELECT count(*) FROM task_images WHERE task_id = @taskId AND status = 'failed') * (SELECT price FROM tasks WHERE id = @taskId)),
+            channel = COALESCE(channel, (SELECT min(channel COLLATE "C") FROM task_images WHERE task_id = @taskId AND status = 'succeeded'))
+        WHERE id = @reservationId;
         """;
 
     private readonly PostgresGroupCommit<PendingCreate, TaskRow?> _creates = new(
@@ -210,7 +217,15 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
     /// <inheritdoc />
     public async Task<TaskRow?> CreateAsync(NewTask task, long now, CancellationToken cancellationToken)
     {
-        var row = await _creates.RunAsync(new PendingCreate(task, now), cancellationToken).ConfigureAwait(false);
+        // A key with a spending cap checks its spend in the hold's own transaction, under its row lock: such creates run
+        // on their own rather than in the group commit (whose batch is one statement per create).
+        var row = task.Key is { Capped: true } key
+            ? await db.WriteAsync(async (c, tx) =>
+            {
+                await PostgresLedgerCommands.CheckSpendCapAsync(c, tx, key.KeyId, (long)task.N * task.Price, now).ConfigureAwait(false);
+                return await c.QuerySingleOrDefaultAsync<TaskRow?>(CreateSql, CreateParameters(task, now), tx).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false)
+            : await _creates.RunAsync(new PendingCreate(task, now), cancellationToken).ConfigureAwait(false);
         if (row is not null)
         {
             notifier.Post(TasksDue);
@@ -230,6 +245,7 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
             {
                 Param("id", NpgsqlDbType.Text, Ids.New("res_")),
                 Param("accountId", NpgsqlDbType.Text, task.AccountId),
+                Param("keyId", NpgsqlDbType.Text, task.Key?.KeyId),
                 Param("credits", NpgsqlDbType.Bigint, (long)task.N * task.Price),
                 Param("purpose", NpgsqlDbType.Text, "task"),
                 Param("model", NpgsqlDbType.Text, task.Model),
@@ -264,36 +280,35 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
     }
 
     private static Task<TaskRow?> CreateAloneAsync(PostgresDatabase db, PendingCreate p) =>
-        db.RunAsync(c =>
+        db.RunAsync(c => c.QuerySingleOrDefaultAsync<TaskRow?>(CreateSql, CreateParameters(p.Task, p.Now)));
+
+    private static object CreateParameters(NewTask task, long now)
+    {
+        var idem = task.Idempotency;
+        return new
         {
-            var task = p.Task;
-            var now = p.Now;
-            var idem = task.Idempotency;
-            return c.QuerySingleOrDefaultAsync<TaskRow?>(
-                CreateSql,
-                new
-                {
-                    id = Ids.New("res_"),
-                    accountId = task.AccountId,
-                    credits = (long)task.N * task.Price,
-                    purpose = "task",
-                    model = task.Model,
-                    now,
-                    taskId = task.Id,
-                    request = task.RequestJson,
-                    requestId = task.RequestId,
-                    baseUrl = task.BaseUrl,
-                    n = task.N,
-                    price = task.Price,
-                    callbackUrl = task.CallbackUrl,
-                    webhookUrl = task.WebhookUrl,
-                    held = idem?.Held ?? false,
-                    idemStatus = idem?.Status,
-                    idemBody = idem?.Body,
-                    idemLocation = idem?.Location,
-                    idemKey = idem?.Key,
-                });
-        });
+            id = Ids.New("res_"),
+            accountId = task.AccountId,
+            keyId = task.Key?.KeyId,
+            credits = (long)task.N * task.Price,
+            purpose = "task",
+            model = task.Model,
+            now,
+            taskId = task.Id,
+            request = task.RequestJson,
+            requestId = task.RequestId,
+            baseUrl = task.BaseUrl,
+            n = task.N,
+            price = task.Price,
+            callbackUrl = task.CallbackUrl,
+            webhookUrl = task.WebhookUrl,
+            held = idem?.Held ?? false,
+            idemStatus = idem?.Status,
+            idemBody = idem?.Body,
+            idemLocation = idem?.Location,
+            idemKey = idem?.Key,
+        };
+    }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<ImageClaim>> ClaimAsync(int max, long now, long leaseUntil, int maxAttempts, CancellationToken cancellationToken) =>

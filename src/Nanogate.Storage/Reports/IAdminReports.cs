@@ -15,6 +15,9 @@ public interface IAdminReports
     /// </summary>
     Task<IReadOnlyList<UsageRow>> UsageAsync(long since, CancellationToken cancellationToken);
 
+    /// <summary>Usage bucketed by time and grouped by <see cref="UsageQuery.Groups"/>, oldest bucket first.</summary>
+    Task<IReadOnlyList<UsageBucketRow>> UsageBucketsAsync(UsageQuery query, CancellationToken cancellationToken);
+
     /// <summary>Per upstream channel, the task images made since <paramref name="since"/> (unix ms) and their charges; the most first.</summary>
     Task<IReadOnlyList<ChannelUsageRow>> ChannelUsageAsync(long since, CancellationToken cancellationToken);
 }

@@ -6,7 +6,7 @@ namespace Nanogate.Storage.Reports;
 /// <param name="Model">The model (<c>unknown</c> for reservations without one).</param>
 /// <param name="Requests">Reservations made (every billed request makes one).</param>
 /// <param name="CreditsCharged">Credits captured.</param>
-/// <param name="CreditsRefunded">Credits released.</param>
+/// <param name="CreditsRefunded">Credits refunded: released for work attempted that failed (not every released hold).</param>
 /// <param name="TaskImagesSucceeded">Task images made.</param>
 /// <param name="TaskImagesFailed">Task images failed for good.</param>
 public sealed record UsageRow(

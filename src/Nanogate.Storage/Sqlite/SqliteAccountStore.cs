@@ -8,7 +8,11 @@ namespace Nanogate.Storage.Sqlite;
 public sealed class SqliteAccountStore(SqliteDatabase db, TimeProvider time) : IAccountStore
 {
     private const string KeyColumns =
-        "id AS Id, account_id AS AccountId, prefix AS Prefix, name AS Name, image_delivery AS ImageDelivery, created_at AS CreatedAt, revoked_at AS RevokedAt, images_api AS ImagesApi, callback_format AS CallbackFormat";
+        "id AS Id, account_id AS AccountId, prefix AS Prefix, name AS Name, image_delivery AS ImageDelivery, created_at AS CreatedAt, revoked_at AS RevokedAt, images_api AS ImagesApi, callback_format AS CallbackFormat, " +
+        "expires_at AS ExpiresAt, requests_per_minute AS RequestsPerMinute, images_per_minute AS ImagesPerMinute, daily_cap AS DailyCap, monthly_cap AS MonthlyCap, last_used_at AS LastUsedAt";
+
+    private const string SetControlsSql =
+        "UPDATE api_keys SET expires_at = @expiresAt, requests_per_minute = @rpm, images_per_minute = @ipm, daily_cap = @daily, monthly_cap = @monthly WHERE id = @keyId";
 
     private const string SettingSql = "SELECT value FROM settings WHERE key = @key";
 
@@ -106,6 +110,20 @@ public sealed class SqliteAccountStore(SqliteDatabase db, TimeProvider time) : I
             cancellationToken);
 
     /// <inheritdoc />
+    public Task<bool> SetKeyControlsAsync(string keyId, KeyControls controls, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (c, tx) =>
+            await c.ExecuteAsync(SetControlsSql, ControlsParameters(keyId, controls), tx).ConfigureAwait(false) > 0,
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task TouchKeysAsync(IReadOnlyDictionary<string, long> lastUsed, CancellationToken cancellationToken) =>
+        db.WriteInBackgroundAsync(
+            (c, tx) => c.ExecuteAsync(
+                "UPDATE api_keys SET last_used_at = @At WHERE id = @Id AND (last_used_at IS NULL OR last_used_at < @At)",
+                lastUsed.Select(p => new { Id = p.Key, At = p.Value }), tx),
+            cancellationToken);
+
+    /// <inheritdoc />
     public Task<bool> SetWebhookSecretAsync(string accountId, string secret, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, tx) =>
             await c.ExecuteAsync("UPDATE accounts SET webhook_secret = @secret WHERE id = @id", new { secret, id = accountId }, tx).ConfigureAwait(false) > 0,
@@ -129,18 +147,33 @@ public sealed class SqliteAccountStore(SqliteDatabase db, TimeProvider time) : I
             return await c.ExecuteScalarAsync<string>(SettingSql, new { key }, tx).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false))!;
 
+    private static object ControlsParameters(string keyId, KeyControls controls) => new
+    {
+        keyId,
+        expiresAt = controls.ExpiresAt?.ToUnixTimeMilliseconds(),
+        rpm = (long?)controls.RequestsPerMinute,
+        ipm = (long?)controls.ImagesPerMinute,
+        daily = controls.DailyCap,
+        monthly = controls.MonthlyCap,
+    };
+
     private sealed record AccountRow(string Id, string Name, long CreatedAt, long CreditsAvailable, string WebhookSecret)
     {
         public Account ToAccount() => new(Id, Name, DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt), CreditsAvailable, WebhookSecret);
     }
 
-    private sealed record KeyRow(string Id, string AccountId, string Prefix, string? Name, string? ImageDelivery, long CreatedAt, long? RevokedAt, string? ImagesApi, string? CallbackFormat)
+    private sealed record KeyRow(
+        string Id, string AccountId, string Prefix, string? Name, string? ImageDelivery, long CreatedAt, long? RevokedAt, string? ImagesApi, string? CallbackFormat,
+        long? ExpiresAt, long? RequestsPerMinute, long? ImagesPerMinute, long? DailyCap, long? MonthlyCap, long? LastUsedAt)
     {
         public ApiKeyRecord ToRecord() => new(Id, AccountId, Prefix, Name, ImageDelivery, DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt),
             RevokedAt is { } r ? DateTimeOffset.FromUnixTimeMilliseconds(r) : null)
         {
             ImagesApi = ImagesApi,
             CallbackFormat = CallbackFormat,
+            Controls = new KeyControls(
+                ExpiresAt is { } e ? DateTimeOffset.FromUnixTimeMilliseconds(e) : null, (int?)RequestsPerMinute, (int?)ImagesPerMinute, DailyCap, MonthlyCap),
+            LastUsedAt = LastUsedAt is { } u ? DateTimeOffset.FromUnixTimeMilliseconds(u) : null,
         };
     }
 }

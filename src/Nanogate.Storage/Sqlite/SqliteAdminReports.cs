@@ -52,7 +52,7 @@ public sealed class SqliteAdminReports(SqliteDatabase db) : IAdminReports
                        SUM(u.requests), SUM(u.charged), SUM(u.refunded), SUM(u.images_ok), SUM(u.images_failed)
                 FROM (
                     SELECT r.account_id, COALESCE(r.model, 'unknown') AS model, COUNT(*) AS requests,
-                           SUM(r.captured) AS charged, SUM(r.released) AS refunded, 0 AS images_ok, 0 AS images_failed
+                           SUM(r.captured) AS charged, SUM(r.refunded) AS refunded, 0 AS images_ok, 0 AS images_failed
                     FROM reservations r WHERE r.created_at >= $since
                     GROUP BY r.account_id, COALESCE(r.model, 'unknown')
                     UNION ALL
@@ -71,6 +71,25 @@ public sealed class SqliteAdminReports(SqliteDatabase db) : IAdminReports
             while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 list.Add(new UsageRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7)));
+            }
+
+            return list;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<UsageBucketRow>> UsageBucketsAsync(UsageQuery query, CancellationToken cancellationToken) =>
+        db.ReadAsync<IReadOnlyList<UsageBucketRow>>(async c =>
+        {
+            using var command = c.CreateCommand();
+            command.CommandText = UsageSql.For(query, "TEXT", "INTEGER").Replace('@', '$');
+            command.Parameters.AddWithValue("$from", query.From);
+            command.Parameters.AddWithValue("$to", query.To);
+            command.Parameters.AddWithValue("$width", UsageSql.Width(query.Bucket));
+            var list = new List<UsageBucketRow>();
+            using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                list.Add(new UsageBucketRow(r.GetInt64(0), Str(r, 1), Str(r, 2), Str(r, 3), Str(r, 4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), r.GetInt64(8)));
             }
 
             return list;

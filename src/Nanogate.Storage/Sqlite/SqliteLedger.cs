@@ -17,24 +17,28 @@ public sealed class SqliteLedger(SqliteDatabase db, TimeProvider time) : ILedger
     }
 
     /// <inheritdoc />
-    public Task<Reservation?> TryReserveAsync(string accountId, long credits, string purpose, string? model, CancellationToken cancellationToken)
+    public Task<Reservation?> TryReserveAsync(string accountId, long credits, string purpose, string? model, KeyHold? key, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(credits);
-        return db.WriteAsync((c, tx) => SqliteLedgerCommands.TryReserveAsync(c, tx, accountId, credits, purpose, model, Now), cancellationToken);
+        return db.WriteAsync((c, tx) => SqliteLedgerCommands.TryReserveAsync(c, tx, accountId, credits, purpose, model, Now, key), cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<Reservation> SettleAsync(string reservationId, long capture, string? channel, CancellationToken cancellationToken) =>
+    public Task<Reservation> SettleAsync(string reservationId, long capture, string? channel, SettleUsage usage, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, tx) =>
         {
             var now = Now;
-            if (channel is not null)
+            var open = await c.ExecuteAsync(
+                "UPDATE reservations SET channel = COALESCE(@channel, channel), images = @Images, refunded = @Refunded WHERE id = @reservationId AND settled_at IS NULL",
+                new { channel, usage.Images, usage.Refunded, reservationId }, tx).ConfigureAwait(false) == 1;
+            await SqliteLedgerCommands.CaptureAsync(c, tx, reservationId, capture, now).ConfigureAwait(false);
+            var released = await SqliteLedgerCommands.ReleaseRemainingAsync(c, tx, reservationId, now).ConfigureAwait(false);
+            if (open && usage.Refunded > released)
             {
-                await c.ExecuteAsync("UPDATE reservations SET channel = @channel WHERE id = @reservationId AND settled_at IS NULL", new { channel, reservationId }, tx).ConfigureAwait(false);
+                // Only what this settlement released can have been refunded.
+                await c.ExecuteAsync("UPDATE reservations SET refunded = @released WHERE id = @reservationId", new { released, reservationId }, tx).ConfigureAwait(false);
             }
 
-            await SqliteLedgerCommands.CaptureAsync(c, tx, reservationId, capture, now).ConfigureAwait(false);
-            await SqliteLedgerCommands.ReleaseRemainingAsync(c, tx, reservationId, now).ConfigureAwait(false);
             return await SqliteLedgerCommands.GetAsync(c, tx, reservationId).ConfigureAwait(false);
         }, cancellationToken);
 

@@ -32,8 +32,14 @@ internal static class SqliteLedgerCommands
         return await c.ExecuteScalarAsync<long>("SELECT credits_available FROM accounts WHERE id = @accountId", new { accountId }, tx).ConfigureAwait(false);
     }
 
-    public static async Task<Reservation?> TryReserveAsync(SqliteConnection c, SqliteTransaction tx, string accountId, long credits, string purpose, string? model, long now)
+    public static async Task<Reservation?> TryReserveAsync(SqliteConnection c, SqliteTransaction tx, string accountId, long credits, string purpose, string? model, long now, KeyHold? key = null)
     {
+        if (key is not null)
+        {
+            // One writer at a time (BEGIN IMMEDIATE), so the key's spend read here cannot change before the hold commits.
+            await CheckSpendCapAsync(c, tx, key.KeyId, credits, now).ConfigureAwait(false);
+        }
+
         // One conditional UPDATE: the balance check and the debit are the same statement.
         var updated = await c.ExecuteAsync(
             "UPDATE accounts SET credits_available = credits_available - @credits WHERE id = @accountId AND credits_available >= @credits",
@@ -45,12 +51,32 @@ internal static class SqliteLedgerCommands
 
         var id = Ids.New("res_");
         await c.ExecuteAsync(
-            "INSERT INTO reservations (id, account_id, amount, purpose, model, created_at) VALUES (@id, @accountId, @credits, @purpose, @model, @now)",
-            new { id, accountId, credits, purpose, model, now }, tx).ConfigureAwait(false);
+            "INSERT INTO reservations (id, account_id, key_id, amount, purpose, model, created_at) VALUES (@id, @accountId, @keyId, @credits, @purpose, @model, @now)",
+            new { id, accountId, keyId = key?.KeyId, credits, purpose, model, now }, tx).ConfigureAwait(false);
         await c.ExecuteAsync(
             "INSERT INTO ledger_entries (account_id, kind, amount, reservation_id, model, created_at) VALUES (@accountId, 'reserve', @credits, @id, @model, @now)",
             new { accountId, credits, id, model, now }, tx).ConfigureAwait(false);
         return new Reservation(id, accountId, credits, 0, 0, null);
+    }
+
+    /// <summary>Throws <see cref="SpendCapExceededException"/> if holding <paramref name="credits"/> would take the key past a cap.</summary>
+    private static async Task CheckSpendCapAsync(SqliteConnection c, SqliteTransaction tx, string keyId, long credits, long now)
+    {
+        var caps = await c.QuerySingleOrDefaultAsync<(long? Daily, long? Monthly)>(
+            "SELECT daily_cap, monthly_cap FROM api_keys WHERE id = @keyId", new { keyId }, tx).ConfigureAwait(false);
+        if (caps.Daily is null && caps.Monthly is null)
+        {
+            return;
+        }
+
+        var dayStart = SpendCaps.DayStart(now);
+        var spent = await c.QuerySingleAsync<(long Today, long Month)>(
+            """
+            SELECT COALESCE(SUM(CASE WHEN created_at >= @dayStart THEN amount - released ELSE 0 END), 0), COALESCE(SUM(amount - released), 0)
+            FROM reservations WHERE key_id = @keyId AND created_at >= @from
+            """,
+            new { keyId, dayStart, from = SpendCaps.MonthStart(now) }, tx).ConfigureAwait(false);
+        SpendCaps.Check(caps.Daily, caps.Monthly, spent.Today, spent.Month, credits);
     }
 
     /// <summary>Captures up to <paramref name="credits"/> of what the reservation still holds; returns what was captured.</summary>

@@ -26,12 +26,25 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
         i.charged AS Charged, i.error_code AS ErrorCode, i.error_message AS ErrorMessage, i.channel AS Channel, m.expires_at AS MediaExpiresAt
         """;
 
+    /// <summary>
+    /// A task's usage on its reservation when it ends: the images made, the credits refunded (its failed images at
+    /// the task's price, never more than was released; canceled images are released, not refunded), and the channel
+    /// of its first image made (the lowest name when several served it).
+    /// </summary>
+    private const string TaskUsageSql = """
+        UPDATE reservations SET
+            images = (SELECT COUNT(*) FROM task_images WHERE task_id = @taskId AND status = 'succeeded'),
+            refunded = MIN(released, (SELECT COUNT(*) FROM task_images WHERE task_id = @taskId AND status = 'failed') * (SELECT price FROM tasks WHERE id = @taskId)),
+            channel = COALESCE(channel, (SELECT MIN(channel) FROM task_images WHERE task_id = @taskId AND status = 'succeeded'))
+        WHERE id = @reservationId
+        """;
+
     /// <inheritdoc />
     public Task<TaskRow?> CreateAsync(NewTask task, long now, CancellationToken cancellationToken) =>
         db.WriteAsync<TaskRow?>(async (c, tx) =>
         {
             var reserved = (long)task.N * task.Price;
-            var reservation = await SqliteLedgerCommands.TryReserveAsync(c, tx, task.AccountId, reserved, "task", task.Model, now).ConfigureAwait(false);
+            var reservation = await SqliteLedgerCommands.TryReserveAsync(c, tx, task.AccountId, reserved, "task", task.Model, now, task.Key).ConfigureAwait(false);
             if (reservation is null)
             {
                 return null;
@@ -372,6 +385,7 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
         await c.ExecuteAsync(
             "UPDATE tasks SET status = @status, credits_refunded = credits_refunded + @released, error_code = @errorCode, error_message = @errorMessage, completed_at = @now WHERE id = @taskId",
             new { status, released, errorCode, errorMessage, now, taskId }, tx).ConfigureAwait(false);
+        await c.ExecuteAsync(TaskUsageSql, new { taskId, reservationId = task.ReservationId }, tx).ConfigureAwait(false);
 
         var targets = new[] { task.CallbackUrl, task.WebhookUrl }.Where(u => !string.IsNullOrEmpty(u)).Distinct(StringComparer.Ordinal).ToList();
         if (targets.Count > 0)

@@ -1,3 +1,5 @@
+using Nanogate.Storage.Ledger;
+
 namespace Nanogate.Storage.Tasks;
 
 /// <summary>What a submission writes: the task, its n image rows, and the hold on n × price credits.</summary>
@@ -23,4 +25,8 @@ public sealed record NewTask(
     int Price,
     string? CallbackUrl,
     string? WebhookUrl,
-    IdempotentResponse? Idempotency);
+    IdempotentResponse? Idempotency)
+{
+    /// <summary>The API key that submitted the task: recorded on its reservation, and its spending cap checked with the hold.</summary>
+    public KeyHold? Key { get; init; }
+}

@@ -19,10 +19,7 @@ public static class AdminEndpoints
         admin.MapPost("/accounts", CreateAccountAsync);
         admin.MapGet("/accounts", ListAccountsAsync);
         admin.MapGet("/accounts/{accountId}", GetAccountAsync);
-        admin.MapPost("/accounts/{accountId}/keys", CreateKeyAsync);
-        admin.MapGet("/accounts/{accountId}/keys", ListKeysAsync);
-        admin.MapDelete("/keys/{keyId}", RevokeKeyAsync);
-        admin.MapPatch("/keys/{keyId}", UpdateKeyAsync);
+        admin.MapAdminKeysRoutes();
         admin.MapPost("/accounts/{accountId}/credits", TopUpAsync);
         admin.MapAdminChannelRoutes();
         admin.MapPost("/admin-key/rotate", RotateAdminKeyAsync).Produces<Wire.AdminKeyBody>().ProducesErrors(Dialect.Nanogate, 409);
@@ -91,122 +88,6 @@ public static class AdminEndpoints
         await accounts.GetAccountAsync(accountId, context.RequestAborted).ConfigureAwait(false) is { } account
             ? Results.Json(await AccountJsonAsync(account, ledger, context.RequestAborted).ConfigureAwait(false), JsonDefaults.Snake)
             : ApiError.NotFound($"No account {accountId}.");
-
-    private static object KeyJson(ApiKeyRecord k, string? plaintext = null) => new
-    {
-        k.Id,
-        @object = "api_key",
-        k.AccountId,
-        k.Name,
-        k.Prefix,
-        Key = plaintext,
-        k.ImageDelivery,
-        ImagesApi = k.ImagesApi ?? "tasks",
-        CallbackFormat = k.CallbackFormat ?? "envelope",
-        k.CreatedAt,
-        k.RevokedAt,
-    };
-
-    private static async Task<IResult> CreateKeyAsync(HttpContext context, string accountId, IAccountStore accounts)
-    {
-        var (body, error) = await JsonBody.ReadObjectAsync(context, allowEmpty: true).ConfigureAwait(false);
-        if (error is not null || !JsonBody.TryGetString(body!, "name", out var name, out error))
-        {
-            return error!;
-        }
-
-        if (name is not null && AdminNames.Problem(name, "name") is { } problem)
-        {
-            return ApiError.Invalid(problem, "name");
-        }
-
-        if (await accounts.GetAccountAsync(accountId, context.RequestAborted).ConfigureAwait(false) is null)
-        {
-            return ApiError.NotFound($"No account {accountId}.");
-        }
-
-        var created = await accounts.CreateKeyAsync(accountId, name, null, context.RequestAborted).ConfigureAwait(false);
-        return Results.Json(KeyJson(created.Record, created.Key), JsonDefaults.Snake, statusCode: 201);
-    }
-
-    private static async Task<IResult> ListKeysAsync(HttpContext context, string accountId, IAccountStore accounts)
-    {
-        if (await accounts.GetAccountAsync(accountId, context.RequestAborted).ConfigureAwait(false) is null)
-        {
-            return ApiError.NotFound($"No account {accountId}.");
-        }
-
-        var keys = await accounts.ListKeysAsync(accountId, context.RequestAborted).ConfigureAwait(false);
-        return Results.Json(new { @object = "list", data = keys.Select(k => KeyJson(k)) }, JsonDefaults.Snake);
-    }
-
-    private static async Task<IResult> RevokeKeyAsync(HttpContext context, string keyId, IAccountStore accounts, ApiKeyAuthenticator auth)
-    {
-        if (!await accounts.RevokeKeyAsync(keyId, context.RequestAborted).ConfigureAwait(false))
-        {
-            return ApiError.NotFound($"No key {keyId}.");
-        }
-
-        await auth.KeysChangedAsync(CancellationToken.None).ConfigureAwait(false);
-        return Results.Json(new { id = keyId, @object = "api_key", revoked = true }, JsonDefaults.Snake);
-    }
-
-    private static async Task<IResult> UpdateKeyAsync(HttpContext context, string keyId, IAccountStore accounts, ApiKeyAuthenticator auth)
-    {
-        var (body, error) = await JsonBody.ReadObjectAsync(context).ConfigureAwait(false);
-        if (error is not null
-            || !JsonBody.TryGetString(body!, "image_delivery", out var delivery, out error)
-            || !JsonBody.TryGetString(body!, "images_api", out var imagesApi, out error)
-            || !JsonBody.TryGetString(body!, "callback_format", out var callbackFormat, out error))
-        {
-            return error!;
-        }
-
-        if (!body!.ContainsKey("image_delivery") && !body.ContainsKey("images_api") && !body.ContainsKey("callback_format"))
-        {
-            return ApiError.Invalid("Send at least one of image_delivery (\"url\", \"inline\" or null), images_api (\"tasks\" or \"sync\") and callback_format (\"envelope\" or \"task\").", "image_delivery");
-        }
-
-        if (delivery is not (null or "url" or "inline"))
-        {
-            return ApiError.Invalid("image_delivery must be \"url\", \"inline\" or null.", "image_delivery");
-        }
-
-        if (imagesApi is not (null or "tasks" or "sync"))
-        {
-            return ApiError.Invalid("images_api must be \"tasks\" (POST /v1/images/generations answers a task) or \"sync\" (it answers the images, as seed 004's platform), or null.", "images_api");
-        }
-
-        if (callbackFormat is not (null or "envelope" or "task"))
-        {
-            return ApiError.Invalid("callback_format must be \"envelope\" (Standard Webhooks {type, timestamp, data}) or \"task\" (the bare task object), or null.", "callback_format");
-        }
-
-        var key = await accounts.FindKeyAsync(keyId, context.RequestAborted).ConfigureAwait(false);
-        if (key is null)
-        {
-            return ApiError.NotFound($"No key {keyId}.");
-        }
-
-        // Only the fields sent change; "tasks" and "envelope" are stored as null (the defaults).
-        if (body.ContainsKey("image_delivery"))
-        {
-            await accounts.SetKeyImageDeliveryAsync(keyId, delivery, context.RequestAborted).ConfigureAwait(false);
-        }
-
-        var newImagesApi = body.ContainsKey("images_api") ? (imagesApi == "sync" ? "sync" : null) : key.ImagesApi;
-        var newCallbackFormat = body.ContainsKey("callback_format") ? (callbackFormat == "task" ? "task" : null) : key.CallbackFormat;
-        await accounts.SetKeyDialectSettingsAsync(keyId, newImagesApi, newCallbackFormat, context.RequestAborted).ConfigureAwait(false);
-        await auth.KeysChangedAsync(CancellationToken.None).ConfigureAwait(false);
-        return Results.Json(new
-        {
-            id = keyId,
-            @object = "api_key",
-            image_delivery = body.ContainsKey("image_delivery") ? delivery : key.ImageDelivery,
-            images_api = newImagesApi ?? "tasks",
-            callback_format = newCallbackFormat ?? "envelope",
-        }, JsonDefaults.Snake);
-    }
 
     private static async Task<IResult> RotateAdminKeyAsync(HttpContext context, AdminAuthenticator admin, IAccountStore accounts, IChangeFeed changes)
     {

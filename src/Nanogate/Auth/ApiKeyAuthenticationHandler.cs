@@ -9,7 +9,8 @@ namespace Nanogate.Auth;
 /// <summary>
 /// The one authentication handler: reads the key in the styles the route's dialect takes (<c>Authorization:
 /// Bearer</c> everywhere; also <c>x-goog-api-key</c> and <c>?key=</c> on the Gemini dialect) and answers with the
-/// admin identity for the admin key, a <see cref="CallerIdentity"/> for a live user key, or a failure. Lookups go
+/// admin identity for the admin key, a <see cref="CallerIdentity"/> for a live user key, or a failure: unknown or
+/// revoked, expired (<c>expires_at</c>), or over the key's <c>requests_per_minute</c>. Lookups go
 /// through <see cref="ApiKeyAuthenticator"/> (its cache and hashing). It never writes a response: a failed
 /// policy is answered in the route's dialect by <see cref="DialectAuthorizationResultHandler"/>.
 /// </summary>
@@ -41,8 +42,19 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
         }
 
-        return await users.AuthenticateAsync(key, Context.RequestAborted).ConfigureAwait(false) is { } caller
-            ? AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new CallerIdentity(caller)), SchemeName))
-            : AuthenticateResult.Fail("Unknown or revoked API key.");
+        var check = await users.AuthenticateAsync(key, Context.RequestAborted).ConfigureAwait(false);
+        if (check.Caller is { } caller)
+        {
+            return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new CallerIdentity(caller)), SchemeName));
+        }
+
+        // The refusal is answered in the route's dialect by DialectAuthorizationResultHandler, which reads why from here.
+        Context.Items[typeof(KeyCheck)] = check;
+        return AuthenticateResult.Fail(check.Refusal switch
+        {
+            KeyRefusal.Expired => "Expired API key.",
+            KeyRefusal.RateLimited => "API key over its rate limit.",
+            _ => "Unknown or revoked API key.",
+        });
     }
 }

@@ -12,21 +12,25 @@ namespace Nanogate.Auth;
 /// (revocation, settings) evicts at once in this process and, through <see cref="IChangeFeed"/>, in every
 /// process sharing the database (the 30 s expiry is only the fallback for a lost notification).
 /// </summary>
-public sealed class ApiKeyAuthenticator : IDisposable
+internal sealed class ApiKeyAuthenticator : IDisposable
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, (ApiKeyRecord? Key, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
     private readonly IAccountStore accounts;
     private readonly TimeProvider time;
     private readonly IChangeFeed changes;
+    private readonly KeyRateLimits limits;
+    private readonly KeyUsageRecorder usage;
     private readonly IDisposable _subscription;
 
     /// <summary>Creates the authenticator and subscribes it to key changes.</summary>
-    public ApiKeyAuthenticator(IAccountStore accounts, TimeProvider time, IChangeFeed changes)
+    public ApiKeyAuthenticator(IAccountStore accounts, TimeProvider time, IChangeFeed changes, KeyRateLimits limits, KeyUsageRecorder usage)
     {
         this.accounts = accounts;
         this.time = time;
         this.changes = changes;
+        this.limits = limits;
+        this.usage = usage;
         _subscription = changes.Subscribe(ChangeTopics.Keys, _ => Invalidate());
     }
 
@@ -55,12 +59,15 @@ public sealed class ApiKeyAuthenticator : IDisposable
         return null;
     }
 
-    /// <summary>The caller for a key, or null when the key is unknown or revoked.</summary>
-    public async ValueTask<Caller?> AuthenticateAsync(string? key, CancellationToken cancellationToken)
+    /// <summary>
+    /// The caller for a key, or why not: unknown or revoked, past its expiry, or over its requests per minute (a request
+    /// refused for its rate takes no permit). A key that authenticates has its use recorded (<c>last_used_at</c>).
+    /// </summary>
+    public async ValueTask<KeyCheck> AuthenticateAsync(string? key, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(key) || key.Length > 256)
         {
-            return null;
+            return new KeyCheck(null, KeyRefusal.Unknown);
         }
 
         var hash = Ids.HashKey(key);
@@ -77,7 +84,24 @@ public sealed class ApiKeyAuthenticator : IDisposable
             _cache[hash] = cached;
         }
 
-        return cached.Key is { RevokedAt: null } k ? new Caller(k.AccountId, k.Id, k.ImageDelivery, k.ImagesApi, k.CallbackFormat) : null;
+        if (cached.Key is not { RevokedAt: null } k)
+        {
+            return new KeyCheck(null, KeyRefusal.Unknown);
+        }
+
+        // The expiry is checked against the clock at every request, so a cached lookup never outlives it.
+        if (k.Controls.ExpiresAt is { } expires && expires <= now)
+        {
+            return new KeyCheck(null, KeyRefusal.Expired, ExpiredAt: expires);
+        }
+
+        if (k.Controls.RequestsPerMinute is { } rpm && limits.TryAcquire(k.Id, "requests", rpm, 1) is { } wait)
+        {
+            return new KeyCheck(null, KeyRefusal.RateLimited, RetryAfter: wait, Limit: rpm);
+        }
+
+        usage.Used(k.Id, now.ToUnixTimeMilliseconds());
+        return new KeyCheck(new Caller(k.AccountId, k.Id, k.ImageDelivery, k.ImagesApi, k.CallbackFormat) { Controls = k.Controls }, KeyRefusal.Unknown);
     }
 
     /// <summary>Forgets cached lookups (after a key is revoked or changed).</summary>

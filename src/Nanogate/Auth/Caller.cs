@@ -8,6 +8,9 @@ namespace Nanogate.Auth;
 /// <param name="CallbackFormat">"task" when the key's webhooks carry the bare task object, else null (the Standard Webhooks envelope).</param>
 public sealed record Caller(string AccountId, string KeyId, string? ImageDelivery, string? ImagesApi = null, string? CallbackFormat = null)
 {
+    /// <summary>The key's limits (rate limits and spending caps are applied by <see cref="Billing.CreditHolds"/>).</summary>
+    public Storage.Accounts.KeyControls Controls { get; init; } = Storage.Accounts.KeyControls.None;
+
     /// <summary>
     /// Binds a handler's <see cref="Caller"/> parameter from the request's authenticated identity (set by
     /// <see cref="ApiKeyAuthenticationHandler"/> under the route's policy); null without a user key.

@@ -41,6 +41,16 @@ internal sealed class DialectAuthorizationResultHandler : IAuthorizationMiddlewa
             return ApiError.Result(401, "unauthenticated", "This route needs the admin key as Authorization: Bearer <admin key> (printed on first start, or set Admin:ApiKey).");
         }
 
+        if (context.Items[typeof(KeyCheck)] is KeyCheck { Refusal: not KeyRefusal.Unknown } check)
+        {
+            return check.Refusal == KeyRefusal.Expired
+                ? DialectErrors.Result(context.DialectOf(), 401,
+                    $"This API key expired at {check.ExpiredAt!.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}. Ask the operator for a new key, or to move its expires_at later.")
+                : DialectErrors.RateLimited(context.DialectOf(),
+                    $"This API key is limited to {check.Limit} requests per minute. Retry after {KeyRateLimits.RetryAfter(check.RetryAfter!.Value)} s (Retry-After).",
+                    check.RetryAfter!.Value);
+        }
+
         var keyGiven = ApiKeyAuthenticationHandler.KeyOf(context) is not null || context.Request.Headers.Authorization.Count > 0;
         return DialectErrors.Unauthenticated(context.DialectOf(), keyGiven);
     }

@@ -1,6 +1,9 @@
+using System.Globalization;
+using Nanogate.Auth;
 using Nanogate.Operations;
 using Nanogate.Pipeline;
 using Nanogate.Storage.Ledger;
+using Nanogate.Storage.Tasks;
 
 namespace Nanogate.Billing;
 
@@ -10,11 +13,35 @@ namespace Nanogate.Billing;
 /// dialects hold before the upstream call and capture what was made; the task store holds and captures inside its
 /// own transactions (a task's hold is its row), and its worker reports each captured image here.
 /// </summary>
-internal sealed class CreditHolds(ILedger ledger, NanogateMetrics metrics)
+/// <remarks>
+/// Every hold goes through here with its <see cref="Caller"/>, so the key's controls are applied here and nowhere
+/// else: its <c>images_per_minute</c> (per process, <see cref="KeyRateLimits"/>) before the hold, and its spending caps
+/// inside the hold's own transaction (the ledger sums the key's spend there and refuses with
+/// <see cref="SpendCapExceededException"/>). Both refusals are exceptions answered by the dialect's exception handler.
+/// </remarks>
+internal sealed class CreditHolds(ILedger ledger, ITaskStore tasks, KeyRateLimits limits, NanogateMetrics metrics)
 {
-    /// <summary>Holds <paramref name="credits"/> on the account, or null when it has not that much available.</summary>
-    public Task<Reservation?> TryHoldAsync(string accountId, long credits, string purpose, string model, CancellationToken cancellationToken) =>
-        ledger.TryReserveAsync(accountId, credits, purpose, model, cancellationToken);
+    /// <summary>
+    /// Holds <paramref name="credits"/> for <paramref name="images"/> images asked for by <paramref name="caller"/>, or null
+    /// when the account has not that much available. Throws <see cref="KeyRateLimitedException"/> over the key's images
+    /// per minute, <see cref="SpendCapExceededException"/> past its spending cap.
+    /// </summary>
+    public Task<Reservation?> TryHoldAsync(Caller caller, long credits, int images, string purpose, string model, CancellationToken cancellationToken)
+    {
+        ThrottleImages(caller, images);
+        return ledger.TryReserveAsync(caller.AccountId, credits, purpose, model, new KeyHold(caller.KeyId, caller.Controls.Capped), cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes a task with its hold (<see cref="ITaskStore.CreateAsync"/>) for <paramref name="caller"/>, under the same
+    /// key controls as <see cref="TryHoldAsync"/>; null when the account has not the credits.
+    /// </summary>
+    public Task<TaskRow?> CreateTaskAsync(Caller caller, NewTask task, long now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ThrottleImages(caller, task.N);
+        return tasks.CreateAsync(task with { Key = new KeyHold(caller.KeyId, caller.Controls.Capped) }, now, cancellationToken);
+    }
 
     /// <summary>What the account has available now (for a refusal that says how much).</summary>
     public async Task<long> AvailableAsync(string accountId, CancellationToken cancellationToken) =>
@@ -22,22 +49,38 @@ internal sealed class CreditHolds(ILedger ledger, NanogateMetrics metrics)
 
     /// <summary>
     /// Ends a hold: captures <paramref name="credits"/> (clamped to the hold), releases the rest, records the
-    /// <paramref name="channel"/> that served it and counts the capture. Never cancelled: a caller who left is billed
-    /// for what the upstream made.
+    /// <paramref name="channel"/> that served it and what it delivered (<paramref name="usage"/>), and counts the capture.
+    /// Never cancelled: a caller who left is billed for what the upstream made.
     /// </summary>
-    public async Task<Reservation> CaptureAsync(Reservation hold, long credits, string? channel, Dialect dialect, string model)
+    public async Task<Reservation> CaptureAsync(Reservation hold, long credits, string? channel, Dialect dialect, string model, SettleUsage usage)
     {
-        var settled = await ledger.SettleAsync(hold.Id, credits, channel, CancellationToken.None).ConfigureAwait(false);
+        var settled = await ledger.SettleAsync(hold.Id, credits, channel, usage, CancellationToken.None).ConfigureAwait(false);
         RecordCharged(dialect, model, settled.Captured);
         return settled;
     }
 
-    /// <summary>Releases a hold whole (nothing was made, or the caller left before the upstream answered).</summary>
+    /// <summary>Releases a hold whole: nothing was made and nothing failed (the caller left before the upstream answered, or the result could not be delivered).</summary>
     public Task ReleaseAsync(Reservation hold) => ledger.SettleAsync(hold.Id, 0, CancellationToken.None);
+
+    /// <summary>Releases a hold whole as a refund: the upstream was called and failed, so the work paid for failed.</summary>
+    public Task RefundAsync(Reservation hold, string? channel) =>
+        ledger.SettleAsync(hold.Id, 0, channel, new SettleUsage(0, hold.Amount), CancellationToken.None);
 
     /// <summary>Counts credits captured elsewhere (a task image's charge, committed with its row).</summary>
     public void RecordCharged(Dialect dialect, string model, long credits) =>
         metrics.Add("nanogate_credits_charged_total", $"dialect=\"{Label(dialect)}\",model=\"{model}\"", credits);
+
+    private void ThrottleImages(Caller caller, int images)
+    {
+        if (caller.Controls.ImagesPerMinute is { } limit && limits.TryAcquire(caller.KeyId, "images", limit, images) is { } wait)
+        {
+            throw new KeyRateLimitedException(
+                wait == TimeSpan.MaxValue
+                    ? string.Create(CultureInfo.InvariantCulture, $"This request asks for {images} images, more than this API key's limit of {limit} images per minute. Ask for at most {limit}.")
+                    : string.Create(CultureInfo.InvariantCulture, $"This API key is limited to {limit} images per minute. Retry after {KeyRateLimits.RetryAfter(wait)} s (Retry-After)."),
+                wait == TimeSpan.MaxValue ? TimeSpan.FromSeconds(60) : wait);
+        }
+    }
 
     private static string Label(Dialect dialect) => dialect switch
     {

@@ -99,17 +99,29 @@ public static partial class GeminiEndpoints
         }
 
         var estimate = GeminiBilling.WorstCase(model, prepared!.PromptChars, prepared.InputImages, prepared.CandidateCount);
-        var reservation = await credits.TryHoldAsync(caller.AccountId, estimate, "gemini:" + method, model.Id, context.RequestAborted).ConfigureAwait(false);
+        var expected = GeminiBilling.Expected(model, prepared.PromptChars, prepared.InputImages, prepared.Size, prepared.CandidateCount);
+        Reservation? reservation;
+        try
+        {
+            reservation = await credits.TryHoldAsync(caller, estimate, 1, "gemini:" + method, model.Id, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (SpendCapExceededException cap) when (cap.Cap - cap.Spent >= expected)
+        {
+            // The key's spending cap leaves room for the expected cost but not for the worst case: as for a small
+            // balance below, the hold is what the cap leaves, and the charge is capped by it (the other period's
+            // cap, if tighter, still refuses with 402).
+            reservation = await credits.TryHoldAsync(caller, cap.Cap - cap.Spent, 0, "gemini:" + method, model.Id, context.RequestAborted).ConfigureAwait(false);
+        }
+
         if (reservation is null)
         {
             // The worst case (the whole output limit) is far above an image's cost (Nano Banana 2: 1,966 credits
             // against 67): an account that cannot hold it but can hold the expected cost holds all it has, and
             // the charge, settled from usage, is capped by that hold.
-            var expected = GeminiBilling.Expected(model, prepared.PromptChars, prepared.InputImages, prepared.Size, prepared.CandidateCount);
             var available = await credits.AvailableAsync(caller.AccountId, context.RequestAborted).ConfigureAwait(false);
             if (available >= expected)
             {
-                reservation = await credits.TryHoldAsync(caller.AccountId, Math.Min(estimate, available), "gemini:" + method, model.Id, context.RequestAborted).ConfigureAwait(false);
+                reservation = await credits.TryHoldAsync(caller, Math.Min(estimate, available), 0, "gemini:" + method, model.Id, context.RequestAborted).ConfigureAwait(false);
             }
 
             if (reservation is null)
@@ -161,7 +173,7 @@ public static partial class GeminiEndpoints
         }
 
         var charge = Charge(model, prepared, response.Summary);
-        var settled = await credits.CaptureAsync(reservation, charge, response.Channel, Dialect.Gemini, model.Id).ConfigureAwait(false);
+        var settled = await credits.CaptureAsync(reservation, charge, response.Channel, Dialect.Gemini, model.Id, new SettleUsage(response.Summary?.ImageCount ?? 0, 0)).ConfigureAwait(false);
         SetUpstreamHeaders(context, router, response.Channel, settled);
         LogServed(logger, request.RequestId, model.Id, response.Channel, response.Body.Length, settled.Captured);
         if (linked is { } body)
@@ -198,6 +210,7 @@ public static partial class GeminiEndpoints
 
             var accumulator = new GeminiStreamAccumulator();
             var events = 0;
+            var upstreamFailed = false;
             MediaStoreException? storeFailure = null;
             try
             {
@@ -229,6 +242,7 @@ public static partial class GeminiEndpoints
             }
             catch (UpstreamException e)
             {
+                upstreamFailed = true;
                 var (http, status, message) = GeminiFailures.Describe(e.Failure);
                 var error = JsonSerializer.SerializeToUtf8Bytes(new GeminiErrorBody(new GeminiErrorDetail(http, message, status)), NanogateJsonContext.Default.GeminiErrorBody);
                 await WriteEventAsync(response, error, sse, events++).ConfigureAwait(false);
@@ -241,7 +255,11 @@ public static partial class GeminiEndpoints
             finally
             {
                 var charge = Charge(model, prepared, events > 0 ? accumulator.Result : null);
-                await credits.CaptureAsync(reservation, charge, stream.Channel, Dialect.Gemini, model.Id).ConfigureAwait(false);
+                var images = events > 0 ? accumulator.Result?.ImageCount ?? 0 : 0;
+
+                // An upstream that failed mid-stream refunds what it did not deliver; the caller leaving does not.
+                var refunded = upstreamFailed ? Math.Max(0, reservation.Amount - charge) : 0;
+                await credits.CaptureAsync(reservation, charge, stream.Channel, Dialect.Gemini, model.Id, new SettleUsage(images, refunded)).ConfigureAwait(false);
             }
 
             if (storeFailure is not null && events == 0)
@@ -273,10 +291,10 @@ public static partial class GeminiEndpoints
         }
     }
 
-    /// <summary>An upstream failure: nothing is charged, and the caller gets the failure in Google's shape.</summary>
+    /// <summary>An upstream failure: nothing is charged (the hold is refunded), and the caller gets the failure in Google's shape.</summary>
     private static async Task<IResult> ReleaseAndFailAsync(CreditHolds credits, Reservation reservation, ILogger logger, string requestId, string channel, UpstreamFailure failure)
     {
-        await credits.ReleaseAsync(reservation).ConfigureAwait(false);
+        await credits.RefundAsync(reservation, channel).ConfigureAwait(false);
         LogUpstreamFailure(logger, requestId, channel, failure.Kind, failure.Message);
         return GeminiFailures.ToResult(failure);
     }

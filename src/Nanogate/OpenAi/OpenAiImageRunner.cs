@@ -24,7 +24,7 @@ internal sealed partial class OpenAiImageRunner(
         var request = job.Request;
         var price = (long)request.PricePerImage;
         var hold = price * request.N;
-        var reservation = await credits.TryHoldAsync(caller.AccountId, hold, "openai:images", request.Model.Id, context.RequestAborted).ConfigureAwait(false);
+        var reservation = await credits.TryHoldAsync(caller, hold, request.N, "openai:images", request.Model.Id, context.RequestAborted).ConfigureAwait(false);
         if (reservation is null)
         {
             return OpenAiError.InsufficientQuota(hold, await credits.AvailableAsync(caller.AccountId, context.RequestAborted).ConfigureAwait(false));
@@ -46,7 +46,8 @@ internal sealed partial class OpenAiImageRunner(
         catch
         {
             // The caller left (or a bug): the images the upstream made are billed, the rest released.
-            await credits.CaptureAsync(reservation, price * Volatile.Read(ref made), outcomes.FirstOrDefault(o => o?.Image is not null)?.Image!.Channel, Dialect.OpenAi, request.Model.Id).ConfigureAwait(false);
+            var madeSoFar = Volatile.Read(ref made);
+            await credits.CaptureAsync(reservation, price * madeSoFar, outcomes.FirstOrDefault(o => o?.Image is not null)?.Image!.Channel, Dialect.OpenAi, request.Model.Id, new SettleUsage(madeSoFar, 0)).ConfigureAwait(false);
             throw;
         }
 
@@ -66,7 +67,11 @@ internal sealed partial class OpenAiImageRunner(
         }
 
         var delivered = outcomes.Count(o => o.Image is not null);
-        var settled = await credits.CaptureAsync(reservation, price * delivered, outcomes.FirstOrDefault(o => o.Image is not null)?.Image!.Channel, Dialect.OpenAi, request.Model.Id).ConfigureAwait(false);
+        // Images the upstream failed to make are refunded; those it made that the media store refused were never
+        // delivered and are released with them (the work failed on our side, after it was attempted).
+        var failed = outcomes.Count(o => o.Image is null);
+        var settled = await credits.CaptureAsync(reservation, price * delivered, outcomes.FirstOrDefault(o => o.Image is not null)?.Image!.Channel,
+            Dialect.OpenAi, request.Model.Id, new SettleUsage(delivered, price * failed)).ConfigureAwait(false);
 
         var headers = context.Response.Headers;
         headers["x-nanogate-credits-charged"] = settled.Captured.ToString(CultureInfo.InvariantCulture);

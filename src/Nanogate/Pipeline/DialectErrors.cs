@@ -37,6 +37,26 @@ public static class DialectErrors
         };
     }
 
+    /// <summary>429 with <c>Retry-After</c>: an API key over its rate limit (Google's <c>RESOURCE_EXHAUSTED</c>, OpenAI's <c>rate_limit_exceeded</c>).</summary>
+    public static IResult RateLimited(Dialect dialect, string message, TimeSpan retryAfter)
+    {
+        var headers = new Dictionary<string, string> { ["Retry-After"] = Auth.KeyRateLimits.RetryAfter(retryAfter) };
+        return dialect switch
+        {
+            Dialect.Gemini => GeminiError.Result(429, "RESOURCE_EXHAUSTED", message, headers),
+            Dialect.OpenAi => OpenAiError.Result(429, "requests", "rate_limit_exceeded", message, null, headers),
+            _ => ApiError.Result(429, "rate_limited", message, null, headers),
+        };
+    }
+
+    /// <summary>402: a hold refused by the API key's daily or monthly spending cap (the message names the cap and the period).</summary>
+    public static IResult SpendCapExceeded(Dialect dialect, string message) => dialect switch
+    {
+        Dialect.Gemini => GeminiError.Result(402, "FAILED_PRECONDITION", message),
+        Dialect.OpenAi => OpenAiError.Result(402, "insufficient_quota", "spend_cap_exceeded", message),
+        _ => ApiError.Result(402, "spend_cap_exceeded", message),
+    };
+
     /// <summary>400: a request the caller must fix.</summary>
     public static IResult Invalid(Dialect dialect, string message, string? param = null) => Result(dialect, 400, message, param);
 

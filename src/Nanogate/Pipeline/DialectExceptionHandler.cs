@@ -29,6 +29,15 @@ internal sealed partial class DialectExceptionHandler(ILogger<DialectExceptionHa
             LogStoreFailed(logger, httpContext.TraceIdentifier, store);
             answer = DialectErrors.StorageFailed(dialect, store);
         }
+        else if (exception is Storage.Ledger.SpendCapExceededException cap)
+        {
+            // The hold's transaction refused it (nothing was written): the key's cap, in the route's dialect.
+            answer = DialectErrors.SpendCapExceeded(dialect, cap.Message);
+        }
+        else if (exception is Billing.KeyRateLimitedException limited)
+        {
+            answer = DialectErrors.RateLimited(dialect, limited.Message, limited.RetryAfter);
+        }
         else
         {
             LogUnhandled(logger, httpContext.TraceIdentifier, exception);

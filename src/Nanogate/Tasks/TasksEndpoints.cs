@@ -51,6 +51,7 @@ internal static partial class TasksEndpoints
         IMediaStore media,
         MediaLinks links,
         ILedger ledger,
+        Billing.CreditHolds credits,
         TaskSignals signals,
         TimeProvider time,
         IOptions<TasksOptions> tasksOptions,
@@ -172,7 +173,8 @@ internal static partial class TasksEndpoints
             }.ToJsonString(Hosting.JsonDefaults.Snake);
 
             var wait = PreferredWait(context.Request);
-            var task = await store.CreateAsync(
+            var task = await credits.CreateTaskAsync(
+                caller,
                 new NewTask(taskId, caller.AccountId, request.Model.Id, stored.ToJson(), context.TraceIdentifier, links.BaseUrl(context.Request),
                     request.N, price, parsed.CallbackUrl, parsed.WebhookUrl, keyed ? new IdempotentResponse(idempotencyKey, 202, accepted, location, Held: wait is not null) : null),
                 time.GetUtcNow().ToUnixTimeMilliseconds(),

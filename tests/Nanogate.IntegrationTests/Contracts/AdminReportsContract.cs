@@ -84,7 +84,8 @@ public abstract class AdminReportsContract : StoreContractTest
             [
                 new UsageRow(_betaId, "beta", "model-b", 1, 100, 0, 1, 0),
                 new UsageRow(AccountId, "alpha", "model-a", 2, 55, 45, 1, 1),
-                new UsageRow(AccountId, "alpha", "unknown", 1, 0, 5, 0, 0),
+                // Released without a failure (nothing was attempted): not a refund.
+                new UsageRow(AccountId, "alpha", "unknown", 1, 0, 0, 0, 0),
             ],
             await Store.Reports.UsageAsync(now - Day, Ct));
 

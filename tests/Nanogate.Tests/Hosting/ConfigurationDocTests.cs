@@ -21,6 +21,7 @@ public sealed partial class ConfigurationDocTests
         [typeof(Nanogate.Hosting.AdminOptions)] = "Admin",
         [typeof(Nanogate.Hosting.ServerOptions)] = "Server",
         [typeof(Nanogate.Billing.HoldOptions)] = "Billing",
+        [typeof(Nanogate.Operations.RetentionOptions)] = "Retention",
         [typeof(Nanogate.Hosting.BootstrapOptions)] = "Bootstrap",
         [typeof(Nanogate.Hosting.UpstreamOptions)] = "Upstreams",
         [typeof(Nanogate.Hosting.LimitsOptions)] = "Limits",

@@ -82,7 +82,7 @@ async function loadAll() {
   $('#console').hidden = false;
   if (!state.selected && state.accounts.length) state.selected = state.accounts[0].id;
   renderAccounts();
-  await Promise.all([renderDetail(), loadChannels(), loadTasks(), loadUsage()]);
+  await Promise.all([renderDetail(), loadChannels(), loadTasks(), loadUsage(), loadUsageOverTime()]);
   renderStats();
 }
 
@@ -178,9 +178,13 @@ async function renderDetail() {
   const keyRows = keys.length ? h('div.key-list', keys.map((k) => h(`div.key-row${k.revoked_at ? '.revoked' : ''}`, { dataset: { keyId: k.id } },
     h('div.grow',
       h('div', h('span.mono', `${k.prefix}…`), ' ', k.name ? h('strong', k.name) : h('span.faint', 'unnamed')),
-      h('div.faint', k.revoked_at ? `revoked ${fmtRelative(k.revoked_at)}` : `created ${fmtRelative(k.created_at)}`)),
+      h('div.faint', k.revoked_at ? `revoked ${fmtRelative(k.revoked_at)}` : `created ${fmtRelative(k.created_at)}`,
+        k.last_used_at ? ` · last used ${fmtRelative(k.last_used_at)}` : ' · never used'),
+      keyControlsLine(k) ? h('div.faint.key-controls', keyControlsLine(k)) : null),
     k.revoked_at ? h('span.badge.revoked', 'Revoked')
-      : h('button.btn.small.danger', { type: 'button', 'aria-label': `Revoke key ${k.prefix}`, onclick: () => revoke(k) }, 'Revoke'))))
+      : h('div.row',
+        h('button.btn.small', { type: 'button', 'aria-label': `Limits of key ${k.prefix}`, onclick: () => editKeyControls(k) }, 'Limits'),
+        h('button.btn.small.danger', { type: 'button', 'aria-label': `Revoke key ${k.prefix}`, onclick: () => revoke(k) }, 'Revoke')))))
     : h('div.empty-state', 'No keys yet.');
 
   // Top-up: plain credits, or dollars paid for a package (the package sets credits per dollar).
@@ -247,6 +251,52 @@ async function renderDetail() {
     secret,
     keyForm,
     keyRows].filter(Boolean));
+}
+
+// A key's controls in one line: expiry, rate limits, spending caps.
+function keyControlsLine(k) {
+  const parts = [];
+  if (k.expires_at) parts.push(`expires ${new Date(k.expires_at).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+  if (k.rate_limit?.requests_per_minute) parts.push(`${fmtInt(k.rate_limit.requests_per_minute)} req/min`);
+  if (k.rate_limit?.images_per_minute) parts.push(`${fmtInt(k.rate_limit.images_per_minute)} images/min`);
+  if (k.spend_cap?.daily) parts.push(`cap ${fmtInt(k.spend_cap.daily)}/day`);
+  if (k.spend_cap?.monthly) parts.push(`cap ${fmtInt(k.spend_cap.monthly)}/month`);
+  return parts.join(' · ');
+}
+
+// Edits expiry, rate limits and caps with prompts (blank = none); PATCH /admin/v1/keys/{id}.
+async function editKeyControls(k) {
+  const ask = (label, value) => {
+    const answer = prompt(`${label} (blank for none)`, value ?? '');
+    if (answer === null) throw new Error('cancelled');
+    return answer.trim();
+  };
+  const num = (v) => (v === '' ? null : Number(v));
+  let body;
+  try {
+    const expires = ask('Expires at (ISO 8601, e.g. 2027-01-31T00:00:00Z)', k.expires_at ?? '');
+    body = {
+      expires_at: expires === '' ? null : expires,
+      rate_limit: {
+        requests_per_minute: num(ask('Requests per minute', k.rate_limit?.requests_per_minute)),
+        images_per_minute: num(ask('Images per minute', k.rate_limit?.images_per_minute)),
+      },
+      spend_cap: {
+        daily: num(ask('Daily spending cap (credits, UTC day)', k.spend_cap?.daily)),
+        monthly: num(ask('Monthly spending cap (credits, UTC month)', k.spend_cap?.monthly)),
+      },
+    };
+  } catch {
+    return;
+  }
+  if (body.expires_at !== null && k.expires_at && Date.parse(body.expires_at) === Date.parse(k.expires_at)) delete body.expires_at;
+  try {
+    await call(`/keys/${encodeURIComponent(k.id)}`, { method: 'PATCH', body });
+    toast(`Limits of key ${k.prefix}… saved`, 'ok');
+    await renderDetail();
+  } catch (err) {
+    toast(err.message, 'error');
+  }
 }
 
 async function revoke(k) {
@@ -485,6 +535,41 @@ async function loadUsage() {
       h('td.num.hide-sm', fmtInt(u.credits_refunded)))))));
 }
 
+// Usage over time: GET /admin/v1/usage?bucket=day (one row per UTC day, all accounts). The buckets are kept in
+// state.usageBuckets ({bucket_start, account_id, key_id, model, channel, requests, images, credits_charged,
+// credits_refunded}) for a chart to read.
+async function loadUsageOverTime() {
+  const host = $('#usage-time-body');
+  if (!host) return;
+  let usage;
+  try {
+    ({ data: usage } = await call('/usage?bucket=day&days=30'));
+  } catch (err) {
+    if (err.status === 404 || err.status === 405) notAvailable(host, 'GET /admin/v1/usage?bucket=day');
+    else host.replaceChildren(h('div.empty-state', err.message));
+    return;
+  }
+  state.usageBuckets = usage.data;
+  if (!usage.data.length) {
+    host.replaceChildren(h('div.empty-state', h('strong', 'No usage in the last 30 days')));
+    return;
+  }
+  host.replaceChildren(h('table',
+    h('thead', h('tr', h('th', 'Day (UTC)'), h('th.num', 'Requests'), h('th.num', 'Images'), h('th.num', 'Charged'), h('th.num.hide-sm', 'Refunded'))),
+    h('tbody', [...usage.data].reverse().map((b) => h('tr',
+      h('td', b.bucket_start.slice(0, 10)),
+      h('td.num', fmtInt(b.requests)),
+      h('td.num', fmtInt(b.images)),
+      h('td.num', h('strong', fmtInt(b.credits_charged))),
+      h('td.num.hide-sm', fmtInt(b.credits_refunded))))),
+    h('tfoot', h('tr',
+      h('th', 'Total'),
+      h('th.num', fmtInt(usage.totals.requests)),
+      h('th.num', fmtInt(usage.totals.images)),
+      h('th.num', fmtInt(usage.totals.credits_charged)),
+      h('th.num.hide-sm', fmtInt(usage.totals.credits_refunded))))));
+}
+
 // ---------- start ----------
 $('#account-form').addEventListener('submit', async (e) => {
   e.preventDefault();
@@ -505,6 +590,20 @@ $('#account-form').addEventListener('submit', async (e) => {
   }
 });
 $('#task-status').addEventListener('change', loadTasks);
+// The CSV needs the admin key in a header, so it is fetched and handed to the browser as a download.
+$('#usage-csv')?.addEventListener('click', async (e) => {
+  e.preventDefault();
+  try {
+    const response = await fetch('/admin/v1/usage?bucket=day&days=30&group_by=account,key,model,channel&format=csv', { headers: { Authorization: `Bearer ${adminKey()}` } });
+    if (!response.ok) throw new Error(`GET /admin/v1/usage answered ${response.status}`);
+    const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? 'nanogate-usage.csv';
+    const link = h('a', { href: URL.createObjectURL(await response.blob()), download: name });
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  } catch (err) {
+    toast(err.message, 'error');
+  }
+});
 const refreshBtn = $('#refresh');
 refreshBtn.prepend(icon('refresh'), 'Refresh');
 refreshBtn.addEventListener('click', loadAll);

@@ -1,0 +1,32 @@
+namespace Nanogate.Storage.Reports;
+
+/// <summary>The usage statement both providers run (standard SQL over the reservations; bucket width in ms).</summary>
+public static class UsageSql
+{
+    /// <summary>
+    /// The statement for <paramref name="query"/>, with parameters <c>@from</c>, <c>@to</c> and <c>@width</c>; columns in the
+    /// order of <see cref="UsageBucketRow"/>. <paramref name="text"/> and <paramref name="wholeNumber"/> are the provider's type names (a null dimension is cast to text, the sums to a 64-bit integer).
+    /// </summary>
+    public static string For(UsageQuery query, string text, string wholeNumber)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var dims = new (UsageGroups Flag, string Column)[]
+        {
+            (UsageGroups.Account, "account_id"), (UsageGroups.Key, "key_id"), (UsageGroups.Model, "model"), (UsageGroups.Channel, "channel"),
+        };
+        var select = string.Join(", ", dims.Select(d => query.Groups.HasFlag(d.Flag) ? d.Column : $"CAST(NULL AS {text})"));
+        var group = string.Concat(dims.Where(d => query.Groups.HasFlag(d.Flag)).Select(d => ", " + d.Column));
+        return $"""
+            SELECT (created_at / @width) * @width AS bucket_start, {select},
+                   CAST(COUNT(*) AS {wholeNumber}), CAST(COALESCE(SUM(images), 0) AS {wholeNumber}),
+                   CAST(COALESCE(SUM(captured), 0) AS {wholeNumber}), CAST(COALESCE(SUM(refunded), 0) AS {wholeNumber})
+            FROM reservations
+            WHERE created_at >= @from AND created_at < @to
+            GROUP BY (created_at / @width) * @width{group}
+            ORDER BY 1{group}
+            """;
+    }
+
+    /// <summary>The bucket width in ms.</summary>
+    public static long Width(UsageBucket bucket) => bucket == UsageBucket.Day ? 86_400_000 : 3_600_000;
+}

@@ -1,0 +1,14 @@
+namespace Nanogate.Auth;
+
+/// <summary>Why a user key did not authenticate a request (kept on the request for the dialect's answer).</summary>
+internal enum KeyRefusal
+{
+    /// <summary>Unknown or revoked: the dialect's plain 401.</summary>
+    Unknown,
+
+    /// <summary>Past its <c>expires_at</c>: 401 saying so.</summary>
+    Expired,
+
+    /// <summary>Over its <c>requests_per_minute</c>: 429 with <c>Retry-After</c>.</summary>
+    RateLimited,
+}
