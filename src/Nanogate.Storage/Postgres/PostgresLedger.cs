@@ -78,7 +78,7 @@ public sealed class PostgresLedger(PostgresDatabase db, TimeProvider time) : ILe
     public Task<long> RecomputeAvailableAsync(string accountId, CancellationToken cancellationToken) =>
         db.RunAsync(c => c.ExecuteScalarAsync<long>(
             """
-            SELECT COALESCE(SUM(CASE kind WHEN 'topup' THEN amount WHEN 'release' THEN amount WHEN 'reserve' THEN -amount ELSE 0 END), 0)::bigint
+            SELECT COALESCE(SUM(CASE kind WHEN 'topup' THEN amount WHEN 'release' THEN amount WHEN 'reserve' THEN -amount WHEN 'deduct' THEN -amount ELSE 0 END), 0)::bigint
             FROM ledger_entries WHERE account_id = @accountId
             """,
             new { accountId }), cancellationToken);

@@ -41,6 +41,7 @@ public static class PostgresServiceCollectionExtensions
         services.AddSingleton<IMediaIndex, PostgresMediaIndex>();
         services.AddSingleton<IWebhookOutbox, PostgresWebhookOutbox>();
         services.AddSingleton<IAdminReports, PostgresAdminReports>();
+        services.AddSingleton<Admin.IAdminStore, PostgresAdminStore>();
         services.AddSingleton<PostgresNotifier>();
         services.AddSingleton<ITaskStore, PostgresTaskStore>();
         services.AddSingleton<IChannelStore, PostgresChannelStore>();

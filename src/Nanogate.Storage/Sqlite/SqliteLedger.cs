@@ -74,7 +74,7 @@ public sealed class SqliteLedger(SqliteDatabase db, TimeProvider time) : ILedger
     public Task<long> RecomputeAvailableAsync(string accountId, CancellationToken cancellationToken) =>
         db.ReadAsync(c => c.ExecuteScalarAsync<long>(
             """
-            SELECT COALESCE(SUM(CASE kind WHEN 'topup' THEN amount WHEN 'release' THEN amount WHEN 'reserve' THEN -amount ELSE 0 END), 0)
+            SELECT COALESCE(SUM(CASE kind WHEN 'topup' THEN amount WHEN 'release' THEN amount WHEN 'reserve' THEN -amount WHEN 'deduct' THEN -amount ELSE 0 END), 0)
             FROM ledger_entries WHERE account_id = @accountId
             """,
             new { accountId }), cancellationToken);

@@ -24,6 +24,7 @@ public static class SqliteServiceCollectionExtensions
         services.AddSingleton<IMediaIndex, SqliteMediaIndex>();
         services.AddSingleton<IWebhookOutbox, SqliteWebhookOutbox>();
         services.AddSingleton<IAdminReports, SqliteAdminReports>();
+        services.AddSingleton<Admin.IAdminStore, SqliteAdminStore>();
         services.AddSingleton<ITaskStore, SqliteTaskStore>();
         services.AddSingleton<IChannelStore, SqliteChannelStore>();
         services.AddSingleton<IChangeFeed, InProcessChangeFeed>();

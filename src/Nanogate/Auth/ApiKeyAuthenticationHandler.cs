@@ -20,6 +20,9 @@ internal sealed class ApiKeyAuthenticationHandler(
     /// <summary>The scheme name.</summary>
     public const string SchemeName = "ApiKey";
 
+    /// <summary>The <see cref="HttpContext.Items"/> key holding the account id of a live key whose account is disabled.</summary>
+    public const string DisabledAccountItem = "nanogate.disabled_account";
+
     /// <summary>The role claim of the admin key's identity.</summary>
     public const string AdminRole = "admin";
 
@@ -41,7 +44,15 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
         }
 
-        return await users.AuthenticateAsync(key, Context.RequestAborted).ConfigureAwait(false) is { } caller
+        var (caller, disabledAccount) = await users.CheckAsync(key, Context.RequestAborted).ConfigureAwait(false);
+        if (disabledAccount is not null)
+        {
+            // Answered 403 in the route's dialect by DialectAuthorizationResultHandler.
+            Context.Items[DisabledAccountItem] = disabledAccount;
+            return AuthenticateResult.Fail("The key's account is disabled.");
+        }
+
+        return caller is not null
             ? AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new CallerIdentity(caller)), SchemeName))
             : AuthenticateResult.Fail("Unknown or revoked API key.");
     }

@@ -41,6 +41,11 @@ internal sealed class DialectAuthorizationResultHandler : IAuthorizationMiddlewa
             return ApiError.Result(401, "unauthenticated", "This route needs the admin key as Authorization: Bearer <admin key> (printed on first start, or set Admin:ApiKey).");
         }
 
+        if (context.Items[ApiKeyAuthenticationHandler.DisabledAccountItem] is string disabledAccount)
+        {
+            return DialectErrors.AccountDisabled(context.DialectOf(), disabledAccount);
+        }
+
         var keyGiven = ApiKeyAuthenticationHandler.KeyOf(context) is not null || context.Request.Headers.Authorization.Count > 0;
         return DialectErrors.Unauthenticated(context.DialectOf(), keyGiven);
     }
