@@ -58,7 +58,7 @@ internal static class AdminConsoleEndpoints
         return new AdminAccountResponse(
             account.Id, "account", account.Name, DateTimeOffset.FromUnixTimeMilliseconds(account.CreatedAt), account.DisabledAt is not null,
             account.DisabledAt is { } d ? DateTimeOffset.FromUnixTimeMilliseconds(d) : null,
-            new AdminCredits(balance.Available, balance.Reserved, balance.Charged, balance.ToppedUp));
+            new AdminCredits(balance.Available, balance.Reserved, balance.Charged, balance.ToppedUp, balance.Deducted));
     }
 
     private static async Task<IResult> SearchAccountsAsync(HttpContext context, IAdminStore store, ILedger ledger)
@@ -207,7 +207,7 @@ internal static class AdminConsoleEndpoints
         AdminAudit.Describe(context, "credits.deduct", accountId, new JsonObject { ["credits"] = credits.Value, ["reason"] = reason.Trim() });
         var balance = await ledger.GetBalanceAsync(accountId, CancellationToken.None).ConfigureAwait(false);
         return Results.Json(
-            new AdminDeductionResponse(accountId, credits.Value, reason.Trim(), new AdminCredits(balance.Available, balance.Reserved, balance.Charged, balance.ToppedUp)),
+            new AdminDeductionResponse(accountId, credits.Value, reason.Trim(), new AdminCredits(balance.Available, balance.Reserved, balance.Charged, balance.ToppedUp, balance.Deducted)),
             AdminConsoleJsonContext.Default.AdminDeductionResponse);
     }
 

@@ -5,4 +5,5 @@ namespace Nanogate.Admin.Manage;
 /// <param name="Reserved">Held by work in flight.</param>
 /// <param name="Charged">Captured for work done, ever.</param>
 /// <param name="ToppedUp">Added, ever.</param>
-internal sealed record AdminCredits(long Available, long Reserved, long Charged, long ToppedUp);
+/// <param name="Deducted">Taken by the operator, ever.</param>
+internal sealed record AdminCredits(long Available, long Reserved, long Charged, long ToppedUp, long Deducted);
