@@ -59,7 +59,7 @@ test('accounts are searched and paged; one is renamed, disabled (its key gets 40
   const refused = await fetch(`${BASE}/v1/account`, { headers: { Authorization: `Bearer ${key}` } });
   assert.equal(refused.status, 403);
   assert.equal((await refused.json()).error.code, 'account_disabled');
-  await page.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/admin-accounts.png` : '/tmp/console-accounts.png', fullPage: true });
+  await page.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/admin-console-accounts.png` : '/tmp/console-accounts.png', fullPage: true });
 
   await page.click('#account-toggle');
   await page.locator('#account-toggle', { hasText: 'Disable account' }).waitFor();
@@ -117,7 +117,7 @@ test('tasks are found by prompt words, filtered, opened with their image and web
   await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle());
   await page.locator('#task-dialog table.webhooks tbody tr').first().waitFor();
   assert.equal(await page.locator('#task-dialog table.webhooks tbody tr').count(), 1);
-  await page.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/admin-task.png` : '/tmp/console-task.png' });
+  await page.screenshot({ path: process.env.SHOTS ? `${process.env.SHOTS}/admin-console-task.png` : '/tmp/console-task.png' });
 
   await page.click('#webhook-resend');
   await page.waitForFunction(() => document.querySelectorAll('#task-dialog table.webhooks tbody tr').length === 2);
