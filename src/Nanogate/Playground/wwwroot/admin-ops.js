@@ -40,6 +40,7 @@ export function accountList(call, onPage) {
     const { data } = await call(`/accounts${q({ q: search.value.trim(), limit: 20, after: pages.cursor })}`);
     pages.update(data.next_after);
     $('#accounts-count').textContent = `${fmtInt(data.total)} account${data.total === 1 ? '' : 's'}${search.value.trim() ? ' found' : ''}`;
+    data.searched = search.value.trim() !== '';
     return data;
   }
   search.addEventListener('input', debounce(() => { pages.reset(); load().then(onPage).catch((e) => toast(e.message, 'error')); }));

@@ -74,7 +74,7 @@ async function loadAll() {
   try {
     const page = await ops.accounts.load();
     state.accounts = page.data;
-    state.accountTotal = page.total;
+    if (!page.searched) state.accountTotal = page.total;
   } catch (err) {
     locked(err.status === 401 ? 'The saved admin key was rejected. Enter the current one.' : err.message);
     return;
@@ -131,7 +131,7 @@ async function select(id) {
 async function refreshAccounts() {
   const page = await ops.accounts.load();
   state.accounts = page.data;
-  state.accountTotal = page.total;
+  if (!page.searched) state.accountTotal = page.total;
   renderAccounts();
   renderStats();
 }
@@ -521,7 +521,7 @@ try {
   ({ data: state.catalog } = await api('/v1/models'));
 } catch { /* packages are optional for the console */ }
 const ops = {
-  accounts: accountList(call, (page) => { state.accounts = page.data; state.accountTotal = page.total; renderAccounts(); renderStats(); }),
+  accounts: accountList(call, (page) => { state.accounts = page.data; if (!page.searched) state.accountTotal = page.total; renderAccounts(); renderStats(); }),
   tasks: taskList(call, state.catalog),
   audit: auditLog(call),
 };
