@@ -36,11 +36,11 @@ export async function generate(page, { prompt, ratio = '16:9', n = 1, model } = 
   return page.locator(`[id="${id}"]`);
 }
 
-/** Waits until the run has a task id and a final status. */
+/** Waits until the run has a final status (the server's, or not submitted / unknown to the server). */
 export async function waitFinished(run, timeout = 30000) {
   await run.locator('[data-testid="run-status"]').waitFor();
   const id = await run.getAttribute('id');
-  await run.page().waitForFunction((i) => ['succeeded', 'partially_succeeded', 'failed', 'canceled'].includes(document.getElementById(i)?.dataset.status),
+  await run.page().waitForFunction((i) => ['succeeded', 'partially_succeeded', 'failed', 'canceled', 'not_submitted', 'lost'].includes(document.getElementById(i)?.dataset.status),
     id, { timeout });
   return run.getAttribute('data-status');
 }

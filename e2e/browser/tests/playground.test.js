@@ -269,10 +269,15 @@ test('a key without enough credits gets a readable 402 error on the run', async 
   const { key } = await (await fetch(`${BASE}/admin/v1/accounts/${account.id}/keys`, { method: 'POST', headers: admin, body: '{}' })).json();
   const page = await openWithKey(browser.context, { key });
   assert.equal(await page.textContent('#key-pill .balance'), '0 credits');
+  const completedBefore = await page.getAttribute('#counters', 'data-completed-count');
   const run = await generate(page, { prompt: 'Anything at all', ratio: '1:1', n: 1, model: 'gemini-3.1-flash-lite-image' });
-  assert.equal(await waitFinished(run), 'failed');
+  // Refused before acceptance: not submitted, nothing charged, and not counted as a completed run.
+  assert.equal(await waitFinished(run), 'not_submitted');
   const alert = await run.locator('[role=alert]').first().textContent();
+  assert.match(alert, /Not submitted/);
   assert.match(alert, /Not enough credits/i);
+  assert.match(alert, /Nothing was charged/);
+  assert.equal(await page.getAttribute('#counters', 'data-completed-count'), completedBefore);
   await page.close();
 });
 

@@ -66,23 +66,24 @@ public sealed class PostgresLedger(PostgresDatabase db, TimeProvider time) : ILe
         db.RunAsync(async c =>
         {
             // One statement, one snapshot: the four figures agree with each other.
-            var row = await c.QuerySingleAsync<(long Available, long Reserved, long Charged, long ToppedUp)>(
+            var row = await c.QuerySingleAsync<(long Available, long Reserved, long Charged, long ToppedUp, long Deducted)>(
                 """
                 SELECT a.credits_available,
                        COALESCE((SELECT SUM(amount - captured - released) FROM reservations WHERE account_id = a.id AND settled_at IS NULL), 0)::bigint,
                        COALESCE((SELECT SUM(amount) FROM ledger_entries WHERE account_id = a.id AND kind = 'capture'), 0)::bigint,
-                       COALESCE((SELECT SUM(amount) FROM ledger_entries WHERE account_id = a.id AND kind = 'topup'), 0)::bigint
+                       COALESCE((SELECT SUM(amount) FROM ledger_entries WHERE account_id = a.id AND kind = 'topup'), 0)::bigint,
+                       COALESCE((SELECT SUM(amount) FROM ledger_entries WHERE account_id = a.id AND kind = 'deduct'), 0)::bigint
                 FROM accounts a WHERE a.id = @accountId
                 """,
                 new { accountId }).ConfigureAwait(false);
-            return new AccountBalance(row.Available, row.Reserved, row.Charged, row.ToppedUp);
+            return new AccountBalance(row.Available, row.Reserved, row.Charged, row.ToppedUp) { Deducted = row.Deducted };
         }, cancellationToken);
 
     /// <inheritdoc />
     public Task<long> RecomputeAvailableAsync(string accountId, CancellationToken cancellationToken) =>
         db.RunAsync(c => c.ExecuteScalarAsync<long>(
             """
-            SELECT COALESCE(SUM(CASE kind WHEN 'topup' THEN amount WHEN 'release' THEN amount WHEN 'reserve' THEN -amount ELSE 0 END), 0)::bigint
+            SELECT COALESCE(SUM(CASE kind WHEN 'topup' THEN amount WHEN 'release' THEN amount WHEN 'reserve' THEN -amount WHEN 'deduct' THEN -amount ELSE 0 END), 0)::bigint
             FROM ledger_entries WHERE account_id = @accountId
             """,
             new { accountId }), cancellationToken);

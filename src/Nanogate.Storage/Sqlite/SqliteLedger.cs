@@ -62,23 +62,24 @@ public sealed class SqliteLedger(SqliteDatabase db, TimeProvider time) : ILedger
     public Task<AccountBalance> GetBalanceAsync(string accountId, CancellationToken cancellationToken) =>
         db.ReadAsync(async c =>
         {
-            var row = await c.QuerySingleAsync<(long Available, long Reserved, long Charged, long ToppedUp)>(
+            var row = await c.QuerySingleAsync<(long Available, long Reserved, long Charged, long ToppedUp, long Deducted)>(
                 """
                 SELECT a.credits_available,
                        COALESCE((SELECT SUM(amount - captured - released) FROM reservations WHERE account_id = a.id AND settled_at IS NULL), 0),
                        COALESCE((SELECT SUM(amount) FROM ledger_entries WHERE account_id = a.id AND kind = 'capture'), 0),
-                       COALESCE((SELECT SUM(amount) FROM ledger_entries WHERE account_id = a.id AND kind = 'topup'), 0)
+                       COALESCE((SELECT SUM(amount) FROM ledger_entries WHERE account_id = a.id AND kind = 'topup'), 0),
+                       COALESCE((SELECT SUM(amount) FROM ledger_entries WHERE account_id = a.id AND kind = 'deduct'), 0)
                 FROM accounts a WHERE a.id = @accountId
                 """,
                 new { accountId }).ConfigureAwait(false);
-            return new AccountBalance(row.Available, row.Reserved, row.Charged, row.ToppedUp);
+            return new AccountBalance(row.Available, row.Reserved, row.Charged, row.ToppedUp) { Deducted = row.Deducted };
         }, cancellationToken);
 
     /// <inheritdoc />
     public Task<long> RecomputeAvailableAsync(string accountId, CancellationToken cancellationToken) =>
         db.ReadAsync(c => c.ExecuteScalarAsync<long>(
             """
-            SELECT COALESCE(SUM(CASE kind WHEN 'topup' THEN amount WHEN 'release' THEN amount WHEN 'reserve' THEN -amount ELSE 0 END), 0)
+            SELECT COALESCE(SUM(CASE kind WHEN 'topup' THEN amount WHEN 'release' THEN amount WHEN 'reserve' THEN -amount WHEN 'deduct' THEN -amount ELSE 0 END), 0)
             FROM ledger_entries WHERE account_id = @accountId
             """,
             new { accountId }), cancellationToken);

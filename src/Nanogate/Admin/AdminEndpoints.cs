@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Nanogate.Admin.Manage;
 using Nanogate.Auth;
 using Nanogate.Core.Catalog;
 using Nanogate.Hosting;
@@ -16,14 +18,18 @@ public static class AdminEndpoints
     {
         var admin = routes.MapGroup("/admin/v1").WithDialect(Dialect.Nanogate).RequireAuthorization(NanogatePolicies.AdminKey);
 
+        // Every successful change through this group is recorded in the audit log (GET /admin/v1/audit).
+        admin.AddEndpointFilter<AdminAuditFilter>();
+
         admin.MapPost("/accounts", CreateAccountAsync);
-        admin.MapGet("/accounts", ListAccountsAsync);
-        admin.MapGet("/accounts/{accountId}", GetAccountAsync);
+        admin.MapAdminConsoleRoutes();
+        admin.MapGet("/accounts/{accountId}", GetAccountAsync).Produces<AdminAccountResponse>().Produces<ApiErrorBody>(404);
         admin.MapAdminKeysRoutes();
         admin.MapPost("/accounts/{accountId}/credits", TopUpAsync);
         admin.MapAdminChannelRoutes();
         admin.MapPost("/admin-key/rotate", RotateAdminKeyAsync).Produces<Wire.AdminKeyBody>().ProducesErrors(Dialect.Nanogate, 409);
         admin.MapAdminTasksRoutes();
+        admin.MapAdminConsoleTaskRoutes();
         return routes;
     }
 
@@ -69,24 +75,13 @@ public static class AdminEndpoints
         }
 
         var account = await accounts.CreateAccountAsync(name.Trim(), credits ?? 0, context.RequestAborted).ConfigureAwait(false);
+        AdminAudit.Describe(context, "account.create", account.Id, new JsonObject { ["name"] = account.Name, ["credits"] = credits ?? 0 });
         return Results.Json(await AccountJsonAsync(account, ledger, context.RequestAborted).ConfigureAwait(false), JsonDefaults.Snake, statusCode: 201);
     }
 
-    private static async Task<IResult> ListAccountsAsync(HttpContext context, IAccountStore accounts, ILedger ledger)
-    {
-        var list = await accounts.ListAccountsAsync(context.RequestAborted).ConfigureAwait(false);
-        var data = new List<object>(list.Count);
-        foreach (var account in list)
-        {
-            data.Add(await AccountJsonAsync(account, ledger, context.RequestAborted).ConfigureAwait(false));
-        }
-
-        return Results.Json(new { @object = "list", data }, JsonDefaults.Snake);
-    }
-
-    private static async Task<IResult> GetAccountAsync(HttpContext context, string accountId, IAccountStore accounts, ILedger ledger) =>
-        await accounts.GetAccountAsync(accountId, context.RequestAborted).ConfigureAwait(false) is { } account
-            ? Results.Json(await AccountJsonAsync(account, ledger, context.RequestAborted).ConfigureAwait(false), JsonDefaults.Snake)
+    private static async Task<IResult> GetAccountAsync(HttpContext context, string accountId, Storage.Admin.IAdminStore store, ILedger ledger) =>
+        await store.GetAccountAsync(accountId, context.RequestAborted).ConfigureAwait(false) is { } account
+            ? Results.Json(await AdminConsoleEndpoints.AccountJsonAsync(account, ledger, context.RequestAborted).ConfigureAwait(false), AdminConsoleJsonContext.Default.AdminAccountResponse)
             : ApiError.NotFound($"No account {accountId}.");
 
     private static async Task<IResult> RotateAdminKeyAsync(HttpContext context, AdminAuthenticator admin, IAccountStore accounts, IChangeFeed changes)
@@ -169,6 +164,7 @@ public static class AdminEndpoints
             return ApiError.Invalid($"Adding {amount:N0} credits would take the account past the {ILedger.MaxBalance:N0} credits one account may hold; nothing was added.", "credits");
         }
 
+        AdminAudit.Describe(context, "credits.top_up", accountId, new JsonObject { ["credits"] = amount, ["note"] = note });
         var balance = await ledger.GetBalanceAsync(accountId, context.RequestAborted).ConfigureAwait(false);
         return Results.Json(new { account_id = accountId, added = amount, note, credits = balance }, JsonDefaults.Snake);
     }

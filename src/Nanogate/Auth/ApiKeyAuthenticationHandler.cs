@@ -21,6 +21,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     /// <summary>The scheme name.</summary>
     public const string SchemeName = "ApiKey";
 
+
     /// <summary>The role claim of the admin key's identity.</summary>
     public const string AdminRole = "admin";
 
@@ -52,6 +53,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         Context.Items[typeof(KeyCheck)] = check;
         return AuthenticateResult.Fail(check.Refusal switch
         {
+            KeyRefusal.AccountDisabled => "The key's account is disabled.",
             KeyRefusal.Expired => "Expired API key.",
             KeyRefusal.RateLimited => "API key over its rate limit.",
             _ => "Unknown or revoked API key.",

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Primitives;
 using Nanogate.Storage;
 using Nanogate.Storage.Accounts;
+using Nanogate.Storage.Admin;
 using Nanogate.Storage.Changes;
 
 namespace Nanogate.Auth;
@@ -10,23 +11,26 @@ namespace Nanogate.Auth;
 /// Finds the caller of a request from its API key (Bearer, and on the Gemini dialect also
 /// <c>x-goog-api-key</c> and <c>?key=</c>). Lookups are cached briefly by key hash; a change to keys
 /// (revocation, settings) evicts at once in this process and, through <see cref="IChangeFeed"/>, in every
-/// process sharing the database (the 30 s expiry is only the fallback for a lost notification).
+/// process sharing the database (the 30 s expiry is only the fallback for a lost notification). Disabling or enabling an
+/// account publishes the same change, so its keys stop (403) or start working everywhere within the feed's latency.
 /// </summary>
 internal sealed class ApiKeyAuthenticator : IDisposable
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
-    private readonly ConcurrentDictionary<string, (ApiKeyRecord? Key, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ApiKeyRecord? Key, bool AccountDisabled, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
     private readonly IAccountStore accounts;
     private readonly TimeProvider time;
     private readonly IChangeFeed changes;
     private readonly KeyRateLimits limits;
     private readonly KeyUsageRecorder usage;
+    private readonly IAdminStore? admin;
     private readonly IDisposable _subscription;
 
-    /// <summary>Creates the authenticator and subscribes it to key changes.</summary>
-    public ApiKeyAuthenticator(IAccountStore accounts, TimeProvider time, IChangeFeed changes, KeyRateLimits limits, KeyUsageRecorder usage)
+    /// <summary>Creates the authenticator and subscribes it to key changes; without <paramref name="admin"/> no account counts as disabled.</summary>
+    public ApiKeyAuthenticator(IAccountStore accounts, TimeProvider time, IChangeFeed changes, KeyRateLimits limits, KeyUsageRecorder usage, IAdminStore? admin = null)
     {
         this.accounts = accounts;
+        this.admin = admin;
         this.time = time;
         this.changes = changes;
         this.limits = limits;
@@ -60,7 +64,7 @@ internal sealed class ApiKeyAuthenticator : IDisposable
     }
 
     /// <summary>
-    /// The caller for a key, or why not: unknown or revoked, past its expiry, or over its requests per minute (a request
+    /// The caller for a key, or why not: unknown or revoked, its account disabled by the operator, past its expiry, or over its requests per minute (a request
     /// refused for its rate takes no permit). A key that authenticates has its use recorded (<c>last_used_at</c>).
     /// </summary>
     public async ValueTask<KeyCheck> AuthenticateAsync(string? key, CancellationToken cancellationToken)
@@ -75,7 +79,8 @@ internal sealed class ApiKeyAuthenticator : IDisposable
         if (!_cache.TryGetValue(hash, out var cached) || cached.Until <= now)
         {
             var record = await accounts.FindKeyByHashAsync(hash, cancellationToken).ConfigureAwait(false);
-            cached = (record, now + CacheFor);
+            var disabled = record is not null && admin is not null && await admin.IsAccountDisabledAsync(record.AccountId, cancellationToken).ConfigureAwait(false);
+            cached = (record, disabled, now + CacheFor);
             if (_cache.Count > 100_000)
             {
                 _cache.Clear();
@@ -87,6 +92,11 @@ internal sealed class ApiKeyAuthenticator : IDisposable
         if (cached.Key is not { RevokedAt: null } k)
         {
             return new KeyCheck(null, KeyRefusal.Unknown);
+        }
+
+        if (cached.AccountDisabled)
+        {
+            return new KeyCheck(null, KeyRefusal.AccountDisabled, DisabledAccountId: k.AccountId);
         }
 
         // The expiry is checked against the clock at every request, so a cached lookup never outlives it.

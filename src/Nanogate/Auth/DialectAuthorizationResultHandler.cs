@@ -43,12 +43,15 @@ internal sealed class DialectAuthorizationResultHandler : IAuthorizationMiddlewa
 
         if (context.Items[typeof(KeyCheck)] is KeyCheck { Refusal: not KeyRefusal.Unknown } check)
         {
-            return check.Refusal == KeyRefusal.Expired
-                ? DialectErrors.Result(context.DialectOf(), 401,
-                    $"This API key expired at {check.ExpiredAt!.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}. Ask the operator for a new key, or to move its expires_at later.")
-                : DialectErrors.RateLimited(context.DialectOf(),
+            return check.Refusal switch
+            {
+                KeyRefusal.AccountDisabled => DialectErrors.AccountDisabled(context.DialectOf(), check.DisabledAccountId!),
+                KeyRefusal.Expired => DialectErrors.Result(context.DialectOf(), 401,
+                    $"This API key expired at {check.ExpiredAt!.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}. Ask the operator for a new key, or to move its expires_at later."),
+                _ => DialectErrors.RateLimited(context.DialectOf(),
                     $"This API key is limited to {check.Limit} requests per minute. Retry after {KeyRateLimits.RetryAfter(check.RetryAfter!.Value)} s (Retry-After).",
-                    check.RetryAfter!.Value);
+                    check.RetryAfter!.Value),
+            };
         }
 
         var keyGiven = ApiKeyAuthenticationHandler.KeyOf(context) is not null || context.Request.Headers.Authorization.Count > 0;

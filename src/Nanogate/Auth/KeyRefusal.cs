@@ -6,6 +6,9 @@ internal enum KeyRefusal
     /// <summary>Unknown or revoked: the dialect's plain 401.</summary>
     Unknown,
 
+    /// <summary>Its account is disabled by the operator: 403 in the route's dialect.</summary>
+    AccountDisabled,
+
     /// <summary>Past its <c>expires_at</c>: 401 saying so.</summary>
     Expired,
 

@@ -76,6 +76,18 @@ public static class DialectErrors
         _ => ApiError.Unauthenticated(keyGiven),
     };
 
+    /// <summary>403: a live key whose account the operator disabled (the key itself is fine; the account is not).</summary>
+    public static IResult AccountDisabled(Dialect dialect, string accountId)
+    {
+        var message = $"The account {accountId} of this API key is disabled by the operator of this Nanogate; requests are refused until it is enabled again. Contact the operator.";
+        return dialect switch
+        {
+            Dialect.Gemini => GeminiError.Result(403, "PERMISSION_DENIED", message, null),
+            Dialect.OpenAi => OpenAiError.Result(403, "invalid_request_error", "account_disabled", message, null, null),
+            _ => ApiError.Result(403, "account_disabled", message, null, null),
+        };
+    }
+
     /// <summary>413: the body is over <c>Limits:MaxRequestBodyMB</c>.</summary>
     public static IResult TooLarge(HttpContext context, Dialect dialect)
     {

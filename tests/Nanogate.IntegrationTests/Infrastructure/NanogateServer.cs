@@ -112,7 +112,7 @@ public sealed class NanogateServer : IAsyncDisposable
         var balance = await ledger.GetBalanceAsync(accountId, CancellationToken.None);
         Assert.True(balance.Available >= 0);
         Assert.Equal(balance.Available, await ledger.RecomputeAvailableAsync(accountId, CancellationToken.None));
-        Assert.Equal(balance.ToppedUp, balance.Available + balance.Reserved + balance.Charged);
+        Assert.Equal(balance.ToppedUp, balance.Available + balance.Reserved + balance.Charged + balance.Deducted);
     }
 
     public async ValueTask DisposeAsync()

@@ -69,6 +69,18 @@ public sealed class ServerCommandLineTests : IAsyncLifetime
         Assert.Equal(0, revoked.Code);
         var keys = await RunAsync("keys", "list", accountId);
         Assert.Contains("revoked", keys.Output, StringComparison.Ordinal);
+
+        // Each change is in the audit log, by the command line (actor "cli", no address), and no key is kept in it.
+        await using (var server = await NanogateServer.StartAsync($"Storage:DataDirectory={Path.Combine(_dir, "data")}"))
+        {
+            var audit = System.Text.Json.Nodes.JsonNode.Parse(await server.Admin.GetStringAsync("/admin/v1/audit"))!["data"]!.AsArray();
+            var cli = audit.Where(e => e!["actor"]!.GetValue<string>() == "cli").ToList();
+            Assert.Equal(["key.revoke", "key.create", "credits.top_up", "account.create"], cli.Select(e => e!["action"]!.GetValue<string>()));
+            Assert.Equal(keyId, cli[0]!["target"]!.GetValue<string>());
+            Assert.Equal(250, cli[2]!["detail"]!["credits"]!.GetValue<long>());
+            Assert.All(cli, e => Assert.Null(e!["ip"]));
+            Assert.DoesNotContain(secret, audit.ToJsonString(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

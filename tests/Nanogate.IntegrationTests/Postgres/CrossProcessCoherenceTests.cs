@@ -53,6 +53,27 @@ public sealed class CrossProcessCoherenceTests
         Assert.Equal(HttpStatusCode.OK, (await newAdminOne.GetAsync("/admin/v1/accounts")).StatusCode);
     }
 
+    [PostgresFact]
+    public async Task Disabling_an_account_on_one_process_refuses_its_cached_key_on_the_other_within_a_second_and_enabling_restores_it()
+    {
+        await using var database = await PostgresDatabaseFixture.CreateAsync();
+        string[] shared = ["Storage:Provider=postgres", $"ConnectionStrings:Postgres={database.ConnectionString}", $"Admin:ApiKey={NanogateServer.AdminKey}"];
+        await using var one = await NanogateServer.StartAsync([.. shared, $"Storage:DataDirectory={Path.Combine(Path.GetTempPath(), "nanogate-tests", Guid.NewGuid().ToString("N"))}"]);
+        await using var two = await NanogateServer.StartAsync([.. shared, $"Storage:DataDirectory={Path.Combine(Path.GetTempPath(), "nanogate-tests", Guid.NewGuid().ToString("N"))}"]);
+        using var adminOne = Client(one, NanogateServer.AdminKey);
+
+        var account = (await (await adminOne.PostAsJsonAsync("/admin/v1/accounts", new { name = "to disable", credits = 100 })).Content.ReadFromJsonAsync<JsonObject>())!;
+        var accountId = account["id"]!.GetValue<string>();
+        var created = (await (await adminOne.PostAsJsonAsync($"/admin/v1/accounts/{accountId}/keys", new { name = "k" })).Content.ReadFromJsonAsync<JsonObject>())!;
+        using var user = Client(two, created["key"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await user.GetAsync("/v1/account")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await adminOne.PatchAsJsonAsync($"/admin/v1/accounts/{accountId}", new { disabled = true })).StatusCode);
+        await WithinAsync(async () => (await user.GetAsync("/v1/account")).StatusCode == HttpStatusCode.Forbidden, "the disabled account's key still works on the other process");
+        Assert.Equal(HttpStatusCode.OK, (await adminOne.PatchAsJsonAsync($"/admin/v1/accounts/{accountId}", new { disabled = false })).StatusCode);
+        await WithinAsync(async () => (await user.GetAsync("/v1/account")).StatusCode == HttpStatusCode.OK, "the enabled account's key is still refused on the other process");
+    }
+
     private static async Task WithinAsync(Func<Task<bool>> condition, string failure)
     {
         var clock = Stopwatch.StartNew();

@@ -66,6 +66,8 @@ internal static class AccountCommands
 
         await using var host = await context.OpenAsync(migrate: true, ct).ConfigureAwait(false);
         var account = await host.Get<IAccountStore>().CreateAccountAsync(name.Trim(), credits, ct).ConfigureAwait(false);
+        await Admin.Manage.AdminAudit.RecordCliAsync(host.Services, "account.create", account.Id,
+            new System.Text.Json.Nodes.JsonObject { ["name"] = account.Name, ["credits"] = credits }, ct).ConfigureAwait(false);
         var row = AccountRow.Of(account, await host.Get<ILedger>().GetBalanceAsync(account.Id, ct).ConfigureAwait(false));
         if (json)
         {

@@ -25,6 +25,7 @@ internal static class AdminKeyCommand
             }
 
             var key = await host.Get<AdminAuthenticator>().RotateAsync(host.Get<IAccountStore>(), host.Get<IChangeFeed>(), ct).ConfigureAwait(false);
+            await Admin.Manage.AdminAudit.RecordCliAsync(host.Services, "admin_key.rotate", null, null, ct).ConfigureAwait(false);
             await context.Output.WriteLineAsync("New admin key (shown once, stored hashed):").ConfigureAwait(false);
             await context.Output.WriteLineAsync(key).ConfigureAwait(false);
             if (!string.Equals(host.Configuration["Storage:Provider"], "postgres", StringComparison.OrdinalIgnoreCase))

@@ -56,6 +56,8 @@ internal static class CreditCommands
                 $"adding {amount} would take {accountId} past the {ILedger.MaxBalance} credits an account may hold; nothing was added."));
         }
 
+        await Admin.Manage.AdminAudit.RecordCliAsync(host.Services, "credits.top_up", accountId,
+            new System.Text.Json.Nodes.JsonObject { ["credits"] = amount, ["note"] = note ?? "operator top-up" }, ct).ConfigureAwait(false);
         var row = AccountRow.Of(account, await ledger.GetBalanceAsync(accountId, ct).ConfigureAwait(false));
         if (!json)
         {

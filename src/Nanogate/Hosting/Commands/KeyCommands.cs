@@ -62,6 +62,8 @@ internal static class KeyCommands
         var accounts = host.Get<IAccountStore>();
         _ = await accounts.GetAccountAsync(accountId, ct).ConfigureAwait(false) ?? throw new CommandFailedException($"there is no account {accountId} (accounts list shows them).");
         var created = await accounts.CreateKeyAsync(accountId, name, null, ct).ConfigureAwait(false);
+        await Admin.Manage.AdminAudit.RecordCliAsync(host.Services, "key.create", accountId,
+            new System.Text.Json.Nodes.JsonObject { ["key_id"] = created.Record.Id, ["name"] = name }, ct).ConfigureAwait(false);
         if (json)
         {
             await context.WriteJsonAsync(new { created.Record.Id, created.Record.AccountId, created.Record.Prefix, created.Record.Name, created.Key }).ConfigureAwait(false);
@@ -86,6 +88,7 @@ internal static class KeyCommands
         // Running servers drop the key from their caches when they hear this (PostgreSQL: LISTEN/NOTIFY); a SQLite
         // server in another process re-reads the key when its cache entry expires (30 s).
         await host.Get<ApiKeyAuthenticator>().KeysChangedAsync(ct).ConfigureAwait(false);
+        await Admin.Manage.AdminAudit.RecordCliAsync(host.Services, "key.revoke", keyId, null, ct).ConfigureAwait(false);
         await context.Output.WriteLineAsync($"Revoked {keyId}.").ConfigureAwait(false);
         return ExitCodes.Ok;
     }

@@ -2,6 +2,7 @@
 import {
   STORE, store, api, h, $, icon, toast, copyText, keyDialog, fmtInt, fmtUsd, fmtTime, fmtRelative, fmtDuration, maskKey,
 } from './common.js';
+import { accountList, accountControls, taskList, auditLog, drawUsage } from './admin-ops.js';
 
 const state = { accounts: [], selected: null, catalog: null, lastKey: null };
 const adminKey = () => store.get(STORE.adminKey);
@@ -71,8 +72,9 @@ async function loadAll() {
     return;
   }
   try {
-    const { data } = await call('/accounts');
-    state.accounts = data.data;
+    const page = await ops.accounts.load();
+    state.accounts = page.data;
+    if (!page.searched) state.accountTotal = page.total;
   } catch (err) {
     locked(err.status === 401 ? 'The saved admin key was rejected. Enter the current one.' : err.message);
     return;
@@ -82,7 +84,7 @@ async function loadAll() {
   $('#console').hidden = false;
   if (!state.selected && state.accounts.length) state.selected = state.accounts[0].id;
   renderAccounts();
-  await Promise.all([renderDetail(), loadChannels(), loadTasks(), loadUsage(), loadUsageOverTime()]);
+  await Promise.all([renderDetail(), loadChannels(), loadTasks(), loadUsage(), loadUsageOverTime(), ops.audit.load()]);
   renderStats();
 }
 
@@ -91,7 +93,7 @@ function renderStats(channels) {
   const sum = (f) => state.accounts.reduce((a, x) => a + f(x), 0);
   const ch = state.channels || [];
   const stats = [
-    ['Accounts', fmtInt(state.accounts.length)],
+    ['Accounts', fmtInt(state.accountTotal ?? state.accounts.length)],
     ['Credits available', fmtInt(sum((a) => a.credits.available))],
     ['Credits charged', fmtInt(sum((a) => a.credits.charged))],
     ['Channels healthy', `${ch.filter((c) => c.health === 'healthy').length} / ${ch.length}`],
@@ -107,7 +109,8 @@ function renderAccounts() {
   }
   tbody.replaceChildren(...state.accounts.map((a) => {
     const tr = h(`tr.clickable${a.id === state.selected ? '.selected' : ''}`, { dataset: { id: a.id } },
-      h('td', h('button.linklike', { type: 'button', 'aria-pressed': String(a.id === state.selected), onclick: () => select(a.id) }, h('strong', a.name)), h('div.faint.mono', a.id)),
+      h('td', h('button.linklike', { type: 'button', 'aria-pressed': String(a.id === state.selected), onclick: () => select(a.id) }, h('strong', a.name)),
+        a.disabled ? h('span.badge.failed', { dataset: { testid: 'disabled' } }, 'disabled') : null, h('div.faint.mono', a.id)),
       h('td.num', h('strong', fmtInt(a.credits.available))),
       h('td.num.hide-sm', fmtInt(a.credits.reserved)),
       h('td.num', fmtInt(a.credits.charged)),
@@ -126,15 +129,20 @@ async function select(id) {
 }
 
 async function refreshAccounts() {
-  const { data } = await call('/accounts');
-  state.accounts = data.data;
+  const page = await ops.accounts.load();
+  state.accounts = page.data;
+  if (!page.searched) state.accountTotal = page.total;
   renderAccounts();
   renderStats();
 }
 
 // ---------- account detail: keys and credits ----------
 async function renderDetail() {
-  const a = state.accounts.find((x) => x.id === state.selected);
+  let a = state.accounts.find((x) => x.id === state.selected);
+  if (!a && state.selected) {
+    // Selected, but not on the page shown (a search or another page): fetch it alone.
+    try { ({ data: a } = await call(`/accounts/${encodeURIComponent(state.selected)}`)); } catch { a = null; }
+  }
   const body = $('#detail-body');
   if (!a) {
     $('#detail-title').textContent = 'Account';
@@ -242,7 +250,10 @@ async function renderDetail() {
       h('dt', 'Available'), h('dd', h('strong', { dataset: { testid: 'available' } }, fmtInt(a.credits.available)), ' credits'),
       h('dt', 'Reserved'), h('dd', fmtInt(a.credits.reserved)),
       h('dt', 'Charged'), h('dd', fmtInt(a.credits.charged)),
-      h('dt', 'Topped up'), h('dd', fmtInt(a.credits.topped_up))),
+      h('dt', 'Topped up'), h('dd', fmtInt(a.credits.topped_up)),
+      a.credits.deducted ? [h('dt', 'Deducted'), h('dd', fmtInt(a.credits.deducted))] : null),
+    h('hr.sep'),
+    accountControls(a, call, async () => { await refreshAccounts(); await renderDetail(); ops.audit.load(); }),
     h('hr.sep'),
     h('div.subhead', h('h3', 'Add credits')),
     topup,
@@ -482,57 +493,54 @@ function notAvailable(host, what) {
     h('strong', 'Not available yet'), `This server does not serve ${what} yet.`));
 }
 
+// The task search, filters, paging and detail dialog live in admin-ops.js.
 async function loadTasks() {
-  const host = $('#tasks-body');
-  const status = $('#task-status').value;
-  let tasks;
-  try {
-    ({ data: { data: tasks } } = await call(`/tasks?limit=25${status ? `&status=${status}` : ''}`));
-  } catch (err) {
-    if (err.status === 404 || err.status === 405) notAvailable(host, 'GET /admin/v1/tasks');
-    else host.replaceChildren(h('div.empty-state', err.message));
-    return;
-  }
-  if (!tasks.length) {
-    host.replaceChildren(h('div.empty-state', h('strong', 'No tasks yet'), 'Tasks submitted to POST /v1/images/generations appear here.'));
-    return;
-  }
-  host.replaceChildren(h('table',
-    h('thead', h('tr', h('th', 'Task'), h('th.hide-sm', 'Account'), h('th', 'Status'), h('th.num.hide-sm', 'Images'), h('th.num', 'Credits'))),
-    h('tbody', tasks.map((t) => h('tr', { dataset: { taskId: t.task_id } },
-      h('td.prompt-cell', { title: `${t.prompt_preview}\n${t.task_id}` },
-        h('div.ellipsis', t.prompt_preview || h('span.faint', '(no prompt)')),
-        h('div.faint.ellipsis', [fmtRelative(t.created_at), t.model.replace(/^gemini-/, ''), t.aspect_ratio, t.resolution].filter(Boolean).join(' · '))),
-      h('td.hide-sm.nowrap', t.account_name),
-      h('td.nowrap', h(`span.badge.${t.status}`, t.status.replace('_', ' ')), t.error ? h('div.faint', t.error.code) : null),
-      h('td.num.hide-sm', `${t.images.succeeded}/${t.n}`),
-      h('td.num.nowrap', h('strong', fmtInt(t.credits.charged)), t.credits.refunded ? h('div.faint', `${fmtInt(t.credits.refunded)} refunded`) : h('div.faint', `of ${fmtInt(t.credits.reserved)}`)))))));
+  await ops.tasks.load();
 }
 
 async function loadUsage() {
   const host = $('#usage-body');
   let rows;
+  const bucket = $('#usage-bucket').value;
   try {
-    ({ data: { data: rows } } = await call('/usage?days=30'));
+    ({ data: { data: rows } } = await call(`/usage?days=30&bucket=${bucket}`));
   } catch (err) {
     if (err.status === 404 || err.status === 405) notAvailable(host, 'GET /admin/v1/usage');
     else host.replaceChildren(h('div.empty-state', err.message));
     return;
+  }
+  const accountNames = Object.fromEntries(state.accounts.map((a) => [a.id, a.name]));
+  try {
+    await drawUsage(rows, accountNames);
+  } catch (err) {
+    $('#usage-chart-wrap').replaceChildren(h('div.empty-state', err.message));
   }
   if (!rows.length) {
     host.replaceChildren(h('div.empty-state', h('strong', 'No usage in the last 30 days')));
     return;
   }
   const names = Object.fromEntries((state.catalog?.data ?? []).map((m) => [m.id, m.display_name]));
+  // One row per account and model, whichever shape the server answers (bucketed rows are summed).
+  const totals = new Map();
+  for (const u of rows) {
+    const k = `${u.account_id}|${u.model}`;
+    const t = totals.get(k) ?? { account: u.account_name || accountNames[u.account_id] || u.account_id, model: u.model, requests: 0, images: 0, failed: 0, charged: 0, refunded: 0 };
+    t.requests += u.requests || 0;
+    t.images += u.images ?? u.task_images_succeeded ?? 0;
+    t.failed += u.task_images_failed || 0;
+    t.charged += u.credits_charged || 0;
+    t.refunded += u.credits_refunded || 0;
+    totals.set(k, t);
+  }
   host.replaceChildren(h('table',
     h('thead', h('tr', h('th', 'Account'), h('th', 'Model'), h('th.num.hide-sm', 'Requests'), h('th.num', 'Images'), h('th.num', 'Charged'), h('th.num.hide-sm', 'Refunded'))),
-    h('tbody', rows.map((u) => h('tr',
-      h('td', h('strong', u.account_name)),
+    h('tbody', [...totals.values()].map((u) => h('tr',
+      h('td', h('strong', u.account)),
       h('td', names[u.model] || u.model),
       h('td.num.hide-sm', fmtInt(u.requests)),
-      h('td.num', fmtInt(u.task_images_succeeded), u.task_images_failed ? h('div.faint', `${fmtInt(u.task_images_failed)} failed`) : null),
-      h('td.num', h('strong', fmtInt(u.credits_charged))),
-      h('td.num.hide-sm', fmtInt(u.credits_refunded)))))));
+      h('td.num', fmtInt(u.images), u.failed ? h('div.faint', `${fmtInt(u.failed)} failed`) : null),
+      h('td.num', h('strong', fmtInt(u.charged))),
+      h('td.num.hide-sm', fmtInt(u.refunded)))))));
 }
 
 // Usage over time: GET /admin/v1/usage?bucket=day (one row per UTC day, all accounts). The buckets are kept in
@@ -589,7 +597,7 @@ $('#account-form').addEventListener('submit', async (e) => {
     toast(err.message, 'error');
   }
 });
-$('#task-status').addEventListener('change', loadTasks);
+$('#usage-bucket').addEventListener('change', loadUsage);
 // The CSV needs the admin key in a header, so it is fetched and handed to the browser as a download.
 $('#usage-csv')?.addEventListener('click', async (e) => {
   e.preventDefault();
@@ -611,5 +619,10 @@ refreshBtn.addEventListener('click', loadAll);
 try {
   ({ data: state.catalog } = await api('/v1/models'));
 } catch { /* packages are optional for the console */ }
+const ops = {
+  accounts: accountList(call, (page) => { state.accounts = page.data; if (!page.searched) state.accountTotal = page.total; renderAccounts(); renderStats(); }),
+  tasks: taskList(call, state.catalog),
+  audit: auditLog(call),
+};
 await loadAll();
 document.body.dataset.ready = 'true';

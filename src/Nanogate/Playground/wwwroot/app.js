@@ -11,7 +11,10 @@ const RUNNING = new Set(['submitting', 'pending', 'running']);
 const STATUS_LABEL = {
   submitting: 'Submitting', pending: 'Queued', running: 'Running', succeeded: 'Succeeded',
   partially_succeeded: 'Partly succeeded', failed: 'Failed', canceled: 'Canceled',
+  not_submitted: 'Not submitted', lost: 'Unknown to the server',
 };
+// Polling and resubmission back off up to this while the server cannot be reached.
+const MAX_BACKOFF_MS = 15000;
 
 const state = {
   catalog: null, // { data: [...models], packages: [...] }
@@ -27,7 +30,7 @@ const state = {
   brokenUrls: new Set(), // links that failed to load (purged, or signed for another host)
 };
 
-const keyUi = setupKey({ onChange: () => renderNotice() });
+const keyUi = setupKey({ onChange: () => { renderNotice(); resumeRuns(); } });
 
 // ---------- catalog and settings ----------
 const model = () => state.catalog?.data.find((m) => m.id === state.settings.model) ?? state.catalog?.data[0];
@@ -415,9 +418,12 @@ function renderRun(entry) {
     running ? h(`div.progress${finished === 0 ? '.indeterminate' : ''}`, { role: 'progressbar', 'aria-label': 'Progress', 'aria-valuemin': '0', 'aria-valuemax': String(s.n), 'aria-valuenow': String(finished) },
       h('i', { style: { width: `${Math.max(4, (finished / s.n) * 100)}%` } })) : null,
     h('div.run-body',
-      entry.error ? h('div.alert.error', { role: 'alert' }, h('span.alert-body', h('strong', 'Failed: '), entry.error.message, entry.error.code ? h('span.muted', ` (${entry.error.code})`) : null)) : null,
+      entry.error ? h(`div.alert.${entry.status === 'lost' || RUNNING.has(entry.status) ? 'warn' : 'error'}`, { role: 'alert', dataset: { testid: 'run-error' } }, h('span.alert-body',
+        h('strong', { not_submitted: 'Not submitted: ', lost: 'Unknown: ' }[entry.status] || (RUNNING.has(entry.status) ? 'Waiting: ' : 'Failed: ')),
+        entry.error.message, entry.error.code ? h('span.muted', ` (${entry.error.code})`) : null)) : null,
+      entry.offline && RUNNING.has(entry.status) ? h('div.alert.warn', { role: 'status', dataset: { testid: 'run-offline' } }, h('span.alert-body', h('strong', 'Server unreachable: '), 'retrying. The run goes on on the server; this page shows its result when it is back.')) : null,
       entry.warnings?.length ? h('div.alert.warn', h('span.alert-body', h('strong', 'Adjusted: '), entry.warnings.map((w) => (typeof w === 'string' ? w : w.message || JSON.stringify(w))).join(' · '))) : null,
-      tiles.length ? h(`div.tiles.n${s.n}`, tiles) : null,
+      tiles.length && entry.status !== 'not_submitted' ? h(`div.tiles.n${s.n}`, tiles) : null,
       h('div.run-foot',
         running ? h('span', `${done} of ${s.n} ready${entry.status === 'pending' ? ' · queued' : ''}`) : null,
         running ? h('span.elapsed', { dataset: { since: entry.created_at } }, fmtDuration(Math.max(0, Math.round((Date.now() - new Date(entry.created_at)) / 100) * 100))) : null,
@@ -580,35 +586,87 @@ async function generate() {
   if (refs.length) body.image_urls = refs;
   if (s.thinking) body.thinking_level = s.thinking;
   if (s.search) body.google_search = true;
-  try {
-    // The run's id doubles as the idempotency key: a resubmitted request never makes a second task.
-    const { data } = await api('/v1/images/generations', { key: keyUi.key(), method: 'POST', body, headers: { 'Idempotency-Key': entry.id } });
-    entry.task_id = data.task_id;
-    entry.status = data.status || 'pending';
-    entry.credits = data.credits;
-    entry.warnings = data.warnings || [];
-    saveHistory();
-    rerender(entry);
-    poll(entry);
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 404 && !err.body?.error?.param) {
-      // The task API is not served by this build: fall back to the Gemini dialect.
-      await generateViaGemini(entry, refs);
+  // Kept so a reload mid-submit can replay the same request under the same Idempotency-Key (reference images
+  // are too large to keep: such a run is looked up in the task list instead).
+  if (!refs.length) entry.request = body;
+  saveHistory();
+  await submit(entry, body);
+}
+
+/**
+ * POSTs the run's request with its id as the Idempotency-Key, so a resubmission never makes a second task: the
+ * server answers a replay with the first answer. Unreachable server: retried with backoff (the request may or may
+ * not have arrived; only the server can say). A refusal: the run was not submitted and nothing was charged.
+ */
+async function submit(entry, body) {
+  let delay = 500;
+  for (;;) {
+    try {
+      const { data } = await api('/v1/images/generations', { key: keyUi.key(), method: 'POST', body, headers: { 'Idempotency-Key': entry.id } });
+      setOnline(true);
+      entry.task_id = data.task_id;
+      entry.status = data.status || 'pending';
+      entry.credits = data.credits;
+      entry.warnings = data.warnings || [];
+      entry.offline = false;
+      entry.error = null;
+      saveHistory();
+      rerender(entry);
+      poll(entry);
+      return;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404 && !err.body?.error?.param) {
+        // The task API is not served by this build: fall back to the Gemini dialect.
+        await generateViaGemini(entry, body.image_urls || []);
+        return;
+      }
+      if (retryable(err)) {
+        entry.offline = err.status === 0;
+        entry.error = err.status === 0 ? null : { message: `${err.message}; retrying`, code: err.code };
+        rerender(entry);
+        await sleep(delay);
+        delay = Math.min(MAX_BACKOFF_MS, delay * 2);
+        continue;
+      }
+      notSubmitted(entry, err);
       return;
     }
-    fail(entry, err);
   }
 }
 
-function fail(entry, err) {
-  entry.status = 'failed';
-  entry.completed_at = new Date().toISOString();
-  entry.error = { message: err.message, code: err.code };
-  entry.images.forEach((i) => { if (!TERMINAL.has(i.status)) i.status = 'canceled'; });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Whether to try again: the server was not reached, was restarting, or is still answering the same key. */
+function retryable(err) {
+  if (!(err instanceof ApiError)) return false;
+  if (err.status === 0) setOnline(false);
+  return err.status === 0 || err.status === 502 || err.status === 503 || err.status === 504 || (err.status === 409 && err.code === 'idempotency_key_in_use');
+}
+
+/** The server refused the request before accepting it: nothing ran, nothing was charged, nothing counts as completed. */
+function notSubmitted(entry, err) {
+  entry.status = 'not_submitted';
+  entry.offline = false;
+  entry.completed_at = null;
+  entry.error = { message: `${err.message}. Nothing was charged.`, code: err.code };
+  delete entry.request;
   saveHistory();
   rerender(entry);
   toast(err.message, 'error', 6000);
   if (err.status === 401) keyUi.refresh();
+}
+
+// ---------- reachability ----------
+let offlineBar = null;
+function setOnline(online) {
+  if (!offlineBar) {
+    offlineBar = h('div#offline.alert.warn', { role: 'status', hidden: true },
+      h('span.alert-body', h('strong', 'Offline: '), 'the server cannot be reached. Runs in flight go on on the server; this page shows their results when it is back.'));
+    $('#notice').before(offlineBar);
+  }
+  if (offlineBar.hidden === online) return;
+  offlineBar.hidden = online;
+  document.body.dataset.online = String(online);
 }
 
 async function poll(entry) {
@@ -616,21 +674,46 @@ async function poll(entry) {
   state.polls.get(entry.id)?.abort();
   state.polls.set(entry.id, ctl);
   let delay = 400;
-  let failures = 0;
+  let backoff = 1000;
   while (!ctl.signal.aborted) {
+    let wait = delay;
     try {
       const { data } = await api(`/v1/tasks/${encodeURIComponent(entry.task_id)}`, { key: keyUi.key(), signal: ctl.signal });
-      failures = 0;
+      setOnline(true);
+      backoff = 1000;
+      if (entry.offline) {
+        entry.offline = false;
+        rerender(entry);
+      }
       applyTask(entry, data);
       if (TERMINAL.has(data.status)) break;
     } catch (err) {
       if (err.name === 'AbortError') return;
-      if (err.status === 404 || err.status === 401 || ++failures >= 8) {
-        fail(entry, err);
+      if (err.status === 404) {
+        // The server says it has no such task (its data was reset, or another key): not failed, not refunded.
+        entry.status = 'lost';
+        entry.offline = false;
+        entry.error = { message: `The server has no task ${entry.task_id}; what became of it is unknown.`, code: err.code };
+        saveHistory();
+        rerender(entry);
         break;
       }
+      if (err.status === 401 || err.status === 403) {
+        // The key was changed or refused: stop asking; a new key resumes the run (keyUi onChange).
+        entry.error = { message: `${err.message}. The run resumes when a working key is entered.`, code: err.code };
+        rerender(entry);
+        break;
+      }
+      // Unreachable, restarting or busy: ask again, backing off; only the server's answer ends the run.
+      if (err.status === 0 && !entry.offline) {
+        entry.offline = true;
+        rerender(entry);
+      }
+      setOnline(err.status !== 0);
+      wait = backoff;
+      backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
     }
-    await new Promise((r) => setTimeout(r, delay));
+    await sleep(wait);
     delay = Math.min(1500, delay + 150);
   }
   state.polls.delete(entry.id);
@@ -726,17 +809,56 @@ async function generateViaGemini(entry, refs) {
   keyUi.refresh();
 }
 
+/**
+ * After a reload or a new key: asks the server about every run this page does not know the end of. A run with a
+ * task id is polled; one that was still being submitted is replayed under its Idempotency-Key (the server answers
+ * with the task it made, or makes it now), or, when it carried reference images, looked up in the task list.
+ */
 function resumeRuns() {
+  if (!keyUi.key()) return;
   for (const entry of state.history) {
-    if (!RUNNING.has(entry.status)) continue;
+    if (!RUNNING.has(entry.status) || state.polls.has(entry.id) || state.submitting?.has(entry.id)) continue;
     if (entry.task_id && entry.via === 'tasks') poll(entry);
+    else if (entry.via === 'tasks' && entry.request) resubmit(entry);
+    else if (entry.via === 'tasks') findSubmitted(entry);
     else {
-      entry.status = 'failed';
-      entry.error = { message: 'The page was closed before the server answered.', code: 'interrupted' };
-      entry.images.forEach((i) => { if (!TERMINAL.has(i.status)) i.status = 'canceled'; });
+      // A Gemini-dialect run is one synchronous call per image: its answer died with the page.
+      entry.status = 'not_submitted';
+      entry.error = { message: 'The page was closed before the server answered this synchronous request; check the account balance for its charge.', code: 'interrupted' };
     }
   }
   saveHistory();
+}
+
+async function resubmit(entry) {
+  state.submitting ??= new Set();
+  state.submitting.add(entry.id);
+  try {
+    await submit(entry, entry.request);
+  } finally {
+    state.submitting.delete(entry.id);
+  }
+}
+
+/** A run with reference images interrupted mid-submit: the newest task with its prompt made after it started, if any. */
+async function findSubmitted(entry) {
+  try {
+    const { data } = await api('/v1/tasks?limit=50', { key: keyUi.key() });
+    const since = new Date(entry.created_at).getTime() - 5000;
+    const known = new Set(state.history.map((e) => e.task_id).filter(Boolean));
+    const match = (data.data || []).find((t) => !known.has(t.task_id) && t.request?.prompt === entry.prompt && new Date(t.created_at).getTime() >= since);
+    if (match) {
+      entry.task_id = match.task_id;
+      applyTask(entry, match);
+      saveHistory();
+      rerender(entry);
+      if (!TERMINAL.has(match.status)) poll(entry);
+      return;
+    }
+    notSubmitted(entry, new ApiError(0, 'The page was closed before the server accepted this run, and the server has no task for it', 'interrupted'));
+  } catch (err) {
+    if (retryable(err)) setTimeout(() => findSubmitted(entry), 3000);
+  }
 }
 
 // ---------- start ----------

@@ -49,6 +49,9 @@ public sealed class StoreInstance : IAsyncDisposable
     /// <summary>The operator's reports.</summary>
     public IAdminReports Reports => _services.GetRequiredService<IAdminReports>();
 
+    /// <summary>The operator's console store.</summary>
+    public Nanogate.Storage.Admin.IAdminStore Admin => _services.GetRequiredService<Nanogate.Storage.Admin.IAdminStore>();
+
     /// <summary>Cross-process change hints.</summary>
     public IChangeFeed Changes => _services.GetRequiredService<IChangeFeed>();
 
