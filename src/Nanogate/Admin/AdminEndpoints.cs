@@ -21,11 +21,13 @@ public static class AdminEndpoints
         // Every successful change through this group is recorded in the audit log (GET /admin/v1/audit).
         admin.AddEndpointFilter<AdminAuditFilter>();
 
-        admin.MapPost("/accounts", CreateAccountAsync);
+        admin.MapPost("/accounts", CreateAccountAsync).DescribesRequestBody<Wire.AdminAccountCreateRequest>()
+            .Produces<AdminAccountResponse>(201).Produces<ApiErrorBody>(400);
         admin.MapAdminConsoleRoutes();
         admin.MapGet("/accounts/{accountId}", GetAccountAsync).Produces<AdminAccountResponse>().Produces<ApiErrorBody>(404);
         admin.MapAdminKeysRoutes();
-        admin.MapPost("/accounts/{accountId}/credits", TopUpAsync);
+        admin.MapPost("/accounts/{accountId}/credits", TopUpAsync).DescribesRequestBody<Wire.AdminTopUpRequest>()
+            .Produces<Wire.AdminTopUpResponse>().Produces<ApiErrorBody>(400).Produces<ApiErrorBody>(404);
         admin.MapAdminChannelRoutes();
         admin.MapPost("/admin-key/rotate", RotateAdminKeyAsync).Produces<Wire.AdminKeyBody>().ProducesErrors(Dialect.Nanogate, 409);
         admin.MapAdminTasksRoutes();
@@ -46,7 +48,7 @@ public static class AdminEndpoints
         };
     }
 
-    private static async Task<IResult> CreateAccountAsync(HttpContext context, IAccountStore accounts, ILedger ledger)
+    private static async Task<IResult> CreateAccountAsync(HttpContext context, IAccountStore accounts, Storage.Admin.IAdminStore store, ILedger ledger)
     {
         var (body, error) = await JsonBody.ReadObjectAsync(context, allowEmpty: true).ConfigureAwait(false);
         if (error is not null)
@@ -76,7 +78,8 @@ public static class AdminEndpoints
 
         var account = await accounts.CreateAccountAsync(name.Trim(), credits ?? 0, context.RequestAborted).ConfigureAwait(false);
         AdminAudit.Describe(context, "account.create", account.Id, new JsonObject { ["name"] = account.Name, ["credits"] = credits ?? 0 });
-        return Results.Json(await AccountJsonAsync(account, ledger, context.RequestAborted).ConfigureAwait(false), JsonDefaults.Snake, statusCode: 201);
+        var created = await store.GetAccountAsync(account.Id, context.RequestAborted).ConfigureAwait(false);
+        return Results.Json(await AdminConsoleEndpoints.AccountJsonAsync(created!, ledger, context.RequestAborted).ConfigureAwait(false), AdminConsoleJsonContext.Default.AdminAccountResponse, statusCode: 201);
     }
 
     private static async Task<IResult> GetAccountAsync(HttpContext context, string accountId, Storage.Admin.IAdminStore store, ILedger ledger) =>
@@ -166,6 +169,6 @@ public static class AdminEndpoints
 
         AdminAudit.Describe(context, "credits.top_up", accountId, new JsonObject { ["credits"] = amount, ["note"] = note });
         var balance = await ledger.GetBalanceAsync(accountId, context.RequestAborted).ConfigureAwait(false);
-        return Results.Json(new { account_id = accountId, added = amount, note, credits = balance }, JsonDefaults.Snake);
+        return Results.Json(new Wire.AdminTopUpResponse(accountId, amount, note, balance), JsonDefaults.Snake);
     }
 }

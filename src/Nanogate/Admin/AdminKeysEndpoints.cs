@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Nanogate.Auth;
 using Nanogate.Hosting;
+using Nanogate.Pipeline;
 using Nanogate.Storage.Accounts;
 using Nanogate.Storage.Ledger;
 
@@ -18,10 +19,10 @@ internal static class AdminKeysEndpoints
     /// <summary>Maps the routes on the admin group.</summary>
     public static RouteGroupBuilder MapAdminKeysRoutes(this RouteGroupBuilder admin)
     {
-        admin.MapPost("/accounts/{accountId}/keys", CreateKeyAsync).Produces<ApiKeyBody>(201);
+        admin.MapPost("/accounts/{accountId}/keys", CreateKeyAsync).DescribesRequestBody<Wire.AdminKeyWriteRequest>(required: false).Produces<ApiKeyBody>(201).Produces<ApiErrorBody>(400).Produces<ApiErrorBody>(404);
         admin.MapGet("/accounts/{accountId}/keys", ListKeysAsync).Produces<ApiKeyListBody>();
-        admin.MapDelete("/keys/{keyId}", RevokeKeyAsync);
-        admin.MapPatch("/keys/{keyId}", UpdateKeyAsync).Produces<ApiKeyBody>();
+        admin.MapDelete("/keys/{keyId}", RevokeKeyAsync).Produces<Wire.AdminKeyRevoked>().Produces<ApiErrorBody>(404);
+        admin.MapPatch("/keys/{keyId}", UpdateKeyAsync).DescribesRequestBody<Wire.AdminKeyWriteRequest>().Produces<ApiKeyBody>().Produces<ApiErrorBody>(400).Produces<ApiErrorBody>(404);
         return admin;
     }
 
@@ -88,7 +89,7 @@ internal static class AdminKeysEndpoints
         }
 
         await auth.KeysChangedAsync(CancellationToken.None).ConfigureAwait(false);
-        return Results.Json(new { id = keyId, @object = "api_key", revoked = true }, JsonDefaults.Snake);
+        return Results.Json(new Wire.AdminKeyRevoked(keyId, "api_key", true), JsonDefaults.Snake);
     }
 
     private static async Task<IResult> UpdateKeyAsync(HttpContext context, string keyId, IAccountStore accounts, ApiKeyAuthenticator auth, TimeProvider time)

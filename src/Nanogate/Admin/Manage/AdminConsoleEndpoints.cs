@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Nanogate.Auth;
 using Nanogate.Hosting;
+using Nanogate.Pipeline;
 using Nanogate.Storage.Admin;
 using Nanogate.Storage.Changes;
 using Nanogate.Storage.Ledger;
@@ -24,8 +25,8 @@ internal static class AdminConsoleEndpoints
     public static RouteGroupBuilder MapAdminConsoleRoutes(this RouteGroupBuilder admin)
     {
         admin.MapGet("/accounts", SearchAccountsAsync).Produces<AdminAccountList>().Produces<ApiErrorBody>(400);
-        admin.MapPatch("/accounts/{accountId}", UpdateAccountAsync).Produces<AdminAccountResponse>().Produces<ApiErrorBody>(400).Produces<ApiErrorBody>(404);
-        admin.MapPost("/accounts/{accountId}/deductions", DeductAsync).Produces<AdminDeductionResponse>().Produces<ApiErrorBody>(400).Produces<ApiErrorBody>(404).Produces<ApiErrorBody>(409);
+        admin.MapPatch("/accounts/{accountId}", UpdateAccountAsync).DescribesRequestBody<Wire.AdminAccountUpdateRequest>().Produces<AdminAccountResponse>().Produces<ApiErrorBody>(400).Produces<ApiErrorBody>(404);
+        admin.MapPost("/accounts/{accountId}/deductions", DeductAsync).DescribesRequestBody<Wire.AdminDeductionRequest>().Produces<AdminDeductionResponse>().Produces<ApiErrorBody>(400).Produces<ApiErrorBody>(404).Produces<ApiErrorBody>(409);
         admin.MapGet("/audit", ListAuditAsync).Produces<AdminAuditList>().Produces<ApiErrorBody>(400);
         return admin;
     }
