@@ -37,7 +37,7 @@ internal sealed class CreditHolds(ILedger ledger, NanogateMetrics metrics)
 
     /// <summary>Counts credits captured elsewhere (a task image's charge, committed with its row).</summary>
     public void RecordCharged(Dialect dialect, string model, long credits) =>
-        metrics.Add("nanogate_credits_charged_total", $"dialect=\"{Label(dialect)}\",model=\"{model}\"", credits);
+        metrics.CreditsCharged(Label(dialect), model, credits);
 
     private static string Label(Dialect dialect) => dialect switch
     {

@@ -24,6 +24,7 @@ internal sealed partial class TaskWorkerPool(
     IOptions<TasksOptions> options,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
+    Operations.NanogateMetrics metrics,
     ILogger<TaskWorkerPool> logger) : BackgroundService
 {
     private readonly TasksOptions _options = options.Value;
@@ -202,6 +203,7 @@ internal sealed partial class TaskWorkerPool(
                 {
                     // The store captured the image's price with its row; the metrics count it like every dialect's.
                     credits.RecordCharged(Pipeline.Dialect.Nanogate, request.Model.Id, request.PricePerImage);
+                    metrics.TaskImage(request.Model.Id, "succeeded");
                 }
             }
             else
@@ -213,10 +215,12 @@ internal sealed partial class TaskWorkerPool(
                     LogRetrying(logger, claim.TaskId, claim.Index, claim.Attempt, failure.Kind, delay.TotalMilliseconds);
                     var now = Now();
                     write = await store.RetryAsync(claim.TaskId, claim.Index, claim.Attempt, now + (long)delay.TotalMilliseconds, failure.Kind.Code(), failure.Message, now, CancellationToken.None).ConfigureAwait(false);
+                    metrics.TaskImage(request.Model.Id, "retrying");
                 }
                 else
                 {
                     write = await store.FailAsync(claim.TaskId, claim.Index, claim.Attempt, failure.Kind.Code(), failure.Message, Now(), CancellationToken.None).ConfigureAwait(false);
+                    metrics.TaskImage(request.Model.Id, "failed");
                 }
             }
 
