@@ -13,8 +13,17 @@ namespace Nanogate.Billing;
 internal sealed class CreditHolds(ILedger ledger, NanogateMetrics metrics)
 {
     /// <summary>Holds <paramref name="credits"/> on the account, or null when it has not that much available.</summary>
-    public Task<Reservation?> TryHoldAsync(string accountId, long credits, string purpose, string model, CancellationToken cancellationToken) =>
-        ledger.TryReserveAsync(accountId, credits, purpose, model, cancellationToken);
+    public async Task<Reservation?> TryHoldAsync(string accountId, long credits, string purpose, string model, CancellationToken cancellationToken)
+    {
+        using var span = NanogateActivity.Start("ledger.hold");
+        var hold = await ledger.TryReserveAsync(accountId, credits, purpose, model, cancellationToken).ConfigureAwait(false);
+        if (hold is null)
+        {
+            NanogateActivity.Fail(span, "insufficient_credits");
+        }
+
+        return hold;
+    }
 
     /// <summary>What the account has available now (for a refusal that says how much).</summary>
     public async Task<long> AvailableAsync(string accountId, CancellationToken cancellationToken) =>
@@ -27,7 +36,12 @@ internal sealed class CreditHolds(ILedger ledger, NanogateMetrics metrics)
     /// </summary>
     public async Task<Reservation> CaptureAsync(Reservation hold, long credits, string? channel, Dialect dialect, string model)
     {
-        var settled = await ledger.SettleAsync(hold.Id, credits, channel, CancellationToken.None).ConfigureAwait(false);
+        Reservation settled;
+        using (NanogateActivity.Start("ledger.capture"))
+        {
+            settled = await ledger.SettleAsync(hold.Id, credits, channel, CancellationToken.None).ConfigureAwait(false);
+        }
+
         RecordCharged(dialect, model, settled.Captured);
         return settled;
     }

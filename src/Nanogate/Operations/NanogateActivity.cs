@@ -20,7 +20,8 @@ internal static class NanogateActivity
 
     /// <summary>Starts a span whose parent is a stored W3C <c>traceparent</c> (a task's submission), or a root span when there is none.</summary>
     public static Activity? StartFrom(string name, string? traceParent, ActivityKind kind = ActivityKind.Internal) =>
-        traceParent is not null && ActivityContext.TryParse(traceParent, null, out var parent)
+        // Remote, so that even unsampled (no collector) the span exists and its trace id reaches the logs and the next hop.
+        traceParent is not null && ActivityContext.TryParse(traceParent, null, isRemote: true, out var parent)
             ? Source.StartActivity(name, kind, parent)
             : Source.StartActivity(name, kind, parentContext: default);
 

@@ -43,7 +43,10 @@ public sealed class NanogateServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<NanogateServer> StartAsync(params string[] settings)
+    public static Task<NanogateServer> StartAsync(params string[] settings) => StartAsync(configure: null, settings);
+
+    /// <summary>Starts a server; <paramref name="configure"/> may add or replace services (an in-memory exporter…) first.</summary>
+    public static async Task<NanogateServer> StartAsync(Action<WebApplicationBuilder>? configure, params string[] settings)
     {
         // A test that names its own data directory (to restart on it) owns it, and on PostgreSQL its database too.
         var given = settings.FirstOrDefault(s => s.StartsWith("Storage:DataDirectory=", StringComparison.Ordinal))?["Storage:DataDirectory=".Length..];
@@ -64,7 +67,7 @@ public sealed class NanogateServer : IAsyncDisposable
             : await TestStorage.SettingsAsync(dataDirectory);
         args.AddRange(storage.Select(s => "--" + s));
         args.AddRange(settings.Select(s => "--" + s));
-        var app = NanogateApp.Build([.. args]);
+        var app = NanogateApp.Build([.. args], configure);
         try
         {
             await app.StartAsync();
