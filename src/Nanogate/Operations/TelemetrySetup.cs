@@ -24,6 +24,14 @@ internal static class TelemetrySetup
         var endpoint = options.OtlpEndpoint is { Length: > 0 } configured ? configured : builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         var export = !string.IsNullOrWhiteSpace(endpoint);
 
+        // ASP.NET Core's request log ("Request starting GET …?exp=…&sig=…") writes whole URLs, signed media links included:
+        // kept at Warning unless the operator names the category, also when appsettings.json is not found (the content
+        // root is the working directory, so `dotnet /opt/nanogate/Nanogate.dll` from elsewhere runs without it).
+        if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
+        {
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        }
+
         // Every log entry carries the trace and span of the work it belongs to (a scope the console formatters print).
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         if (string.Equals(options.LogFormat, "json", StringComparison.OrdinalIgnoreCase))
