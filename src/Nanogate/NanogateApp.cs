@@ -88,7 +88,8 @@ public static class NanogateApp
         });
         var limitMb = builder.Configuration.GetValue("Limits:MaxRequestBodyMB", LimitsOptions.DefaultMaxRequestBodyMB);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limitMb * 1024L * 1024L);
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        AddOptions<TelemetryOptions>(builder, "Telemetry");
+        builder.AddNanogateTelemetry();
         // A query or route value that cannot be bound (?limit=abc) throws, so the exception handler answers it with
         // the dialect's JSON error and the binder's own message instead of an empty 400.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -120,7 +121,6 @@ public static class NanogateApp
         services.AddSingleton<OpenAiImageRunner>();
         services.AddSingleton<ImageGenerationsHandler>();
         services.AddSingleton<Nanogate.Webhooks.WebhookSignal>();
-        services.AddSingleton<Nanogate.Operations.NanogateMetrics>();
         // The framework's JSON options only shape the OpenAPI schemas (every answer is written with its dialect's own
         // options): snake_case like the task, OpenAI, catalog and admin bodies (Gemini's records name their camelCase
         // fields explicitly), and strict numbers so an integer is described as an integer, not "integer or string".
@@ -157,7 +157,6 @@ public static class NanogateApp
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = _ => Task.CompletedTask });
         app.UseDialectStatusBodies();
         app.UseRequestIds();
-        app.UseRequestMetrics();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -652,12 +652,13 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
         var snapshot = Group(rows)[0];
 
         var (payload, expiresAt) = events.Render(snapshot, now);
+        var traceparent = events.TraceParent(snapshot);
         await c.ExecuteAsync(
             $"""
-            INSERT INTO webhook_deliveries (id, account_id, task_id, url, payload, next_attempt_at, expires_at, created_at)
-            SELECT id, @accountId, @taskId, url, @payload, @now, @expiresAt, @now FROM unnest(@ids, @urls) AS d(id, url);
+            INSERT INTO webhook_deliveries (id, account_id, task_id, url, payload, next_attempt_at, expires_at, created_at, traceparent)
+            SELECT id, @accountId, @taskId, url, @payload, @now, @expiresAt, @now, @traceparent FROM unnest(@ids, @urls) AS d(id, url);
             """,
-            new { accountId = task.AccountId, taskId, payload, now, expiresAt, ids = targets.Select(_ => Ids.New("msg_", 24)).ToArray(), urls = targets.ToArray() },
+            new { accountId = task.AccountId, taskId, payload, now, expiresAt, traceparent, ids = targets.Select(_ => Ids.New("msg_", 24)).ToArray(), urls = targets.ToArray() },
             tx).ConfigureAwait(false);
         notes.Add(Changes.ChangeTopics.WebhooksDue);
 

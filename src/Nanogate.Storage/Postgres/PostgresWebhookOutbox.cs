@@ -26,7 +26,7 @@ public sealed class PostgresWebhookOutbox(PostgresDatabase db) : IWebhookOutbox
               WHERE status = 'pending' AND next_attempt_at <= @now AND expires_at > @now
               ORDER BY next_attempt_at LIMIT @max FOR UPDATE SKIP LOCKED) x
         WHERE w.id = x.id
-        RETURNING w.id AS Id, w.account_id AS AccountId, w.url AS Url, w.payload AS Payload, w.attempts AS Attempts, w.expires_at AS ExpiresAt, x.due AS Due;
+        RETURNING w.id AS Id, w.account_id AS AccountId, w.url AS Url, w.payload AS Payload, w.attempts AS Attempts, w.expires_at AS ExpiresAt, w.traceparent AS TraceParent, x.due AS Due;
         SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE status = 'pending';
         """;
 
@@ -46,7 +46,7 @@ public sealed class PostgresWebhookOutbox(PostgresDatabase db) : IWebhookOutbox
             var next = await results.ReadSingleAsync<long?>().ConfigureAwait(false);
             return new WebhookClaim(
                 (int)expired,
-                [.. claimed.Select(r => new WebhookDelivery(r.Id, r.AccountId, r.Url, r.Payload, r.Attempts, r.ExpiresAt))],
+                [.. claimed.Select(r => new WebhookDelivery(r.Id, r.AccountId, r.Url, r.Payload, r.Attempts, r.ExpiresAt, r.TraceParent))],
                 next);
         }, cancellationToken);
 
@@ -77,6 +77,7 @@ public sealed class PostgresWebhookOutbox(PostgresDatabase db) : IWebhookOutbox
         public string AccountId { get; set; } = "";
         public string Url { get; set; } = "";
         public string Payload { get; set; } = "";
+        public string? TraceParent { get; set; }
         public long Attempts { get; set; }
         public long ExpiresAt { get; set; }
         public long Due { get; set; }

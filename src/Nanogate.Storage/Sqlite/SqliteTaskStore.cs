@@ -392,11 +392,12 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
         {
             var snapshot = (await ReadSnapshotAsync(c, tx, taskId).ConfigureAwait(false))!;
             var (payload, expiresAt) = events.Render(snapshot, now);
+            var traceparent = events.TraceParent(snapshot);
             foreach (var url in targets)
             {
                 await c.ExecuteAsync(
-                    "INSERT INTO webhook_deliveries (id, account_id, task_id, url, payload, next_attempt_at, expires_at, created_at) VALUES (@id, @AccountId, @taskId, @url, @payload, @now, @expiresAt, @now)",
-                    new { id = Ids.New("msg_", 24), task.AccountId, taskId, url, payload, now, expiresAt }, tx).ConfigureAwait(false);
+                    "INSERT INTO webhook_deliveries (id, account_id, task_id, url, payload, next_attempt_at, expires_at, created_at, traceparent) VALUES (@id, @AccountId, @taskId, @url, @payload, @now, @expiresAt, @now, @traceparent)",
+                    new { id = Ids.New("msg_", 24), task.AccountId, taskId, url, payload, now, expiresAt, traceparent }, tx).ConfigureAwait(false);
             }
         }
 

@@ -29,7 +29,7 @@ public sealed class SqliteWebhookOutbox(SqliteDatabase db) : IWebhookOutbox
 
             var rows = (await c.QueryAsync<WebhookDelivery>(
                 """
-                SELECT id AS Id, account_id AS AccountId, url AS Url, payload AS Payload, attempts AS Attempts, expires_at AS ExpiresAt
+                SELECT id AS Id, account_id AS AccountId, url AS Url, payload AS Payload, attempts AS Attempts, expires_at AS ExpiresAt, traceparent AS TraceParent
                 FROM webhook_deliveries
                 WHERE status = 'pending' AND next_attempt_at <= @now
                 ORDER BY next_attempt_at

@@ -9,4 +9,7 @@ public interface ITaskEventRenderer
 {
     /// <summary>The exact body to deliver and when delivery should give up (unix ms; the media links' expiry).</summary>
     (string Payload, long ExpiresAt) Render(TaskSnapshot ended, long now);
+
+    /// <summary>The W3C <c>traceparent</c> the deliveries of this task continue (the submission's), or null.</summary>
+    string? TraceParent(TaskSnapshot ended) => null;
 }

@@ -7,4 +7,5 @@ namespace Nanogate.Storage.Webhooks;
 /// <param name="Payload">The exact JSON body.</param>
 /// <param name="Attempts">Attempts recorded before this claim.</param>
 /// <param name="ExpiresAt">Unix ms after which it is given up.</param>
-public sealed record WebhookDelivery(string Id, string AccountId, string Url, string Payload, long Attempts, long ExpiresAt);
+/// <param name="TraceParent">The W3C traceparent of the task's submission, whose trace the delivery continues.</param>
+public sealed record WebhookDelivery(string Id, string AccountId, string Url, string Payload, long Attempts, long ExpiresAt, string? TraceParent = null);

@@ -154,15 +154,20 @@ public sealed class ChannelRouter
 
             tried |= 1UL << index;
             UpstreamResponse response;
-            try
+            using (var span = UpstreamActivity.Start(routed, request, attempt))
             {
-                response = await routed.Channel.GenerateContentAsync(ForChannel(request, routed), cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                routed.Breaker.OnNeutral();
-                routed.Exit();
-                throw;
+                try
+                {
+                    response = await routed.Channel.GenerateContentAsync(ForChannel(request, routed), cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    routed.Breaker.OnNeutral();
+                    routed.Exit();
+                    throw;
+                }
+
+                UpstreamActivity.End(span, response.Failure);
             }
 
             routed.Exit();

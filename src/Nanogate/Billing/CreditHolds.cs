@@ -29,7 +29,19 @@ internal sealed class CreditHolds(ILedger ledger, ITaskStore tasks, KeyRateLimit
     public Task<Reservation?> TryHoldAsync(Caller caller, long credits, int images, string purpose, string model, CancellationToken cancellationToken)
     {
         ThrottleImages(caller, images);
-        return ledger.TryReserveAsync(caller.AccountId, credits, purpose, model, new KeyHold(caller.KeyId, caller.Controls.Capped), cancellationToken);
+        return HoldAsync(caller, credits, purpose, model, cancellationToken);
+    }
+
+    private async Task<Reservation?> HoldAsync(Caller caller, long credits, string purpose, string model, CancellationToken cancellationToken)
+    {
+        using var span = NanogateActivity.Start("ledger.hold");
+        var hold = await ledger.TryReserveAsync(caller.AccountId, credits, purpose, model, new KeyHold(caller.KeyId, caller.Controls.Capped), cancellationToken).ConfigureAwait(false);
+        if (hold is null)
+        {
+            NanogateActivity.Fail(span, "insufficient_credits");
+        }
+
+        return hold;
     }
 
     /// <summary>
@@ -54,7 +66,12 @@ internal sealed class CreditHolds(ILedger ledger, ITaskStore tasks, KeyRateLimit
     /// </summary>
     public async Task<Reservation> CaptureAsync(Reservation hold, long credits, string? channel, Dialect dialect, string model, SettleUsage usage)
     {
-        var settled = await ledger.SettleAsync(hold.Id, credits, channel, usage, CancellationToken.None).ConfigureAwait(false);
+        Reservation settled;
+        using (NanogateActivity.Start("ledger.capture"))
+        {
+            settled = await ledger.SettleAsync(hold.Id, credits, channel, usage, CancellationToken.None).ConfigureAwait(false);
+        }
+
         RecordCharged(dialect, model, settled.Captured);
         return settled;
     }
@@ -68,7 +85,7 @@ internal sealed class CreditHolds(ILedger ledger, ITaskStore tasks, KeyRateLimit
 
     /// <summary>Counts credits captured elsewhere (a task image's charge, committed with its row).</summary>
     public void RecordCharged(Dialect dialect, string model, long credits) =>
-        metrics.Add("nanogate_credits_charged_total", $"dialect=\"{Label(dialect)}\",model=\"{model}\"", credits);
+        metrics.CreditsCharged(Label(dialect), model, credits);
 
     private void ThrottleImages(Caller caller, int images)
     {

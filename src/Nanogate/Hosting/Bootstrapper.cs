@@ -15,6 +15,7 @@ public sealed partial class Bootstrapper(
     AdminAuthenticator admin,
     IOptions<AdminOptions> adminOptions,
     IOptions<BootstrapOptions> bootstrapOptions,
+    IOptions<Operations.TelemetryOptions> telemetryOptions,
     IHostApplicationLifetime lifetime,
     ServerAddress address,
     ILogger<Bootstrapper> logger) : IHostedService
@@ -80,12 +81,29 @@ public sealed partial class Bootstrapper(
             lines.Add($"  Catalog:  {url}/v1/models");
             lines.Add($"  Gemini:   POST {url}/v1beta/models/nano-banana-2-lite:generateContent  (x-goog-api-key: <key>)");
             lines.Add("");
-            Console.Out.WriteLine(string.Join(Environment.NewLine, lines));
+            if (string.Equals(telemetryOptions.Value.LogFormat, "json", StringComparison.OrdinalIgnoreCase))
+            {
+                // JSON logs are one object a line for a log shipper: the banner goes out as log entries, not free text.
+                foreach (var line in lines)
+                {
+                    if (line.Length > 0)
+                    {
+                        LogBanner(logger, line);
+                    }
+                }
+            }
+            else
+            {
+                Console.Out.WriteLine(string.Join(Environment.NewLine, lines));
+            }
         });
     }
 
     /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Line}")]
+    private static partial void LogBanner(ILogger logger, string line);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database ready at {Path}")]
     private static partial void LogMigrated(ILogger logger, string path);

@@ -1,59 +1,49 @@
-using System.Globalization;
-using System.Text;
+using System.Diagnostics.Metrics;
 using Nanogate.Upstreams.Channels;
 using Nanogate.Upstreams.Routing;
 
 namespace Nanogate.Operations;
 
 /// <summary>
-/// Per-channel series for <c>/metrics</c>, read from the router's live counters when scraped (nothing is
-/// counted twice and the request path pays only its own interlocked increments).
+/// Per-channel series, observed from the router's live counters when metrics are collected (nothing is counted twice and
+/// the request path pays only its own interlocked increments): <c>nanogate_upstream_calls_total{channel,kind,outcome}</c>,
+/// <c>nanogate_upstream_failovers_total</c>, <c>nanogate_upstream_in_flight</c>, <c>nanogate_upstream_breaker_state</c>
+/// (0 closed, 1 open, 2 half-open) and <c>nanogate_upstream_cooling</c>.
 /// </summary>
-internal static class ChannelMetrics
+internal sealed class ChannelMetrics
 {
-    public static string Render(ChannelRouter router)
+    private static readonly UpstreamFailureKind[] Kinds = Enum.GetValues<UpstreamFailureKind>();
+    private static readonly string[] KindLabels = [.. Kinds.Select(k => k.ToString().ToLowerInvariant())];
+
+    public ChannelMetrics(NanogateMetrics metrics, ChannelRouter router)
     {
-        var sb = new StringBuilder();
-        var channels = router.Channels;
-        sb.Append("# HELP nanogate_upstream_calls_total Upstream calls by channel and outcome (ok or the failure kind).\n# TYPE nanogate_upstream_calls_total counter\n");
-        foreach (var c in channels)
-        {
-            var labels = Labels(c);
-            sb.Append(CultureInfo.InvariantCulture, $"nanogate_upstream_calls_total{{{labels},outcome=\"ok\"}} {c.Outcome(null)}\n");
-            foreach (var kind in Enum.GetValues<UpstreamFailureKind>())
-            {
-                sb.Append(CultureInfo.InvariantCulture, $"nanogate_upstream_calls_total{{{labels},outcome=\"{kind.ToString().ToLowerInvariant()}\"}} {c.Outcome(kind)}\n");
-            }
-        }
-
-        sb.Append("# HELP nanogate_upstream_failovers_total Calls passed on to another channel after a failure here.\n# TYPE nanogate_upstream_failovers_total counter\n");
-        foreach (var c in channels)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"nanogate_upstream_failovers_total{{{Labels(c)}}} {c.Failovers}\n");
-        }
-
-        sb.Append("# HELP nanogate_upstream_in_flight Calls in flight per channel.\n# TYPE nanogate_upstream_in_flight gauge\n");
-        foreach (var c in channels)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"nanogate_upstream_in_flight{{{Labels(c)}}} {c.InFlight}\n");
-        }
-
-        sb.Append("# HELP nanogate_upstream_breaker_state 0 closed, 1 open, 2 half-open.\n# TYPE nanogate_upstream_breaker_state gauge\n");
-        foreach (var c in channels)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"nanogate_upstream_breaker_state{{{Labels(c)}}} {(int)c.Breaker.State switch { 0 => 0, 1 => 1, _ => 2 }}\n");
-        }
-
-        sb.Append("# HELP nanogate_upstream_cooling 1 while the channel rests after a rate limit.\n# TYPE nanogate_upstream_cooling gauge\n");
-        foreach (var c in channels)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"nanogate_upstream_cooling{{{Labels(c)}}} {(c.CoolingUntil is null ? 0 : 1)}\n");
-        }
-
-        return sb.ToString();
+        var meter = metrics.Meter;
+        meter.CreateObservableCounter("nanogate.upstream.calls", () => Calls(router), "{call}", "Upstream calls by channel and outcome (ok or the failure kind).");
+        meter.CreateObservableCounter("nanogate.upstream.failovers", () => PerChannel(router, c => c.Failovers), "{call}", "Calls passed on to another channel after a failure here.");
+        meter.CreateObservableGauge("nanogate.upstream.in_flight", () => PerChannel(router, c => c.InFlight), "{call}", "Calls in flight per channel.");
+        meter.CreateObservableGauge("nanogate.upstream.breaker_state", () => PerChannel(router, c => (int)c.Breaker.State switch { 0 => 0, 1 => 1, _ => 2 }), null, "0 closed, 1 open, 2 half-open.");
+        meter.CreateObservableGauge("nanogate.upstream.cooling", () => PerChannel(router, c => c.CoolingUntil is null ? 0 : 1), null, "1 while the channel rests after a rate limit.");
     }
 
-    private static string Labels(RoutedChannel c) => $"channel=\"{Escape(c.Channel.Name)}\",kind=\"{Escape(c.Channel.Kind)}\"";
+    private static IEnumerable<Measurement<long>> Calls(ChannelRouter router)
+    {
+        foreach (var c in router.Channels)
+        {
+            yield return new Measurement<long>(c.Outcome(null), Tag("channel", c.Channel.Name), Tag("kind", c.Channel.Kind), Tag("outcome", "ok"));
+            for (var i = 0; i < Kinds.Length; i++)
+            {
+                yield return new Measurement<long>(c.Outcome(Kinds[i]), Tag("channel", c.Channel.Name), Tag("kind", c.Channel.Kind), Tag("outcome", KindLabels[i]));
+            }
+        }
+    }
 
-    private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+    private static IEnumerable<Measurement<long>> PerChannel(ChannelRouter router, Func<RoutedChannel, long> value)
+    {
+        foreach (var c in router.Channels)
+        {
+            yield return new Measurement<long>(value(c), Tag("channel", c.Channel.Name), Tag("kind", c.Channel.Kind));
+        }
+    }
+
+    private static KeyValuePair<string, object?> Tag(string key, string value) => new(key, value);
 }

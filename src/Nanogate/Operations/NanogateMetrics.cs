@@ -1,85 +1,42 @@
-using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
+using System.Diagnostics.Metrics;
 
 namespace Nanogate.Operations;
 
 /// <summary>
-/// Process-wide counters and latency histograms, exposed in the Prometheus text format at
-/// <c>/metrics</c>. Lock-free on the request path (one dictionary lookup and a few increments).
+/// Nanogate's own instruments on the <c>Nanogate</c> meter (System.Diagnostics.Metrics), exported by OpenTelemetry: at
+/// <c>/metrics</c> as Prometheus text and over OTLP when configured. Created through the host's
+/// <see cref="IMeterFactory"/>, so each host (several run in one test process) counts only its own.
 /// </summary>
 public sealed class NanogateMetrics
 {
-    private static readonly double[] Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+    /// <summary>The meter's name.</summary>
+    public const string MeterName = "Nanogate";
 
-    private readonly ConcurrentDictionary<(string Route, string Method, int Status), Histogram> _requests = new();
-    private readonly ConcurrentDictionary<(string Name, string Label), long[]> _counters = new();
+    private readonly Counter<long> _creditsCharged;
+    private readonly Counter<long> _webhookAttempts;
+    private readonly Counter<long> _taskImages;
 
-    /// <summary>Records one HTTP request.</summary>
-    public void ObserveRequest(string route, string method, int status, double seconds) =>
-        _requests.GetOrAdd((route, method, status), _ => new Histogram()).Observe(seconds);
-
-    /// <summary>Adds to a named counter with one label value (e.g. credits charged per model).</summary>
-    public void Add(string name, string label, long value = 1) =>
-        Interlocked.Add(ref _counters.GetOrAdd((name, label), _ => new long[1])[0], value);
-
-    /// <summary>The exposition text.</summary>
-    public string Render()
+    /// <summary>Creates the instruments on the host's meter.</summary>
+    public NanogateMetrics(IMeterFactory meters)
     {
-        var sb = new StringBuilder();
-        sb.Append("# HELP nanogate_http_request_duration_seconds HTTP requests by route, method and status.\n");
-        sb.Append("# TYPE nanogate_http_request_duration_seconds histogram\n");
-        foreach (var ((route, method, status), h) in _requests.OrderBy(kv => kv.Key.Route, StringComparer.Ordinal))
-        {
-            var labels = $"route=\"{Escape(route)}\",method=\"{method}\",status=\"{status}\"";
-            long cumulative = 0;
-            for (var i = 0; i < Buckets.Length; i++)
-            {
-                cumulative += Volatile.Read(ref h.Counts[i]);
-                sb.Append(CultureInfo.InvariantCulture, $"nanogate_http_request_duration_seconds_bucket{{{labels},le=\"{Buckets[i]}\"}} {cumulative}\n");
-            }
-
-            var total = Volatile.Read(ref h.Total);
-            sb.Append(CultureInfo.InvariantCulture, $"nanogate_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {total}\n");
-            sb.Append(CultureInfo.InvariantCulture, $"nanogate_http_request_duration_seconds_sum{{{labels}}} {Volatile.Read(ref h.SumMicros) / 1e6}\n");
-            sb.Append(CultureInfo.InvariantCulture, $"nanogate_http_request_duration_seconds_count{{{labels}}} {total}\n");
-        }
-
-        foreach (var group in _counters.GroupBy(kv => kv.Key.Name).OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"# TYPE {group.Key} counter\n");
-            foreach (var ((_, label), value) in group)
-            {
-                sb.Append(CultureInfo.InvariantCulture, $"{group.Key}{{{label}}} {Volatile.Read(ref value[0])}\n");
-            }
-        }
-
-        using var process = System.Diagnostics.Process.GetCurrentProcess();
-        sb.Append("# TYPE process_resident_memory_bytes gauge\n");
-        sb.Append(CultureInfo.InvariantCulture, $"process_resident_memory_bytes {process.WorkingSet64}\n");
-        sb.Append("# TYPE dotnet_gc_heap_bytes gauge\n");
-        sb.Append(CultureInfo.InvariantCulture, $"dotnet_gc_heap_bytes {GC.GetTotalMemory(false)}\n");
-        return sb.ToString();
+        ArgumentNullException.ThrowIfNull(meters);
+        Meter = meters.Create(MeterName);
+        _creditsCharged = Meter.CreateCounter<long>("nanogate.credits.charged", "{credit}", "Credits captured, by dialect and model.");
+        _webhookAttempts = Meter.CreateCounter<long>("nanogate.webhook.attempts", "{attempt}", "Webhook delivery attempts, by outcome (delivered, pending, gone, failed).");
+        _taskImages = Meter.CreateCounter<long>("nanogate.task.images", "{image}", "Task images ended by a worker attempt, by model and outcome (succeeded, retrying, failed).");
     }
 
-    private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+    /// <summary>The host's <c>Nanogate</c> meter (for observable instruments registered elsewhere).</summary>
+    public Meter Meter { get; }
 
-    private sealed class Histogram
-    {
-        public readonly long[] Counts = new long[Buckets.Length];
-        public long Total;
-        public long SumMicros;
+    /// <summary>Counts captured credits (<c>nanogate_credits_charged_total{dialect,model}</c>).</summary>
+    public void CreditsCharged(string dialect, string model, long credits) =>
+        _creditsCharged.Add(credits, new KeyValuePair<string, object?>("dialect", dialect), new KeyValuePair<string, object?>("model", model));
 
-        public void Observe(double seconds)
-        {
-            var i = Array.FindIndex(Buckets, b => seconds <= b);
-            if (i >= 0)
-            {
-                Interlocked.Increment(ref Counts[i]);
-            }
+    /// <summary>Counts one webhook attempt (<c>nanogate_webhook_attempts_total{outcome}</c>).</summary>
+    public void WebhookAttempt(string outcome) => _webhookAttempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
-            Interlocked.Increment(ref Total);
-            Interlocked.Add(ref SumMicros, (long)(seconds * 1e6));
-        }
-    }
+    /// <summary>Counts one task image attempt's end (<c>nanogate_task_images_total{model,outcome}</c>).</summary>
+    public void TaskImage(string model, string outcome) =>
+        _taskImages.Add(1, new KeyValuePair<string, object?>("model", model), new KeyValuePair<string, object?>("outcome", outcome));
 }

@@ -21,6 +21,12 @@ internal sealed record StoredTaskRequest(
     /// <summary>"task" when the webhook carries the bare task object (seed clients), null for the Standard Webhooks envelope.</summary>
     public string? CallbackFormat { get; init; }
 
+    /// <summary>
+    /// The submission's W3C <c>traceparent</c>: the worker's and the webhook's spans continue its trace. Internal (never
+    /// rendered in the task object).
+    /// </summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>As JSON.</summary>
     public string ToJson() => new JsonObject
     {
@@ -34,6 +40,7 @@ internal sealed record StoredTaskRequest(
         ["reference_media_ids"] = new JsonArray([.. ReferenceMediaIds.Select(i => (JsonNode?)JsonValue.Create(i))]),
         ["warnings"] = new JsonArray([.. Warnings.Select(w => (JsonNode?)JsonValue.Create(w))]),
         ["callback_format"] = CallbackFormat,
+        ["trace_parent"] = TraceParent,
     }.ToJsonString(Hosting.JsonDefaults.Snake);
 
     /// <summary>From JSON written by <see cref="ToJson"/>.</summary>
@@ -52,6 +59,7 @@ internal sealed record StoredTaskRequest(
             o["warnings"]?.AsArray().Select(n => n!.GetValue<string>()).ToList() ?? [])
         {
             CallbackFormat = o["callback_format"]?.GetValue<string>(),
+            TraceParent = o["trace_parent"]?.GetValue<string>(),
         };
     }
 

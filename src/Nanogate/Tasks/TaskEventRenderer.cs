@@ -29,4 +29,7 @@ internal sealed class TaskEventRenderer(MediaLinks links) : ITaskEventRenderer
         var expiresAt = ended.Images.Select(i => i.MediaExpiresAt).Max() ?? now + (long)links.Ttl.TotalMilliseconds;
         return (payload.ToJsonString(Hosting.JsonDefaults.Snake), expiresAt);
     }
+
+    /// <inheritdoc />
+    public string? TraceParent(TaskSnapshot ended) => StoredTaskRequest.FromJson(ended.Task.Request).TraceParent;
 }

@@ -24,6 +24,7 @@ internal sealed partial class TaskWorkerPool(
     IOptions<TasksOptions> options,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
+    Operations.NanogateMetrics metrics,
     ILogger<TaskWorkerPool> logger) : BackgroundService
 {
     private readonly TasksOptions _options = options.Value;
@@ -133,12 +134,24 @@ internal sealed partial class TaskWorkerPool(
     /// <summary>Generates, stores and records one claimed image.</summary>
     internal async Task RunAsync(ImageClaim claim, CancellationToken stoppingToken)
     {
+        var stored = StoredTaskRequest.FromJson(claim.RequestJson);
+
+        // The image's work continues the submission's trace (its traceparent was stored with the task).
+        using var span = Operations.NanogateActivity.StartFrom("task.run", stored.TraceParent);
+        if (span is { IsAllDataRequested: true })
+        {
+            span.SetTag("nanogate.task_id", claim.TaskId);
+            span.SetTag("nanogate.image_index", claim.Index);
+            span.SetTag("nanogate.attempt", claim.Attempt);
+            span.SetTag("nanogate.model", claim.Model);
+        }
+
         using var lost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         using var heartbeat = new CancellationTokenSource();
         var heartbeating = HeartbeatAsync(claim, lost, heartbeat.Token);
         try
         {
-            var request = await RebuildAsync(claim, lost.Token).ConfigureAwait(false);
+            var request = await RebuildAsync(claim, stored, lost.Token).ConfigureAwait(false);
             ImageOutcome outcome;
             try
             {
@@ -159,16 +172,18 @@ internal sealed partial class TaskWorkerPool(
             }
 
             ImageWrite write;
-            StoredMedia? stored = null;
+            StoredMedia? saved = null;
             if (outcome.Image is { } made)
             {
+                using var storing = Operations.NanogateActivity.Start("media.write");
                 try
                 {
                     // Not canceled by the stop: the image is made (and paid for upstream); keeping it beats making it again.
-                    stored = await media.WriteFileAsync(claim.AccountId, made.Data, made.MimeType, made.Width, made.Height, CancellationToken.None).ConfigureAwait(false);
+                    saved = await media.WriteFileAsync(claim.AccountId, made.Data, made.MimeType, made.Width, made.Height, CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (MediaStoreException e)
                 {
+                    Operations.NanogateActivity.Fail(storing, e.Failure.ToString());
                     // Made but not storable (a full or read-only store): the image fails with the store's code, never
                     // charged, and is retried or refunded by the same rules as an upstream failure.
                     LogStoreFailed(logger, claim.TaskId, claim.Index, e.Failure, e);
@@ -176,13 +191,13 @@ internal sealed partial class TaskWorkerPool(
                 }
             }
 
-            if (outcome.Image is { } image && stored is not null)
+            if (outcome.Image is { } image && saved is not null)
             {
                 // The file first, then its row together with the image's success and charge: one write
                 // transaction per image. A stale attempt (fenced out) leaves no row, so its file goes.
                 var usage = image.Usage;
-                var row = stored.ToRow();
-                var success = new ImageSuccess(stored.Id, stored.MimeType, image.Width, image.Height, string.IsNullOrWhiteSpace(image.Text) ? null : image.Text,
+                var row = saved.ToRow();
+                var success = new ImageSuccess(saved.Id, saved.MimeType, image.Width, image.Height, string.IsNullOrWhiteSpace(image.Text) ? null : image.Text,
                     usage?.PromptTokens ?? 0, (usage?.CandidatesTokens ?? 0) + (usage?.ThoughtsTokens ?? 0), usage?.ImageOutputTokens ?? 0, row, image.Channel);
                 try
                 {
@@ -190,18 +205,19 @@ internal sealed partial class TaskWorkerPool(
                 }
                 catch
                 {
-                    await media.DeleteFileAsync(stored, CancellationToken.None).ConfigureAwait(false);
+                    await media.DeleteFileAsync(saved, CancellationToken.None).ConfigureAwait(false);
                     throw;
                 }
 
                 if (!write.Applied)
                 {
-                    await media.DeleteFileAsync(stored, CancellationToken.None).ConfigureAwait(false);
+                    await media.DeleteFileAsync(saved, CancellationToken.None).ConfigureAwait(false);
                 }
                 else
                 {
                     // The store captured the image's price with its row; the metrics count it like every dialect's.
                     credits.RecordCharged(Pipeline.Dialect.Nanogate, request.Model.Id, request.PricePerImage);
+                    metrics.TaskImage(request.Model.Id, "succeeded");
                 }
             }
             else
@@ -213,11 +229,18 @@ internal sealed partial class TaskWorkerPool(
                     LogRetrying(logger, claim.TaskId, claim.Index, claim.Attempt, failure.Kind, delay.TotalMilliseconds);
                     var now = Now();
                     write = await store.RetryAsync(claim.TaskId, claim.Index, claim.Attempt, now + (long)delay.TotalMilliseconds, failure.Kind.Code(), failure.Message, now, CancellationToken.None).ConfigureAwait(false);
+                    metrics.TaskImage(request.Model.Id, "retrying");
                 }
                 else
                 {
                     write = await store.FailAsync(claim.TaskId, claim.Index, claim.Attempt, failure.Kind.Code(), failure.Message, Now(), CancellationToken.None).ConfigureAwait(false);
+                    metrics.TaskImage(request.Model.Id, "failed");
                 }
+            }
+
+            if (outcome.Image is null)
+            {
+                Operations.NanogateActivity.Fail(span, outcome.Failure!.Kind.Code());
             }
 
             if (!write.Applied)
@@ -288,9 +311,8 @@ internal sealed partial class TaskWorkerPool(
         }
     }
 
-    private async Task<ImageRequest> RebuildAsync(ImageClaim claim, CancellationToken cancellationToken)
+    private async Task<ImageRequest> RebuildAsync(ImageClaim claim, StoredTaskRequest stored, CancellationToken cancellationToken)
     {
-        var stored = StoredTaskRequest.FromJson(claim.RequestJson);
         var model = catalog.Find(claim.Model) ?? throw new InvalidOperationException($"Task {claim.TaskId} names a model not in the catalog.");
         var references = new List<ReferenceImage>();
         foreach (var id in stored.ReferenceMediaIds)

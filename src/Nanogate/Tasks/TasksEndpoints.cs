@@ -156,6 +156,7 @@ internal static partial class TasksEndpoints
             {
                 // The request's choice, else the key's; the body is chosen when the webhook is rendered.
                 CallbackFormat = (parsed.CallbackFormat ?? caller.CallbackFormat) == "task" ? "task" : null,
+                TraceParent = Operations.NanogateActivity.CurrentTraceParent(),
             };
             var taskId = Ids.New("task_", 24);
             var price = request.PricePerImage;
@@ -173,12 +174,22 @@ internal static partial class TasksEndpoints
             }.ToJsonString(Hosting.JsonDefaults.Snake);
 
             var wait = PreferredWait(context.Request);
-            var task = await credits.CreateTaskAsync(
-                caller,
-                new NewTask(taskId, caller.AccountId, request.Model.Id, stored.ToJson(), context.TraceIdentifier, links.BaseUrl(context.Request),
-                    request.N, price, parsed.CallbackUrl, parsed.WebhookUrl, keyed ? new IdempotentResponse(idempotencyKey, 202, accepted, location, Held: wait is not null) : null),
-                time.GetUtcNow().ToUnixTimeMilliseconds(),
-                context.RequestAborted).ConfigureAwait(false);
+            TaskRow? task;
+            using (var enqueue = Operations.NanogateActivity.Start("task.enqueue"))
+            {
+                enqueue?.SetTag("nanogate.task_id", taskId);
+                task = await credits.CreateTaskAsync(
+                    caller,
+                    new NewTask(taskId, caller.AccountId, request.Model.Id, stored.ToJson(), context.TraceIdentifier, links.BaseUrl(context.Request),
+                        request.N, price, parsed.CallbackUrl, parsed.WebhookUrl, keyed ? new IdempotentResponse(idempotencyKey, 202, accepted, location, Held: wait is not null) : null),
+                    time.GetUtcNow().ToUnixTimeMilliseconds(),
+                    context.RequestAborted).ConfigureAwait(false);
+                if (task is null)
+                {
+                    Operations.NanogateActivity.Fail(enqueue, "insufficient_credits");
+                }
+            }
+
             if (task is null)
             {
                 var balance = await ledger.GetBalanceAsync(caller.AccountId, context.RequestAborted).ConfigureAwait(false);

@@ -22,6 +22,7 @@ internal sealed partial class WebhookDispatcher(
     WebhookSignal signal,
     TimeProvider time,
     IOptions<WebhookOptions> options,
+    Operations.NanogateMetrics metrics,
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     /// <summary>The User-Agent of deliveries.</summary>
@@ -123,9 +124,30 @@ internal sealed partial class WebhookDispatcher(
     private async Task RunAsync(WebhookDelivery row, Task registered, CancellationToken stoppingToken)
     {
         await registered.ConfigureAwait(false);
+
+        // The delivery continues the trace of the task's submission; its HttpClient span sends traceparent on.
+        using var span = Operations.NanogateActivity.StartFrom("webhook.deliver", row.TraceParent, System.Diagnostics.ActivityKind.Producer);
+        if (span is { IsAllDataRequested: true })
+        {
+            span.SetTag("nanogate.delivery_id", row.Id);
+            span.SetTag("nanogate.attempt", row.Attempts + 1);
+        }
+
         try
         {
             var outcome = await AttemptAsync(row, stoppingToken).ConfigureAwait(false);
+            metrics.WebhookAttempt(outcome.Status);
+            if (span is { IsAllDataRequested: true })
+            {
+                span.SetTag("nanogate.outcome", outcome.Status);
+                span.SetTag("http.response.status_code", outcome.HttpStatus);
+            }
+
+            if (outcome.Status != WebhookAttemptOutcome.Delivered)
+            {
+                Operations.NanogateActivity.Fail(span, outcome.Status);
+            }
+
             await RecordAsync(row, outcome).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

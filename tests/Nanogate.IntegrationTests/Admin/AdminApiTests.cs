@@ -200,16 +200,25 @@ public class OperationsTests(ServerFixture fixture) : IClassFixture<ServerFixtur
         using var client = account.Client();
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/v1beta/models/nano-banana-2-lite:generateContent", Gemini.GeminiDialectTests.Body("x"))).StatusCode);
         // A request is recorded as its pipeline unwinds, just after the client has its answer: poll briefly.
-        const string line = "nanogate_http_request_duration_seconds_count{route=\"/v1beta/models/{model}\",method=\"POST\",status=\"200\"} 1";
+        (string, string)[] route = [("http_route", "/v1beta/models/{model}"), ("http_request_method", "POST"), ("http_response_status_code", "200")];
         var text = "";
-        for (var i = 0; i < 50 && !text.Contains(line, StringComparison.Ordinal); i++)
+        PrometheusText? metrics = null;
+        for (var i = 0; i < 50 && metrics?.Value("http_server_request_duration_seconds_count", route) != 1; i++)
         {
             await Task.Delay(i == 0 ? 0 : 100);
             text = await fixture.Server.Client.GetStringAsync("/metrics");
+            metrics = PrometheusText.Parse(text);
         }
 
-        Assert.Contains(line, text, StringComparison.Ordinal);
-        Assert.Contains("nanogate_credits_charged_total{dialect=\"gemini\",model=\"gemini-3.1-flash-lite-image\"} 45", text, StringComparison.Ordinal);
+        Assert.Equal(1, metrics!.Value("http_server_request_duration_seconds_count", route));
+        Assert.Equal("histogram", metrics.Types["http_server_request_duration_seconds"]);
+        Assert.Equal(45, metrics.Value("nanogate_credits_charged_total", ("dialect", "gemini"), ("model", "gemini-3.1-flash-lite-image")));
+        Assert.Equal("counter", metrics.Types["nanogate_credits_charged_total"]);
+        // The runtime's and the HttpClient's series are there too (the upstream call went out through HttpClient).
+        Assert.Contains(metrics.Samples, s => s.Name.StartsWith("dotnet_gc_", StringComparison.Ordinal));
+        Assert.Contains(metrics.Samples, s => s.Name == "http_client_request_duration_seconds_count" && s.Value >= 1);
+        // Outbound series keep only bounded tags: no target host (webhook receivers and image URLs are the callers').
+        Assert.DoesNotContain(metrics.Samples, s => s.Name.StartsWith("http_client_", StringComparison.Ordinal) && s.Labels.ContainsKey("server_address"));
         Assert.DoesNotContain(account.Key, text, StringComparison.Ordinal);
     }
 

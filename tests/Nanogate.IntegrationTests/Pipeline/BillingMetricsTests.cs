@@ -29,10 +29,13 @@ public sealed class BillingMetricsTests(ServerFixture fixture) : IClassFixture<S
             Assert.Equal(HttpStatusCode.OK, gemini.StatusCode);
         }
 
-        var text = await fixture.Server.Client.GetStringAsync("/metrics");
-        Assert.Contains("nanogate_credits_charged_total{dialect=\"openai\",model=\"gemini-3.1-flash-lite-image\"} 45", text, StringComparison.Ordinal);
-        Assert.Contains("nanogate_credits_charged_total{dialect=\"tasks\",model=\"gemini-3.1-flash-lite-image\"} 45", text, StringComparison.Ordinal);
-        Assert.Contains("nanogate_credits_charged_total{dialect=\"gemini\",model=\"gemini-3.1-flash-lite-image\"} 45", text, StringComparison.Ordinal);
+        var metrics = PrometheusText.Parse(await fixture.Server.Client.GetStringAsync("/metrics"));
+        foreach (var dialect in new[] { "openai", "tasks", "gemini" })
+        {
+            Assert.Equal(45, metrics.Value("nanogate_credits_charged_total", ("dialect", dialect), ("model", "gemini-3.1-flash-lite-image")));
+        }
+
+        Assert.Equal(1, metrics.Value("nanogate_task_images_total", ("model", "gemini-3.1-flash-lite-image"), ("outcome", "succeeded")));
         Assert.Equal(1_000 - (3 * 45), (await account.BalanceAsync()).Available);
     }
 }

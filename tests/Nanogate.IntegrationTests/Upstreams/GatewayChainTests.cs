@@ -75,7 +75,7 @@ public sealed class GatewayChainTests
         Assert.True((await relay.BalanceAsync()).Charged > 0);
         await gateway.AssertLedgerConsistentAsync(user.Id);
         var metrics = await gateway.Client.GetStringAsync("/metrics");
-        Assert.Contains("nanogate_upstream_calls_total{channel=\"relay-tasks\",kind=\"task-relay\",outcome=\"ok\"} 4", metrics, StringComparison.Ordinal);
+        Assert.Equal(4, PrometheusText.Parse(metrics).Value("nanogate_upstream_calls_total", ("channel", "relay-tasks"), ("kind", "task-relay"), ("outcome", "ok")));
     }
 
     [Fact]

@@ -31,6 +31,7 @@ public sealed partial class ConfigurationDocTests
         [typeof(Nanogate.Webhooks.WebhookOptions)] = "Webhooks",
         [typeof(Nanogate.Media.MediaOptions)] = "Media",
         [typeof(Nanogate.Media.S3.S3MediaOptions)] = "Media:S3",
+        [typeof(Nanogate.Operations.TelemetryOptions)] = "Telemetry",
     };
 
     [Fact]
