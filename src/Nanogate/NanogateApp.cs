@@ -129,7 +129,7 @@ public static class NanogateApp
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         });
-        services.AddOpenApi(o => o.AddSchemaTransformer<OpenApiExamples>());
+        services.AddOpenApi(o => o.AddSchemaTransformer<OpenApiExamples>().AddDocumentTransformer<Operations.MetricsOpenApi>());
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService(sp => sp.GetRequiredService<Bootstrapper>());
         services.AddSingleton<StoredChannelLoader>();
