@@ -57,6 +57,8 @@ public sealed class NanogateMetrics
         using var process = System.Diagnostics.Process.GetCurrentProcess();
         sb.Append("# TYPE process_resident_memory_bytes gauge\n");
         sb.Append(CultureInfo.InvariantCulture, $"process_resident_memory_bytes {process.WorkingSet64}\n");
+        sb.Append("# TYPE dotnet_gc_allocated_bytes_total counter\n");
+        sb.Append(CultureInfo.InvariantCulture, $"dotnet_gc_allocated_bytes_total {GC.GetTotalAllocatedBytes(precise: false)}\n");
         sb.Append("# TYPE dotnet_gc_heap_bytes gauge\n");
         sb.Append(CultureInfo.InvariantCulture, $"dotnet_gc_heap_bytes {GC.GetTotalMemory(false)}\n");
         return sb.ToString();
