@@ -41,7 +41,8 @@ internal sealed record Measurement(
     string? FirstError,
     double? TargetCpuMsPerRequest = null,
     double? UpstreamCpuMsPerRequest = null,
-    double? HarnessCpuMsPerRequest = null);
+    double? HarnessCpuMsPerRequest = null,
+    double? TargetAllocatedKbPerRequest = null);
 
 /// <summary>
 /// The in-process load generator: HttpClient over SocketsHttpHandler (one connection per worker,
@@ -56,7 +57,8 @@ internal static class LoadGenerator
 
     /// <param name="rssPid">The target's root process: its tree's peak RSS and CPU time are measured.</param>
     /// <param name="upstreamPid">The upstream behind the target (the simulator), whose CPU time is measured too.</param>
-    public static async Task<Measurement> RunAsync(RequestSpec spec, int concurrency, TimeSpan warmup, TimeSpan duration, int? rssPid, int? upstreamPid = null)
+    /// <param name="metrics">A Nanogate's <c>/metrics</c>: its <c>dotnet_gc_allocated_bytes_total</c> is read before and after the window.</param>
+    public static async Task<Measurement> RunAsync(RequestSpec spec, int concurrency, TimeSpan warmup, TimeSpan duration, int? rssPid, int? upstreamPid = null, Uri? metrics = null)
     {
         using var handler = new SocketsHttpHandler
         {
@@ -79,12 +81,14 @@ internal static class LoadGenerator
             }
 
             await Task.Delay(warmup).ConfigureAwait(false);
+            var allocatedStart = await AllocatedBytesAsync(client, metrics).ConfigureAwait(false);
             var cpuStart = CpuNow(sampler, upstreamPid);
             Interlocked.Exchange(ref state.MeasureStart, Stopwatch.GetTimestamp());
             Volatile.Write(ref state.Phase, 1);
             await Task.Delay(duration).ConfigureAwait(false);
             var end = Stopwatch.GetTimestamp();
             var cpuEnd = CpuNow(sampler, upstreamPid);
+            var allocatedEnd = await AllocatedBytesAsync(client, metrics).ConfigureAwait(false);
             Interlocked.Exchange(ref state.MeasureEnd, end);
             Volatile.Write(ref state.Phase, 2);
             await Task.WhenAll(workers).ConfigureAwait(false);
@@ -108,7 +112,8 @@ internal static class LoadGenerator
                 state.FirstError,
                 PerRequest(cpuEnd.Target - cpuStart.Target, total, sampler is not null),
                 PerRequest(cpuEnd.Upstream - cpuStart.Upstream, total, upstreamPid is not null),
-                PerRequest(cpuEnd.Harness - cpuStart.Harness, total, true));
+                PerRequest(cpuEnd.Harness - cpuStart.Harness, total, true),
+                allocatedStart is { } a0 && allocatedEnd is { } a1 && total > 0 ? (a1 - a0) / 1024.0 / total : null);
         }
         finally
         {
@@ -117,6 +122,32 @@ internal static class LoadGenerator
                 await sampler.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>The target's <c>dotnet_gc_allocated_bytes_total</c> (the requests in flight meanwhile blur it by one window's edge).</summary>
+    private static async Task<long?> AllocatedBytesAsync(HttpClient client, Uri? metrics)
+    {
+        if (metrics is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var text = await client.GetStringAsync(metrics).ConfigureAwait(false);
+            foreach (var line in text.Split('\n'))
+            {
+                if (line.StartsWith("dotnet_gc_allocated_bytes_total ", StringComparison.Ordinal))
+                {
+                    return long.Parse(line.AsSpan("dotnet_gc_allocated_bytes_total ".Length), System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        catch (HttpRequestException)
+        {
+        }
+
+        return null;
     }
 
     /// <summary>CPU seconds used so far by the target's tree, the upstream and this harness.</summary>

@@ -166,7 +166,8 @@ for (var round = 0; round < options.Rounds; round++)
                 continue;
             }
 
-            var m = await LoadGenerator.RunAsync(spec, cell.Concurrency, options.Warmup, options.Duration, target.Pid, target.Name == "direct" ? null : upstreamPid);
+            var m = await LoadGenerator.RunAsync(spec, cell.Concurrency, options.Warmup, options.Duration, target.Pid, target.Name == "direct" ? null : upstreamPid,
+                target.Name == "nanogate" ? new Uri(target.BaseUri, "metrics") : null);
             if (!results.TryGetValue((target.Name, cell), out var list))
             {
                 results[(target.Name, cell)] = list = [];

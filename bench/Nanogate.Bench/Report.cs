@@ -70,14 +70,15 @@ internal static class Report
                     Math.Round(runs.Max(r => r.PeakRssKb) / 1024.0, 1),
                     Nullable(Median(runs.Select(r => r.TargetCpuMsPerRequest).OfType<double>())),
                     Nullable(Median(runs.Select(r => r.UpstreamCpuMsPerRequest).OfType<double>())),
+                    Nullable(Median(runs.Select(r => r.TargetAllocatedKbPerRequest).OfType<double>())),
                     runs.Select(r => r.FirstError).FirstOrDefault(e => e is not null),
                     [.. runs]));
             }
         }
 
         var table = new StringBuilder();
-        var header = string.Format(CultureInfo.InvariantCulture, "{0,-9} {14,-10} {1,-16} {2,5} {3,10} {4,8} {5,8} {6,8} {7,8} {8,8} {9,8} {10,8} {11,8} {12,8} {13,8}",
-            "target", "scenario", "conc", "req/s", "%direct", "p50 ms", "p90 ms", "p99 ms", "+p50", "+p99", "errors", "RSS MB", "cpu ms", "up ms", "storage");
+        var header = string.Format(CultureInfo.InvariantCulture, "{0,-9} {14,-10} {1,-16} {2,5} {3,10} {4,8} {5,8} {6,8} {7,8} {8,8} {9,8} {10,8} {11,8} {12,8} {13,8} {15,9}",
+            "target", "scenario", "conc", "req/s", "%direct", "p50 ms", "p90 ms", "p99 ms", "+p50", "+p99", "errors", "RSS MB", "cpu ms", "up ms", "storage", "alloc KB");
         table.AppendLine(header);
         table.AppendLine(new string('-', header.Length));
         string? lastLabel = null;
@@ -93,12 +94,13 @@ internal static class Report
             lastLabel = row.Scenario;
             lastConc = row.Concurrency;
             lastStorage = row.Storage;
-            table.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0,-9} {14,-10} {1,-16} {2,5} {3,10:0.0} {4,8} {5,8} {6,8} {7,8} {8,8} {9,8} {10,8} {11,8:0} {12,8} {13,8}",
+            table.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0,-9} {14,-10} {1,-16} {2,5} {3,10:0.0} {4,8} {5,8} {6,8} {7,8} {8,8} {9,8} {10,8} {11,8:0} {12,8} {13,8} {15,9}",
                 row.Target, row.Scenario, row.Concurrency, row.Rps,
                 row.OfDirect is { } f ? (f * 100).ToString("0", CultureInfo.InvariantCulture) + " %" : "",
                 Ms(row.P50Ms ?? double.NaN), Ms(row.P90Ms ?? double.NaN), Ms(row.P99Ms ?? double.NaN),
                 Signed(row.AddedP50Ms), Signed(row.AddedP99Ms), row.Errors, row.PeakRssMb,
-                Cpu(row.CpuMsPerRequest), Cpu(row.UpstreamCpuMsPerRequest), row.Storage));
+                Cpu(row.CpuMsPerRequest), Cpu(row.UpstreamCpuMsPerRequest), row.Storage,
+                row.AllocatedKbPerRequest is { } kb ? kb.ToString("0.0", CultureInfo.InvariantCulture) : ""));
         }
 
         if (batches.Count > 0)
@@ -226,6 +228,7 @@ internal static class Report
         double PeakRssMb,
         double? CpuMsPerRequest,
         double? UpstreamCpuMsPerRequest,
+        double? AllocatedKbPerRequest,
         string? FirstError,
         Measurement[] Rounds);
 }

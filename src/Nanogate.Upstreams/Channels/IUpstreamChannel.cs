@@ -25,6 +25,14 @@ public interface IUpstreamChannel
     Task<UpstreamResponse> GenerateContentAsync(UpstreamRequest request, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Opens the answer to generateContent for a passthrough that forwards it as it arrives: a failure before its
+    /// first bytes comes back as <see cref="UpstreamBody.Failure"/>, later ones are thrown while reading. Kinds that
+    /// cannot stream an answer read it whole (<see cref="UpstreamBody.FromResponse"/>).
+    /// </summary>
+    async Task<UpstreamBody> OpenContentAsync(UpstreamRequest request, CancellationToken cancellationToken) =>
+        UpstreamBody.FromResponse(await GenerateContentAsync(request, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
     /// Streams the answer as Gemini events. Failures before the first event come back as
     /// <see cref="UpstreamStream.Failure"/>; failures later are thrown from the enumeration as
     /// <see cref="UpstreamException"/>. Kinds that cannot stream answer one event

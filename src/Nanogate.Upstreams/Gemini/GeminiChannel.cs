@@ -20,6 +20,9 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
 
     private const int MaxErrorBodyBytes = 256 * 1024;
     private const int StreamReadBufferBytes = 64 * 1024;
+
+    // What the passthrough reads before it counts a call as answered: a refusal or a text answer is whole in it.
+    private const int FirstReadBytes = 16 * 1024;
     private static readonly TimeSpan DefaultRateLimitRest = TimeSpan.FromSeconds(10);
 
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
@@ -216,6 +219,112 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
     }
 
     /// <inheritdoc />
+    public async Task<UpstreamBody> OpenContentAsync(UpstreamRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var key = -1;
+        var started = Stopwatch.GetTimestamp();
+        // The time limit covers the whole answer and lives with the body; until the first bytes are in, the caller's
+        // cancellation stops the call too, afterwards only the limit does (a caller that left may still be billed for
+        // an answer the upstream completed, so the body can be read to its end).
+        CancellationTokenSource? timeout = new CancellationTokenSource(_requestTimeout, _time);
+        using var opening = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        HttpResponseMessage? response = null;
+        GeminiBodySource? source = null;
+        UpstreamFailure failure;
+        GeminiStagedBody? staged = null;
+        try
+        {
+            var (stagedBody, stageFailure) = await _stager.StageAsync(request, opening.Token).ConfigureAwait(false);
+            if (stageFailure is not null)
+            {
+                throw new UpstreamException(stageFailure);
+            }
+
+            staged = stagedBody;
+            using (var message = CreateRequest(request, staged?.Body ?? request.Body, stream: false))
+            {
+                key = await _endpoint.AuthorizeAsync(message, staged?.Key ?? -1, opening.Token).ConfigureAwait(false);
+                response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, opening.Token).ConfigureAwait(false);
+            }
+
+            var declared = response.Content.Headers.ContentLength;
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                failure = await ReadFailureAsync(response, opening.Token).ConfigureAwait(false);
+            }
+            else if (declared > _maxResponseBytes)
+            {
+                failure = new UpstreamFailure(UpstreamFailureKind.Malformed, $"The upstream response exceeds {_maxResponseBytes} bytes.", null, 200);
+            }
+            else
+            {
+                var stream = await response.Content.ReadAsStreamAsync(opening.Token).ConfigureAwait(false);
+                var files = staged;
+                staged = null;
+                source = new GeminiBodySource(response, stream, timeout, TransportFailure, files is null ? null : () => _stager.DeleteAsync(files.Key, files.Files));
+
+                // The first bytes are read before the call counts as answered: a body that breaks (or is not JSON)
+                // at once still fails over, and a small answer (a refusal, text only) is whole before anything is sent.
+                var first = source.RentFirst(FirstReadBytes);
+                var read = await stream.ReadAtLeastAsync(first.AsMemory(0, FirstReadBytes), FirstReadBytes, throwOnEndOfStream: false, opening.Token).ConfigureAwait(false);
+                var ended = read < FirstReadBytes || declared == read;
+                var body = UpstreamBody.Open(Name, source, first.AsMemory(0, read), ended, declared);
+                if (body.IsSuccess)
+                {
+                    var elapsed = ElapsedMs(started);
+                    GeminiChannelLog.StreamOpened(_logger, Name, request.Model, request.RequestId, elapsed);
+                    return body;
+                }
+
+                failure = body.Failure!;
+                await body.DisposeAsync().ConfigureAwait(false);
+                source = null;
+                response = null;
+                timeout = null;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await DisposeOpeningAsync(source, response, timeout).ConfigureAwait(false);
+            throw;
+        }
+        catch (Exception ex) when (IsTransportFault(ex))
+        {
+            failure = TransportFailure(ex, timeout!.IsCancellationRequested);
+        }
+        catch (UpstreamException ex)
+        {
+            failure = ex.Failure;
+        }
+        finally
+        {
+            if (staged is not null)
+            {
+                await _stager.DeleteAsync(staged.Key, staged.Files).ConfigureAwait(false);
+            }
+        }
+
+        await DisposeOpeningAsync(source, response, timeout).ConfigureAwait(false);
+        var failedAfter = ElapsedMs(started);
+        GeminiChannelLog.Failed(_logger, Name, request.Model, request.RequestId, failure.Kind, failure.UpstreamStatus, failedAfter);
+        if (failure.Kind == UpstreamFailureKind.RateLimited)
+        {
+            if (_endpoint.OnRateLimited(key, failure.RetryAfter ?? DefaultRateLimitRest))
+            {
+                return await OpenContentAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (_endpoint.RestingFor() is { } resting)
+            {
+                failure = failure with { RetryAfter = resting };
+            }
+        }
+
+        return UpstreamBody.Failed(Name, failure);
+    }
+
+    /// <inheritdoc />
     public async Task<UpstreamStream> StreamGenerateContentAsync(UpstreamRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -311,6 +420,18 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
         return errors.Count == 0
             ? options
             : throw new ArgumentException($"Invalid Gemini channel options '{options.Name}': {string.Join(" ", errors)}", nameof(options));
+    }
+
+    private static async ValueTask DisposeOpeningAsync(GeminiBodySource? source, HttpResponseMessage? response, CancellationTokenSource? timeout)
+    {
+        if (source is not null)
+        {
+            await source.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+
+        response?.Dispose();
+        timeout?.Dispose();
     }
 
     private static long ElapsedMs(long started) => (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;

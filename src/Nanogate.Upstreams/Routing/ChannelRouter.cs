@@ -184,6 +184,56 @@ public sealed class ChannelRouter
         return last ?? UpstreamResponse.Failed("none", NoChannel());
     }
 
+    /// <summary>
+    /// generateContent for a passthrough, with failover until the answer's first bytes are in; the channel's slot is
+    /// held until the body is disposed. After the first bytes nothing fails over: the upstream made (and bills) the
+    /// answer, and part of it may already be on its way to the caller.
+    /// </summary>
+    public async Task<UpstreamBody> OpenContentAsync(UpstreamRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var channels = _channels;
+        ulong tried = 0;
+        UpstreamBody? last = null;
+        for (var attempt = 0; attempt < _options.MaxAttempts; attempt++)
+        {
+            var (routed, index, refusal) = await AcquireAsync(channels, tried, cancellationToken).ConfigureAwait(false);
+            if (routed is null)
+            {
+                return last ?? UpstreamBody.Failed("none", refusal!);
+            }
+
+            tried |= 1UL << index;
+            UpstreamBody body;
+            try
+            {
+                body = await routed.Channel.OpenContentAsync(ForChannel(request, routed), cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                routed.Breaker.OnNeutral();
+                routed.Exit();
+                throw;
+            }
+
+            if (body.IsSuccess)
+            {
+                Observe(routed, null);
+                body.HoldSlot(routed);
+                return body;
+            }
+
+            routed.Exit();
+            last = body;
+            if (!Observe(routed, body.Failure))
+            {
+                return body;
+            }
+        }
+
+        return last ?? UpstreamBody.Failed("none", NoChannel());
+    }
+
     /// <summary>streamGenerateContent with failover before the first event; the channel's slot is held until the stream is disposed.</summary>
     public async Task<UpstreamStream> StreamGenerateContentAsync(UpstreamRequest request, CancellationToken cancellationToken)
     {

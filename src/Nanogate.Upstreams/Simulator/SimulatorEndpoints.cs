@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -31,6 +32,9 @@ namespace Nanogate.Upstreams.Simulator;
 /// <item><c>[sim:blocked]</c>: 200, one candidate with finishReason IMAGE_SAFETY, a finishMessage and no content.</item>
 /// <item><c>[sim:noimage]</c>: 200, finishReason NO_IMAGE and only a text part.</item>
 /// <item><c>[sim:slow:MS]</c>: MS more milliseconds of latency; combines with the others.</item>
+/// <item><c>[sim:cut]</c>: generateContent only: 200 with the first half of the answer, then the connection is reset.</item>
+/// <item><c>[sim:corrupt]</c>: generateContent only: 200, the answer at its declared length, a control byte in the middle (invalid JSON).</item>
+/// <item><c>[sim:stall:MS]</c>: generateContent only: the answer pauses MS milliseconds after its first half; combines with the others.</item>
 /// </list>
 /// <para>Every answer carries <c>x-nanogate-simulator: true</c>: the simulator never passes itself off as Google.</para>
 /// </remarks>
@@ -289,6 +293,12 @@ public static class SimulatorEndpoints
         {
             await DelayAsync(latency, cancellationToken);
             response.ContentType = SimulatorResponseWriter.JsonContentType;
+            if (markers.Fault is SimulatorFault.Cut or SimulatorFault.Corrupt || markers.StallMs > 0)
+            {
+                await WriteBrokenAsync(context, Merge(plan), model.Id, responseId, markers, cancellationToken);
+                return;
+            }
+
             await SimulatorResponseWriter.WriteChunkAsync(response.BodyWriter, Merge(plan), model.Id, responseId, cancellationToken);
             await response.BodyWriter.FlushAsync(cancellationToken);
             return;
@@ -422,6 +432,34 @@ public static class SimulatorEndpoints
 
         response.BodyWriter.Write(body);
         await response.BodyWriter.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>A whole answer written in two halves: paused between them, cut after the first, or corrupted in the middle.</summary>
+    private static async Task WriteBrokenAsync(HttpContext context, SimulatedChunk chunk, string modelVersion, string responseId, SimulatorMarkers markers, CancellationToken cancellationToken)
+    {
+        var buffer = new MemoryStream();
+        var writer = PipeWriter.Create(buffer);
+        await SimulatorResponseWriter.WriteChunkAsync(writer, chunk, modelVersion, responseId, cancellationToken);
+        await writer.FlushAsync(cancellationToken);
+        var answer = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        var half = answer.Length / 2;
+        if (markers.Fault == SimulatorFault.Corrupt)
+        {
+            answer.Span[half] = 0x01;
+        }
+
+        var response = context.Response;
+        response.ContentLength = answer.Length;
+        await response.Body.WriteAsync(answer[..half], cancellationToken);
+        await response.Body.FlushAsync(cancellationToken);
+        await DelayAsync(TimeSpan.FromMilliseconds(markers.StallMs), cancellationToken);
+        if (markers.Fault == SimulatorFault.Cut)
+        {
+            context.Abort();
+            return;
+        }
+
+        await response.Body.WriteAsync(answer[half..], cancellationToken);
     }
 
     private static Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) =>

@@ -12,7 +12,8 @@ namespace Nanogate.Upstreams.Simulator;
 /// <param name="Fault">The injected fault, or <see cref="SimulatorFault.None"/>.</param>
 /// <param name="ExtraLatencyMs">Milliseconds added by <c>[sim:slow:MS]</c> markers (summed, capped at 10 minutes).</param>
 /// <param name="FaultCalls">For <c>[sim:KIND:N]</c>: N; null when the fault applies to every call.</param>
-internal sealed partial record SimulatorMarkers(SimulatorFault Fault, int ExtraLatencyMs, int? FaultCalls = null)
+/// <param name="StallMs">For <c>[sim:stall:MS]</c>: a generateContent answer pauses MS milliseconds after its first half.</param>
+internal sealed partial record SimulatorMarkers(SimulatorFault Fault, int ExtraLatencyMs, int? FaultCalls = null, int StallMs = 0)
 {
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> CallsByPrompt = new(StringComparer.Ordinal);
 
@@ -43,6 +44,7 @@ internal sealed partial record SimulatorMarkers(SimulatorFault Fault, int ExtraL
         var fault = SimulatorFault.None;
         int? faultCalls = null;
         var extra = 0L;
+        var stall = 0L;
         if (!prompt.Contains("[sim:", StringComparison.OrdinalIgnoreCase))
         {
             return new SimulatorMarkers(fault, 0);
@@ -62,6 +64,16 @@ internal sealed partial record SimulatorMarkers(SimulatorFault Fault, int ExtraL
                 continue;
             }
 
+            if (kind == "stall")
+            {
+                if (argument.Success && long.TryParse(argument.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
+                {
+                    stall = Math.Min(MaxExtraLatencyMs, stall + ms);
+                }
+
+                continue;
+            }
+
             if (fault == SimulatorFault.None)
             {
                 faultCalls = argument.Success && int.TryParse(argument.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var calls) ? calls : null;
@@ -74,12 +86,14 @@ internal sealed partial record SimulatorMarkers(SimulatorFault Fault, int ExtraL
                     "malformed" => SimulatorFault.Malformed,
                     "blocked" => SimulatorFault.Blocked,
                     "noimage" => SimulatorFault.NoImage,
+                    "cut" => SimulatorFault.Cut,
+                    "corrupt" => SimulatorFault.Corrupt,
                     _ => SimulatorFault.None,
                 };
             }
         }
 
-        return new SimulatorMarkers(fault, (int)extra, fault == SimulatorFault.None ? null : faultCalls);
+        return new SimulatorMarkers(fault, (int)extra, fault == SimulatorFault.None ? null : faultCalls, (int)stall);
     }
 
     [GeneratedRegex(@"\[sim:(?<kind>[a-z0-9]+)(?::(?<arg>\d{1,12}))?\]", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -22,6 +22,20 @@ public static partial class GeminiEndpoints
     private static ReadOnlySpan<byte> SseData => "data: "u8;
     private static ReadOnlySpan<byte> SseEnd => "\r\n\r\n"u8;
 
+    /// <summary>The charge, a header on answers settled before they are sent, a trailer on streamed ones.</summary>
+    private const string CreditsChargedHeader = "x-nanogate-credits-charged";
+
+    // One upstream read: as large as nginx's proxy buffers (64 KB), below the large-object heap's 85,000 bytes; a
+    // 1.4 MB answer takes ~22 reads and flushes (4 KB reads, Kestrel's block size, took 350 syscalls each way).
+    private const int PassThroughReadBytes = 64 * 1024;
+
+    private enum ForwardOutcome
+    {
+        Complete,
+        CallerLeft,
+        Failed,
+    }
+
     /// <summary>Maps the Gemini routes under /v1beta and /v1.</summary>
     public static IEndpointRouteBuilder MapGeminiApi(this IEndpointRouteBuilder routes)
     {
@@ -146,6 +160,11 @@ public static partial class GeminiEndpoints
     private static async Task<IResult> GenerateAsync(
         HttpContext context, ChannelRouter router, CreditHolds credits, ModelInfo model, PreparedGeminiRequest prepared, Reservation reservation, UpstreamRequest request, UrlDelivery? delivery, ILogger logger)
     {
+        if (delivery is null)
+        {
+            return await PassThroughAsync(context, router, credits, model, prepared, reservation, request, logger).ConfigureAwait(false);
+        }
+
         var response = await CallOrReleaseAsync(ct => router.GenerateContentAsync(request, ct), credits, reservation, context.RequestAborted).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
@@ -183,6 +202,166 @@ public static partial class GeminiEndpoints
         }
 
         return new RawJsonResult(response.Body, response);
+    }
+
+    /// <summary>
+    /// generateContent with inline images: the upstream's answer goes to the caller as it arrives, read straight into
+    /// the response's own memory (no whole-answer buffer, no copy but the socket's) and validated on the way. An answer
+    /// whole in the first read (a refusal, a text answer, an error) is settled before anything is sent and keeps the
+    /// <c>x-nanogate-credits-charged</c> header; a longer one is settled when it ends, its charge sent as a trailer on
+    /// HTTP/2 and recorded in the ledger in any case. See docs/gemini.md,
+    /// <em>Passthrough</em>, for what a caller sees when the answer breaks or the caller leaves.
+    /// </summary>
+    private static async Task<IResult> PassThroughAsync(
+        HttpContext context, ChannelRouter router, CreditHolds credits, ModelInfo model, PreparedGeminiRequest prepared, Reservation reservation, UpstreamRequest request, ILogger logger)
+    {
+        var body = await CallOrReleaseAsync(ct => router.OpenContentAsync(request, ct), credits, reservation, context.RequestAborted).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
+        {
+            if (!body.IsSuccess)
+            {
+                return await ReleaseAndFailAsync(credits, reservation, logger, request.RequestId, body.Channel, body.Failure!).ConfigureAwait(false);
+            }
+
+            var response = context.Response;
+            response.StatusCode = 200;
+            response.ContentType = "application/json; charset=UTF-8";
+            if (body.IsComplete)
+            {
+                var settled = await credits.CaptureAsync(reservation, Charge(model, prepared, body.Summary), body.Channel, Dialect.Gemini, model.Id, new SettleUsage(body.Summary?.ImageCount ?? 0, 0)).ConfigureAwait(false);
+                SetUpstreamHeaders(context, router, body.Channel, settled);
+                LogServed(logger, request.RequestId, model.Id, body.Channel, body.First.Length, settled.Captured);
+                response.ContentLength = body.First.Length;
+                await response.Body.WriteAsync(body.First, context.RequestAborted).ConfigureAwait(false);
+                return Results.Empty;
+            }
+
+            response.Headers["x-nanogate-upstream"] = router.KindOf(body.Channel);
+            response.Headers["x-nanogate-channel"] = body.Channel;
+            // Trailers need HTTP/2 or later here (Kestrel sends none on HTTP/1.1): there the charge follows the body;
+            // on HTTP/1.1 the body keeps the upstream's Content-Length and the charge is in the ledger.
+            var trailer = response.SupportsTrailers();
+            if (trailer)
+            {
+                response.DeclareTrailer(CreditsChargedHeader);
+            }
+            else if (body.Length is { } length)
+            {
+                response.ContentLength = length;
+            }
+
+            // Settled once the whole answer proved valid, before its last byte goes: a caller holding the whole
+            // answer finds it settled (balance, ledger, the trailer).
+            Reservation? captured = null;
+            var (outcome, failure) = await ForwardAsync(context, body, async () =>
+            {
+                captured = await credits.CaptureAsync(reservation, Charge(model, prepared, body.Summary), body.Channel, Dialect.Gemini, model.Id, new SettleUsage(body.Summary?.ImageCount ?? 0, 0)).ConfigureAwait(false);
+                if (trailer)
+                {
+                    response.AppendTrailer(CreditsChargedHeader, captured.Captured.ToString(CultureInfo.InvariantCulture));
+                }
+            }).ConfigureAwait(false);
+            if (outcome == ForwardOutcome.Failed)
+            {
+                // Part of the answer is gone to the caller: it cannot become an error any more, so the response is
+                // aborted (a broken stream, never a truncated body that looks whole) and nothing is charged: the
+                // upstream was called and failed, so the hold goes back as a refund.
+                await credits.RefundAsync(reservation, body.Channel).ConfigureAwait(false);
+                LogBrokeMidBody(logger, request.RequestId, body.Channel, failure!.Kind, body.BytesRead, failure.Message);
+                context.Abort();
+                return Results.Empty;
+            }
+
+            LogServed(logger, request.RequestId, model.Id, body.Channel, (int)body.BytesRead, captured!.Captured);
+            if (outcome == ForwardOutcome.CallerLeft)
+            {
+                // The upstream finished (and bills) the answer: the caller is charged for it though it left early.
+                LogCallerLeft(logger, request.RequestId, captured.Captured);
+            }
+
+            return Results.Empty;
+        }
+    }
+
+    /// <summary>
+    /// Copies the answer to the caller: each read lands in the response pipe's memory, is scanned there, then
+    /// committed, except its last byte, which goes out with the next read (one byte copied): the answer's final
+    /// byte is only sent once the whole answer proved valid, so a caller of a broken answer never holds a body that
+    /// looks complete, whatever Content-Length says. When the caller leaves, the rest is read (and scanned) into a
+    /// pooled buffer to learn whether the answer was complete.
+    /// </summary>
+    private static async Task<(ForwardOutcome Outcome, UpstreamFailure? Failure)> ForwardAsync(HttpContext context, UpstreamBody body, Func<Task> settle)
+    {
+        var writer = context.Response.BodyWriter;
+        var aborted = context.RequestAborted;
+        byte[]? drain = null;
+        try
+        {
+            var first = body.First.Span;
+            writer.Write(first[..^1]);
+            var held = first[^1];
+            var flushed = await FlushAsync(writer, aborted).ConfigureAwait(false);
+            while (true)
+            {
+                if (!flushed)
+                {
+                    drain ??= ArrayPool<byte>.Shared.Rent(PassThroughReadBytes);
+                    if (await body.ReadAsync(drain).ConfigureAwait(false) == 0)
+                    {
+                        await settle().ConfigureAwait(false);
+                        return (ForwardOutcome.CallerLeft, null);
+                    }
+
+                    continue;
+                }
+
+                var memory = writer.GetMemory(PassThroughReadBytes);
+                var n = await body.ReadAsync(memory[1..]).ConfigureAwait(false);
+                memory.Span[0] = held;
+                if (n == 0)
+                {
+                    // The answer ended and is valid: settled, then its last byte goes and the tail is flushed.
+                    await settle().ConfigureAwait(false);
+                    writer.Advance(1);
+                    flushed = await FlushAsync(writer, aborted).ConfigureAwait(false);
+                    return (flushed ? ForwardOutcome.Complete : ForwardOutcome.CallerLeft, null);
+                }
+
+                held = memory.Span[n];
+                writer.Advance(n);
+                flushed = await FlushAsync(writer, aborted).ConfigureAwait(false);
+            }
+        }
+        catch (UpstreamException e)
+        {
+            return (ForwardOutcome.Failed, e.Failure);
+        }
+        finally
+        {
+            if (drain is not null)
+            {
+                ArrayPool<byte>.Shared.Return(drain);
+            }
+        }
+    }
+
+    /// <summary>Sends what was written; false when the caller is gone.</summary>
+    private static async ValueTask<bool> FlushAsync(System.IO.Pipelines.PipeWriter writer, CancellationToken aborted)
+    {
+        if (aborted.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        try
+        {
+            var result = await writer.FlushAsync(aborted).ConfigureAwait(false);
+            return !result.IsCanceled && !result.IsCompleted && !aborted.IsCancellationRequested;
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static async Task<IResult> StreamAsync(
@@ -341,7 +520,7 @@ public static partial class GeminiEndpoints
     {
         context.Response.Headers["x-nanogate-upstream"] = router.KindOf(channel);
         context.Response.Headers["x-nanogate-channel"] = channel;
-        context.Response.Headers["x-nanogate-credits-charged"] = settled.Captured.ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers[CreditsChargedHeader] = settled.Captured.ToString(CultureInfo.InvariantCulture);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: upstream {Channel} failed ({Kind}): {Message}")]
@@ -349,6 +528,12 @@ public static partial class GeminiEndpoints
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: the media store refused an image ({Failure}); nothing charged for it")]
     private static partial void LogStoreFailed(ILogger logger, string requestId, MediaStoreFailure failure, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: upstream {Channel} broke mid-answer ({Kind}) after {Bytes} bytes, response aborted, nothing charged: {Message}")]
+    private static partial void LogBrokeMidBody(ILogger logger, string requestId, string channel, UpstreamFailureKind kind, long bytes, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Request {RequestId}: the caller left mid-answer; the upstream completed it, {Credits} credits charged")]
+    private static partial void LogCallerLeft(ILogger logger, string requestId, long credits);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Request {RequestId}: {Model} served by {Channel}, {Bytes} bytes, {Credits} credits")]
     private static partial void LogServed(ILogger logger, string requestId, string model, string channel, int bytes, long credits);

@@ -83,8 +83,8 @@ public sealed class GatewayOnRecordedGoogleTests : IAsyncLifetime
         var image = FinalImage(JsonNode.Parse(bytes)!.AsObject());
         Assert.True(Png.Size(image).Width > 0);
 
-        // 10 prompt tokens, 51 text tokens and 1290 image tokens at Nano Banana's prices: 38.83 → 39 credits.
-        Assert.Equal("39", response.Headers.GetValues("x-nanogate-credits-charged").Single());
+        // 10 prompt tokens, 51 text tokens and 1290 image tokens at Nano Banana's prices: 38.83 → 39 credits, settled
+        // before the answer's last byte (HTTP/1.1 has no trailer here; HTTP/2 callers get one: GeminiPassthroughTests).
         Assert.Equal(39, (await account.BalanceAsync()).Charged);
         await _server.AssertLedgerConsistentAsync(account.Id);
     }

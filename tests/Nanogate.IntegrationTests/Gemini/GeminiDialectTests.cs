@@ -51,7 +51,10 @@ public class GeminiDialectTests(ServerFixture fixture) : IClassFixture<ServerFix
         Assert.Equal((1376, 768), Png.Size(FinalImage(json)));
         Assert.Equal(1120, json["usageMetadata"]!["candidatesTokensDetails"]![0]!["tokenCount"]!.GetValue<int>());
 
-        var charged = long.Parse(response.Headers.GetValues("x-nanogate-credits-charged").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        // A streamed answer has no room for its charge in the headers (sent before the usage at its end arrives):
+        // the ledger has it, as does the trailer for callers that ask (GeminiPassthroughTests).
+        Assert.False(response.Headers.Contains("x-nanogate-credits-charged"));
+        var charged = (await account.BalanceAsync()).Charged;
         Assert.Equal(45, charged);
         var balance = await account.BalanceAsync();
         Assert.Equal(10_000 - charged, balance.Available);
@@ -283,7 +286,8 @@ public class GeminiDialectTests(ServerFixture fixture) : IClassFixture<ServerFix
         using var client = account.Client();
         var response = await client.PostAsJsonAsync("/v1beta/models/nano-banana-2:generateContent", Body("x", "1:1", "1K", ["IMAGE"]));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var charged = long.Parse(response.Headers.GetValues("x-nanogate-credits-charged").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        await response.Content.ReadAsByteArrayAsync();
+        var charged = (await account.BalanceAsync()).Charged;
         Assert.InRange(charged, 67, 68);
         var balance = await account.BalanceAsync();
         Assert.Equal(100 - charged, balance.Available);
