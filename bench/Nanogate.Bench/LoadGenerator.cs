@@ -57,7 +57,7 @@ internal static class LoadGenerator
 
     /// <param name="rssPid">The target's root process: its tree's peak RSS and CPU time are measured.</param>
     /// <param name="upstreamPid">The upstream behind the target (the simulator), whose CPU time is measured too.</param>
-    /// <param name="metrics">A Nanogate's <c>/metrics</c>: its <c>dotnet_gc_allocated_bytes_total</c> is read before and after the window.</param>
+    /// <param name="metrics">A Nanogate's <c>/metrics</c>: its <c>dotnet_gc_heap_total_allocated_bytes_total</c> is read before and after the window.</param>
     public static async Task<Measurement> RunAsync(RequestSpec spec, int concurrency, TimeSpan warmup, TimeSpan duration, int? rssPid, int? upstreamPid = null, Uri? metrics = null)
     {
         using var handler = new SocketsHttpHandler
@@ -124,7 +124,7 @@ internal static class LoadGenerator
         }
     }
 
-    /// <summary>The target's <c>dotnet_gc_allocated_bytes_total</c> (the requests in flight meanwhile blur it by one window's edge).</summary>
+    /// <summary>The target's <c>dotnet_gc_heap_total_allocated_bytes_total</c> (the requests in flight meanwhile blur it by one window's edge).</summary>
     private static async Task<long?> AllocatedBytesAsync(HttpClient client, Uri? metrics)
     {
         if (metrics is null)
@@ -137,9 +137,9 @@ internal static class LoadGenerator
             var text = await client.GetStringAsync(metrics).ConfigureAwait(false);
             foreach (var line in text.Split('\n'))
             {
-                if (line.StartsWith("dotnet_gc_allocated_bytes_total ", StringComparison.Ordinal))
+                if (line.StartsWith("dotnet_gc_heap_total_allocated_bytes_total ", StringComparison.Ordinal))
                 {
-                    return long.Parse(line.AsSpan("dotnet_gc_allocated_bytes_total ".Length), System.Globalization.CultureInfo.InvariantCulture);
+                    return long.Parse(line.AsSpan("dotnet_gc_heap_total_allocated_bytes_total ".Length), System.Globalization.CultureInfo.InvariantCulture);
                 }
             }
         }

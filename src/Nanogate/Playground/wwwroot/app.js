@@ -773,7 +773,15 @@ async function generateViaGemini(entry, refs) {
   const imageConfig = { imageSize: s.size === '512' ? '512' : s.size };
   if (s.ratio !== 'auto') imageConfig.aspectRatio = s.ratio;
   const body = { contents: [{ role: 'user', parts }], generationConfig: { responseModalities: ['TEXT', 'IMAGE'], imageConfig } };
-  let charged = 0;
+  // An image answer streams through before its charge is settled, so it carries no charge header: the charge is
+  // what the account's "charged" total moved by over these calls (docs/gemini.md, Passthrough).
+  const chargedSoFar = async () => {
+    try {
+      const res = await fetch('/v1/account', { headers: { Authorization: `Bearer ${keyUi.key()}` } });
+      return res.ok ? Number((await res.json())?.credits?.charged ?? 0) : null;
+    } catch { return null; }
+  };
+  const before = await chargedSoFar();
   await Promise.all(entry.images.map(async (img) => {
     try {
       const res = await fetch(`/v1beta/models/${encodeURIComponent(s.model)}:generateContent`, {
@@ -783,7 +791,6 @@ async function generateViaGemini(entry, refs) {
       let json = null;
       try { json = JSON.parse(text); } catch { /* not JSON */ }
       if (!res.ok) throw Object.assign(new Error(describeError(res.status, json, text).message), { status: res.status, code: json?.error?.status });
-      charged += Number(res.headers.get('x-nanogate-credits-charged') || 0);
       const cand = json?.candidates?.[0];
       const part = cand?.content?.parts?.find((p) => p.inlineData || p.inline_data);
       if (!part) throw Object.assign(new Error(`No image came back (finishReason ${cand?.finishReason || 'unknown'}).`), { code: 'no_image' });
@@ -803,7 +810,8 @@ async function generateViaGemini(entry, refs) {
   const ok = entry.images.filter((i) => i.status === 'succeeded').length;
   entry.status = ok === entry.images.length ? 'succeeded' : ok ? 'partially_succeeded' : 'failed';
   entry.completed_at = new Date().toISOString();
-  entry.credits = { charged };
+  const after = await chargedSoFar();
+  entry.credits = { charged: before !== null && after !== null ? Math.max(0, after - before) : 0 };
   saveHistory();
   rerender(entry);
   keyUi.refresh();
