@@ -4,8 +4,9 @@ namespace Nanogate.Operations;
 
 /// <summary>
 /// <c>GET /readyz</c> on the framework's health checks (tag <c>ready</c>: the database takes a write, the media store
-/// takes a probe): 200 <c>{"status":"ready"}</c>, or 503 <c>{"status":"unavailable","reason":…}</c> naming the first
-/// check that failed. Checks tagged <c>ready</c> may be added by any component.
+/// takes a probe, the upstream channels can take a call): 200 <c>{"status":"ready"}</c>, or 503
+/// <c>{"status":"unavailable","reason":…}</c> naming the checks that failed. A degraded check (no upstream channel
+/// available) keeps the answer 200 and is named in <c>warnings</c>. Checks tagged <c>ready</c> may be added by any component.
 /// </summary>
 internal static class Readiness
 {
@@ -17,7 +18,8 @@ internal static class Readiness
     {
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [Tag])
-            .AddCheck<MediaHealthCheck>("media", tags: [Tag]);
+            .AddCheck<MediaHealthCheck>("media", tags: [Tag])
+            .AddCheck<ChannelsHealthCheck>("channels", tags: [Tag]);
         return services;
     }
 
@@ -32,9 +34,11 @@ internal static class Readiness
             var report = await health.CheckHealthAsync(check => check.Tags.Contains(Tag), cancellationToken).ConfigureAwait(false);
             context.Response.Headers.CacheControl = "no-store";
             var failed = report.Entries.Where(e => e.Value.Status == HealthStatus.Unhealthy).Select(e => e.Value.Description ?? e.Key).ToList();
+            var degraded = report.Entries.Where(e => e.Value.Status == HealthStatus.Degraded).Select(e => e.Value.Description ?? e.Key).ToList();
+            var warnings = degraded.Count == 0 ? null : degraded;
             return failed.Count == 0
-                ? Results.Json(new ReadyBody("ready", null), NanogateJsonContext.Default.ReadyBody)
-                : Results.Json(new ReadyBody("unavailable", string.Join("; ", failed)), NanogateJsonContext.Default.ReadyBody, statusCode: StatusCodes.Status503ServiceUnavailable);
+                ? Results.Json(new ReadyBody("ready", null, warnings), NanogateJsonContext.Default.ReadyBody)
+                : Results.Json(new ReadyBody("unavailable", string.Join("; ", failed), warnings), NanogateJsonContext.Default.ReadyBody, statusCode: StatusCodes.Status503ServiceUnavailable);
         })
         .Produces<ReadyBody>(StatusCodes.Status200OK)
         .Produces<ReadyBody>(StatusCodes.Status503ServiceUnavailable);

@@ -61,4 +61,22 @@ public sealed class ReadinessTests
         await fs.SetReadOnlyAsync(false);
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/readyz")).StatusCode);
     }
+
+    [Fact]
+    public async Task Readyz_stays_ready_with_a_warning_while_no_upstream_channel_is_enabled()
+    {
+        await using var server = await NanogateServer.StartAsync();
+        Assert.Equal("""{"status":"ready"}""", await server.Client.GetStringAsync("/readyz"));
+
+        (await server.Admin.PatchAsJsonAsync("/admin/v1/channels/simulator", new { enabled = false })).EnsureSuccessStatusCode();
+        var degraded = await server.Client.GetAsync("/readyz");
+        Assert.Equal(HttpStatusCode.OK, degraded.StatusCode);
+        var body = (await degraded.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("ready", body["status"]!.GetValue<string>());
+        Assert.Null(body["reason"]);
+        Assert.Contains("no upstream channel is enabled", Assert.Single(body["warnings"]!.AsArray())!.GetValue<string>(), StringComparison.Ordinal);
+
+        (await server.Admin.PatchAsJsonAsync("/admin/v1/channels/simulator", new { enabled = true })).EnsureSuccessStatusCode();
+        Assert.Equal("""{"status":"ready"}""", await server.Client.GetStringAsync("/readyz"));
+    }
 }
