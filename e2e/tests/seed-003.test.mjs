@@ -37,6 +37,8 @@ test("seed 003: imageSize 1K and the supported 1024px value are the same tier", 
   });
   assert.equal(raw.status, 200);
   assert.equal(raw.headers.get("x-nanogate-adjustments"), "imageSize 1024px->1K (Google's spelling)");
+  // Read the answer whole: it streams through and is settled as it ends, so the next test's balance is final.
+  await raw.arrayBuffer();
 });
 
 test("seed 003: past the 65,536-token input limit is a 400 before any upstream call, nothing charged", async () => {

@@ -205,15 +205,21 @@ public sealed class ChannelRouter
 
             tried |= 1UL << index;
             UpstreamBody body;
-            try
+            // The span covers the call up to the answer's first bytes (the rest streams to the caller afterwards).
+            using (var span = UpstreamActivity.Start(routed, request, attempt))
             {
-                body = await routed.Channel.OpenContentAsync(ForChannel(request, routed), cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                routed.Breaker.OnNeutral();
-                routed.Exit();
-                throw;
+                try
+                {
+                    body = await routed.Channel.OpenContentAsync(ForChannel(request, routed), cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    routed.Breaker.OnNeutral();
+                    routed.Exit();
+                    throw;
+                }
+
+                UpstreamActivity.End(span, body.Failure);
             }
 
             if (body.IsSuccess)
@@ -251,15 +257,21 @@ public sealed class ChannelRouter
 
             tried |= 1UL << index;
             UpstreamStream stream;
-            try
+            // The span covers the call up to its first event (the events then stream to the caller).
+            using (var span = UpstreamActivity.Start(routed, request, attempt))
             {
-                stream = await routed.Channel.StreamGenerateContentAsync(ForChannel(request, routed), cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                routed.Breaker.OnNeutral();
-                routed.Exit();
-                throw;
+                try
+                {
+                    stream = await routed.Channel.StreamGenerateContentAsync(ForChannel(request, routed), cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    routed.Breaker.OnNeutral();
+                    routed.Exit();
+                    throw;
+                }
+
+                UpstreamActivity.End(span, stream.Failure);
             }
 
             if (stream.IsSuccess)
