@@ -65,6 +65,11 @@ public static class NanogateApp
             o => o.Router.MaxAttempts is >= 1 and <= 10 && o.Router.CapacityWaitMs is >= 0 and <= 60_000 && o.Router.BreakerFailures is >= 1 and <= 1000
                 && o.Router.BreakerOpenSeconds is > 0 and <= 3600 && o.Router.RateLimitBackoffSeconds is > 0 and <= 3600,
             "Upstreams:Router: MaxAttempts 1..10, CapacityWaitMs 0..60000, BreakerFailures 1..1000, BreakerOpenSeconds and RateLimitBackoffSeconds 0..3600.");
+        // Options validation does not descend into nested sections, so the Gemini section's URL is checked here (the
+        // Gemini kind turns it into a Uri when it reads its channels from configuration).
+        builder.Services.AddOptions<UpstreamOptions>().Validate(
+            o => Uri.TryCreate(o.Gemini.BaseUrl, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps),
+            "Upstreams:Gemini:BaseUrl must be an absolute http(s) URL, e.g. https://generativelanguage.googleapis.com.");
         AddOptions<LimitsOptions>(builder, "Limits");
         AddOptions<SimulatorOptions>(builder, "Simulator");
         AddOptions<SecurityOptions>(builder, "Security");

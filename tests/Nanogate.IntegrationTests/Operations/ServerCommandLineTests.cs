@@ -106,7 +106,11 @@ public sealed class ServerCommandLineTests : IAsyncLifetime
         Assert.Equal(ExitCodes.Configuration, badRule.Code);
         Assert.Contains("Tasks:HeartbeatSeconds must be less than Tasks:LeaseSeconds", badRule.Error, StringComparison.Ordinal);
 
-        foreach (var result in new[] { negative, unknown, badValue, badRule })
+        var badUrl = await RunAsync("check-config", "--Upstreams:Gemini:BaseUrl=notaurl");
+        Assert.Equal(ExitCodes.Configuration, badUrl.Code);
+        Assert.Contains("Upstreams:Gemini:BaseUrl must be an absolute http(s) URL", badUrl.Error, StringComparison.Ordinal);
+
+        foreach (var result in new[] { negative, unknown, badValue, badRule, badUrl })
         {
             Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
             Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
