@@ -55,6 +55,11 @@ try
         $"--Bootstrap:DemoKey={Systems.GatewayKey}",
         "--Bootstrap:DemoCredits=1000000000",
         "--Admin:ApiKey=sk-admin-bench",
+
+        // The passthrough cells drive one account at up to 256 concurrent requests on purpose: no concurrency bound
+        // (Limits:MaxSyncGenerations would answer 429 past 64 + the queue).
+        "--Limits:MaxSyncGenerations=100000",
+        "--Limits:MaxSyncGenerationsPerAccount=100000",
     ]);
 
     var geminiPath = $"v1beta/models/{Systems.Model}:generateContent";

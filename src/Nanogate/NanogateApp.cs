@@ -125,6 +125,7 @@ public static class NanogateApp
         services.AddSingleton<Billing.CreditHolds>();
         services.AddSingleton<OpenAiImageRunner>();
         services.AddSingleton<ImageGenerationsHandler>();
+        services.AddSingleton<SyncGenerationGate>();
         services.AddSingleton<Nanogate.Webhooks.WebhookSignal>();
         // The framework's JSON options only shape the OpenAPI schemas (every answer is written with its dialect's own
         // options): snake_case like the task, OpenAI, catalog and admin bodies (Gemini's records name their camelCase

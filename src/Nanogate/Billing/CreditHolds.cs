@@ -85,7 +85,7 @@ internal sealed class CreditHolds(ILedger ledger, ITaskStore tasks, KeyRateLimit
 
     /// <summary>Counts credits captured elsewhere (a task image's charge, committed with its row).</summary>
     public void RecordCharged(Dialect dialect, string model, long credits) =>
-        metrics.CreditsCharged(Label(dialect), model, credits);
+        metrics.CreditsCharged(dialect.MetricLabel(), model, credits);
 
     private void ThrottleImages(Caller caller, int images)
     {
@@ -98,11 +98,4 @@ internal sealed class CreditHolds(ILedger ledger, ITaskStore tasks, KeyRateLimit
                 wait == TimeSpan.MaxValue ? TimeSpan.FromSeconds(60) : wait);
         }
     }
-
-    private static string Label(Dialect dialect) => dialect switch
-    {
-        Dialect.Gemini => "gemini",
-        Dialect.OpenAi => "openai",
-        _ => "tasks",
-    };
 }

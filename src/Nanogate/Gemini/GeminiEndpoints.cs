@@ -42,8 +42,8 @@ public static partial class GeminiEndpoints
         var gemini = routes.MapGroup("").WithDialect(Dialect.Gemini).RequireAuthorization(NanogatePolicies.UserKey);
         // {model} holds "name:method" (a route template cannot split one segment); named as the GET routes' is, so
         // the OpenAPI document has one path per URL shape.
-        gemini.MapPost("/v1beta/models/{model}", HandleAsync).DescribeGenerateContent();
-        gemini.MapPost("/v1/models/{model}", HandleAsync).DescribeGenerateContent();
+        gemini.MapPost("/v1beta/models/{model}", HandleAsync).DescribeGenerateContent().WithSyncGenerationBound(Dialect.Gemini);
+        gemini.MapPost("/v1/models/{model}", HandleAsync).DescribeGenerateContent().WithSyncGenerationBound(Dialect.Gemini);
         gemini.MapGet("/v1beta/models", ListModels).Produces<GeminiModelList>();
         gemini.MapGet("/v1beta/models/{model}", GetModel).Produces<GeminiModelEntry>().Produces<GeminiErrorBody>(StatusCodes.Status404NotFound);
 
