@@ -7,29 +7,6 @@ namespace Nanogate.Storage.Postgres;
 public sealed class PostgresAdminReports(PostgresDatabase db) : IAdminReports
 {
     /// <inheritdoc />
-    public Task<IReadOnlyList<AdminTaskRow>> ListTasksAsync(string? status, string? accountId, int limit, CancellationToken cancellationToken) =>
-        db.RunAsync<IReadOnlyList<AdminTaskRow>>(async c =>
-        {
-            var rows = await c.QueryAsync<TaskReportRow>(
-                """
-                SELECT t.id AS Id, t.account_id AS AccountId, a.name AS AccountName, t.model AS Model, t.status AS Status, t.n AS N,
-                       t.credits_reserved AS CreditsReserved, t.credits_charged AS CreditsCharged, t.credits_refunded AS CreditsRefunded,
-                       t.error_code AS ErrorCode, t.error_message AS ErrorMessage, t.created_at AS CreatedAt, t.completed_at AS CompletedAt,
-                       t.request::json ->> 'prompt' AS Prompt, t.request::json ->> 'aspect_ratio' AS AspectRatio, t.request::json ->> 'resolution' AS Resolution,
-                       (SELECT COUNT(*) FROM task_images i WHERE i.task_id = t.id AND i.status = 'succeeded') AS ImagesSucceeded,
-                       (SELECT COUNT(*) FROM task_images i WHERE i.task_id = t.id AND i.status = 'failed') AS ImagesFailed
-                FROM tasks t JOIN accounts a ON a.id = t.account_id
-                WHERE (@status::text IS NULL OR t.status = @status) AND (@accountId::text IS NULL OR t.account_id = @accountId)
-                ORDER BY t.created_at DESC, t.id COLLATE "C" DESC
-                LIMIT @limit
-                """,
-                new { status, accountId, limit }).ConfigureAwait(false);
-            return [.. rows.Select(r => new AdminTaskRow(
-                r.Id, r.AccountId, r.AccountName, r.Model, r.Status, (int)r.N, r.CreditsReserved, r.CreditsCharged, r.CreditsRefunded,
-                r.ErrorCode, r.ErrorMessage, r.CreatedAt, r.CompletedAt, r.Prompt, r.AspectRatio, r.Resolution, (int)r.ImagesSucceeded, (int)r.ImagesFailed))];
-        }, cancellationToken);
-
-    /// <inheritdoc />
     public Task<IReadOnlyList<UsageRow>> UsageAsync(long since, CancellationToken cancellationToken) =>
         db.RunAsync<IReadOnlyList<UsageRow>>(async c =>
         {
@@ -89,26 +66,4 @@ public sealed class PostgresAdminReports(PostgresDatabase db) : IAdminReports
                 new { since }).ConfigureAwait(false);
             return [.. rows.Select(r => new ChannelUsageRow(r.Channel, r.Images, r.Requests, r.Charged))];
         }, cancellationToken);
-
-    private sealed class TaskReportRow
-    {
-        public string Id { get; set; } = "";
-        public string AccountId { get; set; } = "";
-        public string AccountName { get; set; } = "";
-        public string Model { get; set; } = "";
-        public string Status { get; set; } = "";
-        public long N { get; set; }
-        public long CreditsReserved { get; set; }
-        public long CreditsCharged { get; set; }
-        public long CreditsRefunded { get; set; }
-        public string? ErrorCode { get; set; }
-        public string? ErrorMessage { get; set; }
-        public long CreatedAt { get; set; }
-        public long? CompletedAt { get; set; }
-        public string? Prompt { get; set; }
-        public string? AspectRatio { get; set; }
-        public string? Resolution { get; set; }
-        public long ImagesSucceeded { get; set; }
-        public long ImagesFailed { get; set; }
-    }
 }

@@ -7,41 +7,6 @@ namespace Nanogate.Storage.Sqlite;
 public sealed class SqliteAdminReports(SqliteDatabase db) : IAdminReports
 {
     /// <inheritdoc />
-    public Task<IReadOnlyList<AdminTaskRow>> ListTasksAsync(string? status, string? accountId, int limit, CancellationToken cancellationToken) =>
-        db.ReadAsync<IReadOnlyList<AdminTaskRow>>(async c =>
-        {
-            using var command = c.CreateCommand();
-            command.CommandText = """
-                SELECT t.id, t.account_id, a.name, t.model, t.status, t.n,
-                       t.credits_reserved, t.credits_charged, t.credits_refunded,
-                       t.error_code, t.error_message, t.created_at, t.completed_at,
-                       json_extract(t.request, '$.prompt'), json_extract(t.request, '$.aspect_ratio'), json_extract(t.request, '$.resolution'),
-                       (SELECT COUNT(*) FROM task_images i WHERE i.task_id = t.id AND i.status = 'succeeded'),
-                       (SELECT COUNT(*) FROM task_images i WHERE i.task_id = t.id AND i.status = 'failed')
-                FROM tasks t JOIN accounts a ON a.id = t.account_id
-                WHERE ($status IS NULL OR t.status = $status) AND ($account IS NULL OR t.account_id = $account)
-                ORDER BY t.created_at DESC, t.id DESC
-                LIMIT $limit
-                """;
-            command.Parameters.AddWithValue("$status", (object?)status ?? DBNull.Value);
-            command.Parameters.AddWithValue("$account", (object?)accountId ?? DBNull.Value);
-            command.Parameters.AddWithValue("$limit", limit);
-            var list = new List<AdminTaskRow>();
-            using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                list.Add(new AdminTaskRow(
-                    r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt32(5),
-                    r.GetInt64(6), r.GetInt64(7), r.GetInt64(8),
-                    Str(r, 9), Str(r, 10), r.GetInt64(11), Long(r, 12),
-                    Str(r, 13), Str(r, 14), Str(r, 15),
-                    r.GetInt32(16), r.GetInt32(17)));
-            }
-
-            return list;
-        }, cancellationToken);
-
-    /// <inheritdoc />
     public Task<IReadOnlyList<UsageRow>> UsageAsync(long since, CancellationToken cancellationToken) =>
         db.ReadAsync<IReadOnlyList<UsageRow>>(async c =>
         {
@@ -96,8 +61,6 @@ public sealed class SqliteAdminReports(SqliteDatabase db) : IAdminReports
         }, cancellationToken);
 
     private static string? Str(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-
-    private static long? Long(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<ChannelUsageRow>> ChannelUsageAsync(long since, CancellationToken cancellationToken) =>
