@@ -85,6 +85,18 @@ public sealed class SyncBackpressureTests
             await AssertOpenAiBusyAsync(await clientB.PostAsync("/openai/v1/images/edits", edit), Busy);
         }
 
+        // A large body is refused unread, and the caller still gets the answer (not a reset connection).
+        var large = GeminiDialectTests.Body("a fox");
+        large["contents"]![0]!["parts"]!.AsArray().Add(new JsonObject
+        {
+            ["inlineData"] = new JsonObject { ["mimeType"] = "image/png", ["data"] = Convert.ToBase64String(TestImages.PngPadded(8 * 1024 * 1024)) },
+        });
+        await AssertGeminiBusyAsync(await clientB.PostAsJsonAsync(Generate, large), Busy);
+        using (var edit = EditForm(TestImages.PngPadded(8 * 1024 * 1024)))
+        {
+            await AssertOpenAiBusyAsync(await clientB.PostAsync("/openai/v1/images/edits", edit), Busy);
+        }
+
         // A key set to images_api "sync" is bounded on the task route too; a task key is not (tasks have their own queue bounds).
         Assert.Equal(HttpStatusCode.OK, (await server.Admin.PatchAsJsonAsync($"/admin/v1/keys/{b.KeyId}", new { images_api = "sync" })).StatusCode);
         await AssertOpenAiBusyAsync(await clientB.PostAsJsonAsync("/v1/images/generations", new { model = "nano-banana-2-lite", prompt = "a fox" }), Busy);
@@ -97,8 +109,8 @@ public sealed class SyncBackpressureTests
         Assert.Equal(0, after.Reserved);
         Assert.Equal(0, after.Charged);
         var metrics = PrometheusText.Parse(await server.Client.GetStringAsync("/metrics"));
-        Assert.Equal(3, metrics.Value("nanogate_sync_refused_total", ("dialect", "gemini"), ("reason", "server")));
-        Assert.Equal(4, metrics.Value("nanogate_sync_refused_total", ("dialect", "openai"), ("reason", "server")));
+        Assert.Equal(4, metrics.Value("nanogate_sync_refused_total", ("dialect", "gemini"), ("reason", "server")));
+        Assert.Equal(5, metrics.Value("nanogate_sync_refused_total", ("dialect", "openai"), ("reason", "server")));
         Assert.Equal(2, metrics.Value("nanogate_sync_in_flight"));
 
         await LetGoAsync(release, holders, gate);
@@ -125,7 +137,7 @@ public sealed class SyncBackpressureTests
         Assert.Equal(0, balanceA.Reserved);
         await server.AssertLedgerConsistentAsync(a.Id);
         await server.AssertLedgerConsistentAsync(b.Id);
-        Assert.Equal(0, gate.InFlight);
+        await WaitUntilAsync(() => gate.InFlight == 0, "every slot is given back");
     }
 
     [Fact]
@@ -160,7 +172,8 @@ public sealed class SyncBackpressureTests
             Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         }
 
-        Assert.Equal(2, gate.InFlight);
+        // b's slot is given back once its response is complete (a moment after the client has it).
+        await WaitUntilAsync(() => gate.InFlight == 2, "b's slot is given back");
         var metrics = PrometheusText.Parse(await server.Client.GetStringAsync("/metrics"));
         Assert.Equal(1, metrics.Value("nanogate_sync_refused_total", ("dialect", "openai"), ("reason", "account")));
         Assert.Equal(1, metrics.Value("nanogate_sync_refused_total", ("dialect", "gemini"), ("reason", "account")));
@@ -227,9 +240,9 @@ public sealed class SyncBackpressureTests
         Assert.Contains(message, failure.Message, StringComparison.Ordinal);
     }
 
-    private static MultipartFormDataContent EditForm()
+    private static MultipartFormDataContent EditForm(byte[]? png = null)
     {
-        var image = new ByteArrayContent(TestImages.Png(64, 48));
+        var image = new ByteArrayContent(png ?? TestImages.Png(64, 48));
         image.Headers.ContentType = new MediaTypeHeaderValue("image/png");
         return new MultipartFormDataContent { { new StringContent("make it blue"), "prompt" }, { new StringContent("nano-banana-2-lite"), "model" }, { image, "image", "in.png" } };
     }
