@@ -512,7 +512,7 @@ async function loadUsage() {
   }
   const accountNames = Object.fromEntries(state.accounts.map((a) => [a.id, a.name]));
   try {
-    await drawUsage(rows, accountNames);
+    await drawUsage(rows, accountNames, bucket);
   } catch (err) {
     $('#usage-chart-wrap').replaceChildren(h('div.empty-state', err.message));
   }
