@@ -10,7 +10,8 @@ public sealed class PostgresAdminReports(PostgresDatabase db) : IAdminReports
     public Task<IReadOnlyList<UsageRow>> UsageAsync(long since, CancellationToken cancellationToken) =>
         db.RunAsync<IReadOnlyList<UsageRow>>(async c =>
         {
-            // Credits from the reservations (every dialect bills through one), images from the task queue.
+            // Credits from the reservations (every dialect bills through one) and the daily roll-up of those retention
+            // deleted, images from the task queue.
             var rows = await c.QueryAsync<(string AccountId, string AccountName, string Model, long Requests, long Charged, long Refunded, long ImagesOk, long ImagesFailed)>(
                 """
                 SELECT u.account_id, a.name, u.model,
@@ -20,6 +21,10 @@ public sealed class PostgresAdminReports(PostgresDatabase db) : IAdminReports
                            SUM(r.captured) AS charged, SUM(r.refunded) AS refunded, 0 AS images_ok, 0 AS images_failed
                     FROM reservations r WHERE r.created_at >= @since
                     GROUP BY r.account_id, COALESCE(r.model, 'unknown')
+                    UNION ALL
+                    SELECT d.account_id, COALESCE(d.model, 'unknown'), SUM(d.requests), SUM(d.charged), SUM(d.refunded), 0, 0
+                    FROM usage_daily d WHERE d.day_start >= @since
+                    GROUP BY d.account_id, COALESCE(d.model, 'unknown')
                     UNION ALL
                     SELECT t.account_id, t.model, 0, 0, 0,
                            SUM(CASE WHEN i.status = 'succeeded' THEN 1 ELSE 0 END),
@@ -59,6 +64,10 @@ public sealed class PostgresAdminReports(PostgresDatabase db) : IAdminReports
                     FROM reservations r
                     WHERE r.purpose <> 'task' AND r.settled_at IS NOT NULL AND r.created_at >= @since
                     GROUP BY COALESCE(r.channel, 'unknown')
+                    UNION ALL
+                    SELECT COALESCE(d.channel, 'unknown'), 0, SUM(d.requests), SUM(d.charged)
+                    FROM usage_daily d WHERE d.purpose <> 'task' AND d.day_start >= @since
+                    GROUP BY COALESCE(d.channel, 'unknown')
                 ) u
                 GROUP BY channel
                 ORDER BY SUM(charged) DESC, channel COLLATE "C"

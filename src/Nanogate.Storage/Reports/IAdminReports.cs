@@ -5,7 +5,8 @@ public interface IAdminReports
 {
     /// <summary>
     /// Per account and model since <paramref name="since"/> (unix ms): requests and credits from the reservations
-    /// (every dialect bills through one), images from the task queue; the most charged first.
+    /// (every dialect bills through one) and their daily roll-up (<see cref="Retention.IUsageRetention"/>; a rolled-up
+    /// day counts when it starts at or after <paramref name="since"/>), images from the task queue; the most charged first.
     /// </summary>
     Task<IReadOnlyList<UsageRow>> UsageAsync(long since, CancellationToken cancellationToken);
 

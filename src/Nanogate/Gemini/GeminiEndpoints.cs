@@ -265,8 +265,8 @@ public static partial class GeminiEndpoints
             {
                 // Part of the answer is gone to the caller: it cannot become an error any more, so the response is
                 // aborted (a broken stream, never a truncated body that looks whole) and nothing is charged: the
-                // upstream was called and failed, so the hold goes back as a refund.
-                await credits.RefundAsync(reservation, body.Channel).ConfigureAwait(false);
+                // hold is released (not a refund: nothing was paid).
+                await credits.ReleaseAsync(reservation, body.Channel).ConfigureAwait(false);
                 LogBrokeMidBody(logger, request.RequestId, body.Channel, failure!.Kind, body.BytesRead, failure.Message);
                 context.Abort();
                 return Results.Empty;
@@ -389,7 +389,6 @@ public static partial class GeminiEndpoints
 
             var accumulator = new GeminiStreamAccumulator();
             var events = 0;
-            var upstreamFailed = false;
             MediaStoreException? storeFailure = null;
             try
             {
@@ -421,7 +420,6 @@ public static partial class GeminiEndpoints
             }
             catch (UpstreamException e)
             {
-                upstreamFailed = true;
                 var (http, status, message) = GeminiFailures.Describe(e.Failure);
                 var error = JsonSerializer.SerializeToUtf8Bytes(new GeminiErrorBody(new GeminiErrorDetail(http, message, status)), NanogateJsonContext.Default.GeminiErrorBody);
                 await WriteEventAsync(response, error, sse, events++).ConfigureAwait(false);
@@ -436,9 +434,9 @@ public static partial class GeminiEndpoints
                 var charge = Charge(model, prepared, events > 0 ? accumulator.Result : null);
                 var images = events > 0 ? accumulator.Result?.ImageCount ?? 0 : 0;
 
-                // An upstream that failed mid-stream refunds what it did not deliver; the caller leaving does not.
-                var refunded = upstreamFailed ? Math.Max(0, reservation.Amount - charge) : 0;
-                await credits.CaptureAsync(reservation, charge, stream.Channel, Dialect.Gemini, model.Id, new SettleUsage(images, refunded)).ConfigureAwait(false);
+                // What was delivered is charged and the rest of the hold released, whether the upstream failed mid-stream
+                // or the caller left: never a refund (a synchronous request pays only for what it delivered).
+                await credits.CaptureAsync(reservation, charge, stream.Channel, Dialect.Gemini, model.Id, new SettleUsage(images, 0)).ConfigureAwait(false);
             }
 
             if (storeFailure is not null && events == 0)
@@ -470,10 +468,10 @@ public static partial class GeminiEndpoints
         }
     }
 
-    /// <summary>An upstream failure: nothing is charged (the hold is refunded), and the caller gets the failure in Google's shape.</summary>
+    /// <summary>An upstream failure: nothing is charged (the hold is released, not refunded: nothing was paid), and the caller gets the failure in Google's shape.</summary>
     private static async Task<IResult> ReleaseAndFailAsync(CreditHolds credits, Reservation reservation, ILogger logger, string requestId, string channel, UpstreamFailure failure)
     {
-        await credits.RefundAsync(reservation, channel).ConfigureAwait(false);
+        await credits.ReleaseAsync(reservation, channel).ConfigureAwait(false);
         LogUpstreamFailure(logger, requestId, channel, failure.Kind, failure.Message);
         return GeminiFailures.ToResult(failure);
     }
