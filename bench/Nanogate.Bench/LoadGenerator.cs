@@ -137,9 +137,12 @@ internal static class LoadGenerator
             var text = await client.GetStringAsync(metrics).ConfigureAwait(false);
             foreach (var line in text.Split('\n'))
             {
-                if (line.StartsWith("dotnet_gc_heap_total_allocated_bytes_total ", StringComparison.Ordinal))
+                // The exporter writes the series with or without an empty label set: "name{} 123" or "name 123".
+                if (line.StartsWith("dotnet_gc_heap_total_allocated_bytes_total", StringComparison.Ordinal)
+                    && line["dotnet_gc_heap_total_allocated_bytes_total".Length..] is var rest
+                    && (rest.StartsWith(' ') || rest.StartsWith("{} ", StringComparison.Ordinal)))
                 {
-                    return long.Parse(line.AsSpan("dotnet_gc_heap_total_allocated_bytes_total ".Length), System.Globalization.CultureInfo.InvariantCulture);
+                    return long.Parse(rest.AsSpan(rest.IndexOf(' ') + 1), System.Globalization.CultureInfo.InvariantCulture);
                 }
             }
         }

@@ -57,13 +57,23 @@ internal sealed class Options
     /// </summary>
     public bool Tracing { get; private set; }
 
+    /// <summary>
+    /// Seconds to wait after the rounds before sampling each target's idle RSS (0: not measured). 65 s: the gateway's
+    /// memory trimmer looks every 30 s and trims on the first idle look after a busy one.
+    /// </summary>
+    public int IdleSeconds { get; private set; } = 65;
+
+    /// <summary>Environment variables of the measured gateway only (e.g. GC settings to compare), from --gateway-env=NAME=VALUE,NAME=VALUE.</summary>
+    public Dictionary<string, string> GatewayEnvironment { get; } = new();
+
     /// <summary>Sets DOTNET_PerfMapEnabled=1 on the Nanogate processes so `perf record` resolves JIT frames.</summary>
     public bool PerfMap { get; private set; }
 
     public const string Usage = """
         bench/run.sh [--smoke] [--rounds=3] [--duration=4] [--warmup=1] [--concurrency=1,16,64,256]
                      [--small-concurrency=64] [--latency-ms=0] [--targets=direct,nanogate,nginx,portkey]
-                     [--portkey=@portkey-ai/gateway@1.15.2] [--out=bench/results/latest.json] [--no-build] [--perf-map]
+                     [--portkey=@portkey-ai/gateway@1.15.2] [--out=bench/results/latest.json] [--no-build] [--perf-map] [--idle-seconds=65]
+                     [--gateway-env=NAME=VALUE,NAME=VALUE]
                      [--tasks=submit,submit-idle,e2e,inflight|none] [--task-concurrency=1,16,64] [--e2e-tasks=2000] [--e2e-workers=64]
                      [--inflight-tasks=10000] [--inflight-workers=512] [--inflight-latency-ms=2000] [--batch-concurrency=32]
                      [--storage=sqlite,postgres] [--tracing]
@@ -93,6 +103,7 @@ internal sealed class Options
             o.EndToEndTasks = 100;
             o.InFlightTasks = 200;
             o.Storage = ["sqlite"];
+            o.IdleSeconds = 0;
         }
 
         foreach (var arg in args)
@@ -107,6 +118,17 @@ internal sealed class Options
                     break;
                 case "--tracing":
                     o.Tracing = true;
+                    break;
+                case "--gateway-env":
+                    foreach (var pair in value.Split(',', StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        var at = pair.IndexOf('=');
+                        o.GatewayEnvironment[pair[..at]] = pair[(at + 1)..];
+                    }
+
+                    break;
+                case "--idle-seconds":
+                    o.IdleSeconds = Math.Max(0, int.Parse(value, CultureInfo.InvariantCulture));
                     break;
                 case "--no-build":
                     o.Build = false;

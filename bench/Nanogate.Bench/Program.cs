@@ -65,7 +65,7 @@ try
         // (Limits:MaxSyncGenerations would answer 429 past 64 + the queue).
         "--Limits:MaxSyncGenerations=100000",
         "--Limits:MaxSyncGenerationsPerAccount=100000",
-    ]);
+    ], options.GatewayEnvironment);
 
     var geminiPath = $"v1beta/models/{Systems.Model}:generateContent";
     if (options.Targets.Contains("direct"))
@@ -206,6 +206,16 @@ for (var round = 0; round < options.Rounds; round++)
             Console.WriteLine($"  {target.Name,-9} {cell.Label,-16} c={cell.Concurrency,-4} {m.Rps,9:0.0} req/s  p50 {Report.Ms(m.P50Ms),8}  p99 {Report.Ms(m.P99Ms),8}  errors {m.Errors}{(m.FirstError is null ? "" : $" ({m.FirstError})")}");
         }
     }
+}
+
+// Idle RSS: what each target keeps once the load is over (the GC and the pools give memory back over time).
+if (options.IdleSeconds > 0 && results.Count > 0)
+{
+    Console.WriteLine($"Idle for {options.IdleSeconds} s after the load…");
+    await Task.Delay(TimeSpan.FromSeconds(options.IdleSeconds));
+    var idle = string.Join(", ", targets.Where(t => t.Pid is not null).Select(t => $"{t.Name} {ProcMemory.TreeRssKb(ProcMemory.Tree(t.Pid!.Value)) / 1024.0:0} MB"));
+    Console.WriteLine($"  idle RSS {options.IdleSeconds} s after the load: {idle}");
+    notes.Add($"idle RSS {options.IdleSeconds} s after the load: {idle}");
 }
 
 // Task scenarios (Dialect 1), Nanogate only: each on a fresh gateway, so one scenario's backlog never

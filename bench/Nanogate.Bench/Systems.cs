@@ -68,7 +68,7 @@ internal sealed class Systems(string root, string work, bool perfMap = false) : 
     }
 
     /// <summary>A Nanogate process from the Release build on a free loopback port, with its own data directory.</summary>
-    public async Task<(ManagedProcess Process, Uri BaseUri)> StartNanogateAsync(string name, IEnumerable<string> settings)
+    public async Task<(ManagedProcess Process, Uri BaseUri)> StartNanogateAsync(string name, IEnumerable<string> settings, IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = Ports.Free();
         var data = Path.Combine(work, name + "-data");
@@ -84,6 +84,15 @@ internal sealed class Systems(string root, string work, bool perfMap = false) : 
         // W^X off as well: with it on, JIT'd code runs from a memfd double mapping that perf attributes to
         // "memfd:doublemapper" instead of looking the frames up in /tmp/perf-PID.map.
         var env = perfMap ? new Dictionary<string, string> { ["DOTNET_PerfMapEnabled"] = "1", ["DOTNET_EnableWriteXorExecute"] = "0" } : null;
+        if (environment is { Count: > 0 })
+        {
+            env ??= new Dictionary<string, string>();
+            foreach (var (key, value) in environment)
+            {
+                env[key] = value;
+            }
+        }
+
         var process = Track(ManagedProcess.Start(name, "dotnet", args, work, Path.Combine(work, name + ".log"), env));
         var baseUri = new Uri($"http://127.0.0.1:{port}/");
         await WaitReadyAsync(process, new Uri(baseUri, "healthz"), TimeSpan.FromSeconds(60)).ConfigureAwait(false);

@@ -170,6 +170,20 @@ public sealed class GeminiAnswerScanner : IDisposable
         return GeminiResponseReader.Read(_skeleton.AsSpan(0, _skeletonLength), decodeImage: false);
     }
 
+    /// <summary>Makes the scanner ready for another answer (the next event of a stream), keeping its skeleton buffer.</summary>
+    public void Reset()
+    {
+        _overflow = false;
+        _skeletonLength = 0;
+        _state = State.Value;
+        _depth = 0;
+        _objects = 0;
+        _literal = null;
+        _carryLength = 0;
+        Length = 0;
+        Problem = null;
+    }
+
     /// <summary>Returns the pooled skeleton.</summary>
     public void Dispose()
     {

@@ -359,7 +359,8 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
                 var files = staged;
                 staged = null;
                 var owner = new GeminiStreamOwner(response, timeout, files is null ? null : () => _stager.DeleteAsync(files.Key, files.Files));
-                return UpstreamStream.Open(Name, ReadEventsAsync(response, request, timeout, cancellationToken, CancellationToken.None), owner);
+                var relay = new GeminiEventRelay(response.Content, ex => StreamFailure(ex, timeout), (events, kind) => LogStreamEnd(request, events, kind), _maxResponseBytes, timeout.Token, cancellationToken);
+                return UpstreamStream.Open(Name, ReadEventsAsync(response, request, timeout, cancellationToken, CancellationToken.None), owner, relay);
             }
 
             failure = await ReadFailureAsync(response, timeout.Token).ConfigureAwait(false);
@@ -438,6 +439,23 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
 
     private static bool IsTransportFault(Exception ex) =>
         ex is HttpRequestException or IOException or OperationCanceledException or System.Net.Sockets.SocketException;
+
+    private UpstreamFailure StreamFailure(Exception ex, CancellationTokenSource timeout) =>
+        ex is OperationCanceledException || timeout.IsCancellationRequested
+            ? new UpstreamFailure(UpstreamFailureKind.Timeout, $"The upstream '{Name}' stream did not finish within {_requestTimeout.TotalSeconds:0.###} s.")
+            : new UpstreamFailure(UpstreamFailureKind.Unavailable, Redact($"The upstream '{Name}' stream broke: {ex.Message}"));
+
+    private void LogStreamEnd(UpstreamRequest request, int events, UpstreamFailureKind? failure)
+    {
+        if (failure is { } kind)
+        {
+            GeminiChannelLog.StreamFailed(_logger, Name, request.Model, request.RequestId, events, kind);
+        }
+        else
+        {
+            GeminiChannelLog.StreamEnded(_logger, Name, request.Model, request.RequestId, events);
+        }
+    }
 
     private HttpRequestMessage CreateRequest(UpstreamRequest request, ReadOnlyMemory<byte> body, bool stream)
     {
@@ -649,9 +667,7 @@ public sealed class GeminiChannel : IUpstreamChannel, IDisposable
             }
             catch (Exception ex) when (IsTransportFault(ex))
             {
-                throw Fail(ex is OperationCanceledException || timeout.IsCancellationRequested
-                    ? new UpstreamFailure(UpstreamFailureKind.Timeout, $"The upstream '{Name}' stream did not finish within {_requestTimeout.TotalSeconds:0.###} s.")
-                    : new UpstreamFailure(UpstreamFailureKind.Unavailable, Redact($"The upstream '{Name}' stream broke: {ex.Message}")));
+                throw Fail(StreamFailure(ex, timeout));
             }
         }
 

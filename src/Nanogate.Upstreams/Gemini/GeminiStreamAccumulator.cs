@@ -26,6 +26,14 @@ public sealed class GeminiStreamAccumulator
             return false;
         }
 
+        Add(summary);
+        return true;
+    }
+
+    /// <summary>Adds the summary of one event already read (by a scanner that relayed it).</summary>
+    public void Add(GeminiResponseSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
         EventCount++;
         // usageMetadata is cumulative on every chunk, so the last one wins; so do the other scalars.
         _usage = summary.Usage ?? _usage;
@@ -36,7 +44,6 @@ public sealed class GeminiStreamAccumulator
         _finalImage = summary.FinalImage ?? _finalImage;
         _imageCount += summary.ImageCount;
         _text.Append(summary.Text);
-        return true;
     }
 
     /// <summary>The summary of everything added so far (usage from the last event that had it; text concatenated; final image the last non-thought one).</summary>

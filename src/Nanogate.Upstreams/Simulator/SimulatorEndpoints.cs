@@ -32,9 +32,9 @@ namespace Nanogate.Upstreams.Simulator;
 /// <item><c>[sim:blocked]</c>: 200, one candidate with finishReason IMAGE_SAFETY, a finishMessage and no content.</item>
 /// <item><c>[sim:noimage]</c>: 200, finishReason NO_IMAGE and only a text part.</item>
 /// <item><c>[sim:slow:MS]</c>: MS more milliseconds of latency; combines with the others.</item>
-/// <item><c>[sim:cut]</c>: generateContent only: 200 with the first half of the answer, then the connection is reset.</item>
-/// <item><c>[sim:corrupt]</c>: generateContent only: 200, the answer at its declared length, a control byte in the middle (invalid JSON).</item>
-/// <item><c>[sim:stall:MS]</c>: generateContent only: the answer pauses MS milliseconds after its first half; combines with the others.</item>
+/// <item><c>[sim:cut]</c>: 200 with the first half of the answer (streaming: of the final image's event), then the connection is reset.</item>
+/// <item><c>[sim:corrupt]</c>: 200, the answer at its declared length (streaming: the final image's event), a control byte in the middle (invalid JSON).</item>
+/// <item><c>[sim:stall:MS]</c>: the answer (streaming: the final image's event) pauses MS milliseconds after its first half; combines with the others.</item>
 /// </list>
 /// <para>Every answer carries <c>x-nanogate-simulator: true</c>: the simulator never passes itself off as Google.</para>
 /// </remarks>
@@ -307,6 +307,14 @@ public static class SimulatorEndpoints
         response.ContentType = sse ? "text/event-stream" : SimulatorResponseWriter.JsonContentType;
         var output = response.BodyWriter;
         var waited = false;
+        // cut, corrupt and stall break the event of the final image (of an image-less answer, the last event) in its middle.
+        var broken = -1;
+        if (markers.Fault is SimulatorFault.Cut or SimulatorFault.Corrupt || markers.StallMs > 0)
+        {
+            broken = plan.FindIndex(c => c.Parts is { } parts && parts.Any(p => p.Image is not null && !p.Thought));
+            broken = broken < 0 ? plan.Count - 1 : broken;
+        }
+
         for (var i = 0; i < plan.Count; i++)
         {
             // Thoughts and text stream at once; the image (or the end of an image-less answer) takes the generation time.
@@ -318,7 +326,18 @@ public static class SimulatorEndpoints
             }
 
             output.Write(sse ? "data: "u8 : i == 0 ? "["u8 : ",\n"u8);
-            await SimulatorResponseWriter.WriteChunkAsync(output, plan[i], model.Id, responseId, cancellationToken);
+            if (i == broken)
+            {
+                if (!await WriteBrokenEventAsync(context, plan[i], model.Id, responseId, markers, cancellationToken))
+                {
+                    return;
+                }
+            }
+            else
+            {
+                await SimulatorResponseWriter.WriteChunkAsync(output, plan[i], model.Id, responseId, cancellationToken);
+            }
+
             if (sse)
             {
                 output.Write("\r\n\r\n"u8);
@@ -460,6 +479,37 @@ public static class SimulatorEndpoints
         }
 
         await response.Body.WriteAsync(answer[half..], cancellationToken);
+    }
+
+    /// <summary>
+    /// One stream event written in two halves (after "data: " or the array's separator): paused between them, cut after
+    /// the first (false: the connection is reset, nothing more to write) or corrupted in the middle.
+    /// </summary>
+    private static async Task<bool> WriteBrokenEventAsync(HttpContext context, SimulatedChunk chunk, string modelVersion, string responseId, SimulatorMarkers markers, CancellationToken cancellationToken)
+    {
+        var buffer = new MemoryStream();
+        var writer = PipeWriter.Create(buffer);
+        await SimulatorResponseWriter.WriteChunkAsync(writer, chunk, modelVersion, responseId, cancellationToken);
+        await writer.FlushAsync(cancellationToken);
+        var answer = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        var half = answer.Length / 2;
+        if (markers.Fault == SimulatorFault.Corrupt)
+        {
+            answer.Span[half] = 0x01;
+        }
+
+        var output = context.Response.BodyWriter;
+        output.Write(answer.Span[..half]);
+        await output.FlushAsync(cancellationToken);
+        await DelayAsync(TimeSpan.FromMilliseconds(markers.StallMs), cancellationToken);
+        if (markers.Fault == SimulatorFault.Cut)
+        {
+            context.Abort();
+            return false;
+        }
+
+        output.Write(answer.Span[half..]);
+        return true;
     }
 
     private static Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) =>

@@ -19,8 +19,8 @@ internal enum SimulatorFault
     Blocked,
     /// <summary><c>[sim:noimage]</c>: 200, finishReason NO_IMAGE, a text part only.</summary>
     NoImage,
-    /// <summary><c>[sim:cut]</c>: 200 and the first half of a normal generateContent answer, then the connection is reset.</summary>
+    /// <summary><c>[sim:cut]</c>: 200 and the first half of a normal answer (streaming: of its final image event), then the connection is reset.</summary>
     Cut,
-    /// <summary><c>[sim:corrupt]</c>: 200 and a normal generateContent answer of the declared length, one byte in the middle of its image data a control character (invalid JSON).</summary>
+    /// <summary><c>[sim:corrupt]</c>: 200 and a normal answer (streaming: its final image event), one byte in the middle of its image data a control character (invalid JSON).</summary>
     Corrupt,
 }

@@ -12,7 +12,7 @@ namespace Nanogate.Upstreams.Simulator;
 /// <param name="Fault">The injected fault, or <see cref="SimulatorFault.None"/>.</param>
 /// <param name="ExtraLatencyMs">Milliseconds added by <c>[sim:slow:MS]</c> markers (summed, capped at 10 minutes).</param>
 /// <param name="FaultCalls">For <c>[sim:KIND:N]</c>: N; null when the fault applies to every call.</param>
-/// <param name="StallMs">For <c>[sim:stall:MS]</c>: a generateContent answer pauses MS milliseconds after its first half.</param>
+/// <param name="StallMs">For <c>[sim:stall:MS]</c>: an answer (streaming: its final image event) pauses MS milliseconds after its first half.</param>
 internal sealed partial record SimulatorMarkers(SimulatorFault Fault, int ExtraLatencyMs, int? FaultCalls = null, int StallMs = 0)
 {
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> CallsByPrompt = new(StringComparer.Ordinal);
