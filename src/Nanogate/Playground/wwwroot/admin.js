@@ -503,7 +503,9 @@ async function loadUsage() {
   let rows;
   const bucket = $('#usage-bucket').value;
   try {
-    ({ data: { data: rows } } = await call(`/usage?days=30&bucket=${bucket}`));
+    // group_by names the account and model of each row; without it every row is all accounts together (account_id
+    // and model null), and the chart's legend read "null" above a table of blank names.
+    ({ data: { data: rows } } = await call(`/usage?days=30&bucket=${bucket}&group_by=account,model`));
   } catch (err) {
     if (err.status === 404 || err.status === 405) notAvailable(host, 'GET /admin/v1/usage');
     else host.replaceChildren(h('div.empty-state', err.message));
