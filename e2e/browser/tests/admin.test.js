@@ -112,6 +112,10 @@ test('recent tasks and usage are listed (or say they are not available yet)', as
   if (res.status === 200 && (await res.json()).data.length) {
     assert.equal(await page.locator('#tasks-body table tbody tr').count() > 0, true);
     assert.equal(await page.locator('#usage-body table tbody tr').count() > 0, true);
+    // Each usage row names its account and model (the console asks for group_by=account,model).
+    const [account, model] = await page.locator('#usage-body table tbody tr').first().locator('td').allTextContents();
+    assert.ok(account.trim() && account.trim() !== 'null', `usage row account: "${account}"`);
+    assert.ok(model.trim() && model.trim() !== 'null', `usage row model: "${model}"`);
   }
   await page.close();
 });

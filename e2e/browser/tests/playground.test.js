@@ -277,6 +277,7 @@ test('a key without enough credits gets a readable 402 error on the run', async 
   assert.match(alert, /Not submitted/);
   assert.match(alert, /Not enough credits/i);
   assert.match(alert, /Nothing was charged/);
+  assert.doesNotMatch(alert, /\.\./, 'one full stop between the server message and the note');
   assert.equal(await page.getAttribute('#counters', 'data-completed-count'), completedBefore);
   await page.close();
 });

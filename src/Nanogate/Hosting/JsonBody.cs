@@ -254,11 +254,14 @@ public static class JsonBody
         return true;
     }
 
-    /// <summary>A short description of a JSON value's kind for messages.</summary>
+    /// <summary>
+    /// A short description of a JSON value's kind for messages. A whole number is "a number" (a prompt of 5 is not
+    /// "a fraction"); only a number with a fractional part is called one, which is what an integer field refuses.
+    /// </summary>
     public static string Describe(JsonNode node) => node.GetValueKind() switch
     {
         JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a fraction",
+        JsonValueKind.Number => node.AsValue().TryGetValue<double>(out var d) && d != Math.Floor(d) ? "a fraction" : "a number",
         JsonValueKind.True or JsonValueKind.False => "a boolean",
         JsonValueKind.Array => "an array",
         JsonValueKind.Object => "an object",

@@ -144,6 +144,21 @@ public sealed class TaskLifecycleTests(ServerFixture fixture) : IClassFixture<Se
         Assert.False(string.IsNullOrEmpty(error["error"]!["message"]!.GetValue<string>()));
     }
 
+    [Theory]
+    [InlineData("""{"model":"nano-banana-2-lite","prompt":5}""", "prompt must be a string, not a number.")]
+    [InlineData("""{"model":"nano-banana-2-lite","prompt":"a","google_search":1}""", "google_search must be a boolean (true or false), not a number.")]
+    [InlineData("""{"model":"nano-banana-2-lite","prompt":"a","google_search":0.5}""", "google_search must be a boolean (true or false), not a fraction.")]
+    [InlineData("""{"model":"nano-banana-2-lite","prompt":"a","n":"2"}""", "n must be a plain number such as 2, not a string in quotes (\"2\").")]
+    public async Task A_wrongly_typed_field_is_named_with_what_it_was(string body, string message)
+    {
+        var account = await Server.CreateAccountAsync(1000);
+        using var client = account.Client();
+        var response = await client.PostAsync("/v1/images/generations", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = await TaskApi.JsonAsync(response);
+        Assert.Equal(message, error["error"]!["message"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task Missing_or_wrong_key_is_401()
     {

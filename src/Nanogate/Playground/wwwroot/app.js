@@ -648,7 +648,9 @@ function notSubmitted(entry, err) {
   entry.status = 'not_submitted';
   entry.offline = false;
   entry.completed_at = null;
-  entry.error = { message: `${err.message}. Nothing was charged.`, code: err.code };
+  // Server messages end with their own full stop ("…lower n."): drop that one (only one: "Bearer sk-...." keeps its
+  // ellipsis) and add ours, never "n.. Nothing".
+  entry.error = { message: `${String(err.message).replace(/\.?\s*$/, '')}. Nothing was charged.`, code: err.code };
   delete entry.request;
   saveHistory();
   rerender(entry);
