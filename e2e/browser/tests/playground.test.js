@@ -262,13 +262,30 @@ test('dropping an image file onto the settings adds it as a reference', async ()
   await page.close();
 });
 
-test('a key without enough credits gets a readable 402 error on the run', async (t) => {
+test('a key without enough credits: Generate is disabled and says why, and a 402 from the server reads well', async (t) => {
   if (needsTasks(t)) return;
   const admin = { Authorization: `Bearer ${process.env.NANOGATE_ADMIN_KEY || 'sk-browser-admin'}`, 'Content-Type': 'application/json' };
   const account = await (await fetch(`${BASE}/admin/v1/accounts`, { method: 'POST', headers: admin, body: JSON.stringify({ name: `broke-${Date.now()}` }) })).json();
   const { key } = await (await fetch(`${BASE}/admin/v1/accounts/${account.id}/keys`, { method: 'POST', headers: admin, body: '{}' })).json();
   const page = await openWithKey(browser.context, { key });
   assert.equal(await page.textContent('#key-pill .balance'), '0 credits');
+  // The page knows the balance: Generate is disabled and says why, before any request.
+  await page.locator('#generate[disabled]').waitFor();
+  const note = await page.textContent('#generate-note');
+  assert.match(note, /needs 45 credits; the key's account has 0 available/);
+  assert.match(note, /ask the operator to top the account up/);
+  assert.equal(await page.isVisible('#generate-note'), true);
+  // The balance can still run out between the page's read and the submit (another client spent it): the server's
+  // 402 must then read well. The page is told of a balance it no longer has.
+  await page.route('**/v1/account', async (route) => {
+    const res = await route.fetch();
+    const body = await res.json();
+    body.credits.available = 1_000_000;
+    await route.fulfill({ response: res, json: body });
+  });
+  await page.reload();
+  await page.locator('#generate:not([disabled])').waitFor();
+  assert.equal(await page.isVisible('#generate-note'), false);
   const completedBefore = await page.getAttribute('#counters', 'data-completed-count');
   const run = await generate(page, { prompt: 'Anything at all', ratio: '1:1', n: 1, model: 'gemini-3.1-flash-lite-image' });
   // Refused before acceptance: not submitted, nothing charged, and not counted as a completed run.

@@ -30,7 +30,7 @@ const state = {
   brokenUrls: new Set(), // links that failed to load (purged, or signed for another host)
 };
 
-const keyUi = setupKey({ onChange: () => { renderNotice(); resumeRuns(); } });
+const keyUi = setupKey({ onChange: () => { renderNotice(); resumeRuns(); }, onAccount: () => renderAffordability() });
 
 // ---------- catalog and settings ----------
 const model = () => state.catalog?.data.find((m) => m.id === state.settings.model) ?? state.catalog?.data[0];
@@ -155,6 +155,29 @@ function renderEstimate() {
   $('#est-usd').dataset.max = String(e.usdMax);
   $('#est-note').textContent = `USD estimate ${usd}: highest recharge package uses $1 = ${fmtInt(e.best.credits_per_usd)} credits; ${e.entry.name.toLowerCase()} package uses $1 = ${fmtInt(e.entry.credits_per_usd)} credits. Failed images are refunded.`;
   $('#generate').textContent = `Generate · ${fmtInt(e.credits)} credits`;
+  renderAffordability();
+}
+
+/**
+ * The credits this run needs against what the key's account has available (balance less holds), when the page knows
+ * it: Generate is disabled with the reason beside it rather than sending a request the server must refuse (402).
+ * Returns the shortfall message, or null when the run is affordable or the balance is unknown (no key, offline).
+ */
+function renderAffordability() {
+  const m = model();
+  const button = $('#generate');
+  const note = $('#generate-note');
+  if (!m || !button || !note) return null;
+  const s = state.settings;
+  const needed = estimate(m, s.size, s.n, state.catalog.packages).credits;
+  const available = keyUi.account()?.credits?.available;
+  const short = typeof available === 'number' && available < needed
+    ? `This run needs ${fmtInt(needed)} credits; the key's account has ${fmtInt(available)} available. Lower n or the resolution, or ask the operator to top the account up.`
+    : null;
+  button.disabled = !!short;
+  note.hidden = !short;
+  note.textContent = short ?? '';
+  return short;
 }
 
 function bindSettings() {
@@ -570,6 +593,11 @@ async function generate() {
     prompt.setAttribute('aria-invalid', 'true');
     prompt.focus();
     toast('Write a prompt first.', 'error');
+    return;
+  }
+  const short = renderAffordability();
+  if (short) {
+    toast(short, 'error');
     return;
   }
   state.settings.prompt = prompt.value;

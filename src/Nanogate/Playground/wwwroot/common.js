@@ -260,9 +260,10 @@ export function keyDialog({ id, title, hint, label, placeholder, save, toggle = 
 // ---------- the user's API key: entered once, kept in this browser ----------
 /**
  * Wires the header's key pill and the key dialog. onChange(account|null) runs after a key is
- * validated (GET /v1/account) or forgotten. Returns { refresh, open, key() }.
+ * validated (GET /v1/account) or forgotten; onAccount(account|null) after every balance read. Returns
+ * { refresh, open, key(), account() }.
  */
-export function setupKey({ onChange } = {}) {
+export function setupKey({ onChange, onAccount } = {}) {
   const pill = $('#key-pill');
   const { dialog, form, input, error, forget, save, open: openDialog } = keyDialog({
     id: 'key',
@@ -285,6 +286,7 @@ export function setupKey({ onChange } = {}) {
       state === 'none' ? '' : h('span.balance', state === 'ok' ? [h('strong', fmtInt(account.credits.available)), ' credits'] : text),
     );
     pill.setAttribute('aria-label', state === 'none' ? 'Add your API key' : `API key ${maskKey(store.get(STORE.apiKey))}: ${state === 'ok' ? `${fmtInt(account.credits.available)} credits available` : text}. Change key`);
+    onAccount?.(account);
   };
 
   async function refresh() {
