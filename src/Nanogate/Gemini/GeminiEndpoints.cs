@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Nanogate.Auth;
 using Nanogate.Billing;
 using Nanogate.Core.Billing;

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Nanogate.Auth;
 using Nanogate.Core.Catalog;
 using Nanogate.Core.Images;
@@ -8,7 +6,6 @@ using Nanogate.Core.Requests;
 using Nanogate.Generation;
 using Nanogate.OpenAi.Wire;
 using Nanogate.Pipeline;
-using Nanogate.Storage.Ledger;
 
 namespace Nanogate.OpenAi;
 

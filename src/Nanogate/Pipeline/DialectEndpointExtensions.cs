@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Nanogate.Pipeline;
 
