@@ -52,9 +52,3 @@ public static class GeminiError
         }
     }
 }
-
-/// <summary>Google's error envelope.</summary>
-public sealed record GeminiErrorBody(GeminiErrorDetail Error);
-
-/// <summary>Google's error fields.</summary>
-public sealed record GeminiErrorDetail(int Code, string Message, string Status);

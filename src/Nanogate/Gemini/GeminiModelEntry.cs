@@ -28,6 +28,3 @@ public sealed record GeminiModelEntry(
         ["generateContent", "streamGenerateContent"],
         model.Thinking != ThinkingSupport.None);
 }
-
-/// <summary>Google's ListModels page.</summary>
-public sealed record GeminiModelList(IReadOnlyList<GeminiModelEntry> Models, [property: JsonPropertyName("nextPageToken")] string? NextPageToken);

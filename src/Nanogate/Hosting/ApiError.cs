@@ -33,9 +33,3 @@ public static class ApiError
         }
     }
 }
-
-/// <summary>The error envelope.</summary>
-public sealed record ApiErrorBody(ApiErrorDetail Error);
-
-/// <summary>The error fields.</summary>
-public sealed record ApiErrorDetail(string Code, string Message, string? Param);

@@ -85,9 +85,3 @@ public static class OpenAiError
         }
     }
 }
-
-/// <summary>OpenAI's error envelope.</summary>
-public sealed record OpenAiErrorBody(OpenAiErrorDetail Error);
-
-/// <summary>OpenAI's error fields (param and code are null when they do not apply).</summary>
-public sealed record OpenAiErrorDetail(string Message, string Type, string? Param, string? Code);
