@@ -24,7 +24,7 @@ using Nanogate.Webhooks;
 namespace Nanogate;
 
 /// <summary>The composition root: everything the one deployable serves, built from configuration.</summary>
-public static class NanogateApp
+internal static class NanogateApp
 {
     /// <summary>Builds the application (tests call this with their own arguments).</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)

@@ -1,7 +1,7 @@
 namespace Nanogate.Gemini;
 
 /// <summary>Errors in Google's shape: <c>{"error":{"code","message","status"}}</c>.</summary>
-public static class GeminiError
+internal static class GeminiError
 {
     /// <summary>An error result with Google's body.</summary>
     public static IResult Result(int httpStatus, string status, string message, IReadOnlyDictionary<string, string>? headers = null) =>

@@ -1,4 +1,4 @@
 namespace Nanogate.Gemini;
 
 /// <summary>Google's error envelope.</summary>
-public sealed record GeminiErrorBody(GeminiErrorDetail Error);
+internal sealed record GeminiErrorBody(GeminiErrorDetail Error);

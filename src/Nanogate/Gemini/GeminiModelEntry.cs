@@ -5,7 +5,7 @@ namespace Nanogate.Gemini;
 
 /// <summary>A model as Google's ListModels describes it.</summary>
 /// <remarks>camelCase names are explicit: the OpenAPI document describes schemas with snake_case by default (the other dialects').</remarks>
-public sealed record GeminiModelEntry(
+internal sealed record GeminiModelEntry(
     string Name,
     [property: JsonPropertyName("baseModelId")] string BaseModelId,
     string Version,

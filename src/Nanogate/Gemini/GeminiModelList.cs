@@ -3,4 +3,4 @@ using System.Text.Json.Serialization;
 namespace Nanogate.Gemini;
 
 /// <summary>Google's ListModels page.</summary>
-public sealed record GeminiModelList(IReadOnlyList<GeminiModelEntry> Models, [property: JsonPropertyName("nextPageToken")] string? NextPageToken);
+internal sealed record GeminiModelList(IReadOnlyList<GeminiModelEntry> Models, [property: JsonPropertyName("nextPageToken")] string? NextPageToken);

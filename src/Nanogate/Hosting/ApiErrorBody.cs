@@ -1,4 +1,4 @@
 namespace Nanogate.Hosting;
 
 /// <summary>The error envelope.</summary>
-public sealed record ApiErrorBody(ApiErrorDetail Error);
+internal sealed record ApiErrorBody(ApiErrorDetail Error);

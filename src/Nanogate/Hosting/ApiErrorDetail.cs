@@ -1,4 +1,4 @@
 namespace Nanogate.Hosting;
 
 /// <summary>The error fields.</summary>
-public sealed record ApiErrorDetail(string Code, string Message, string? Param);
+internal sealed record ApiErrorDetail(string Code, string Message, string? Param);

@@ -14,7 +14,7 @@ namespace Nanogate.OpenAi;
 /// edge: requests become <see cref="ImageRequest"/>s, made by the shared <see cref="ImageGenerator"/>
 /// and billed per image like the task API.
 /// </summary>
-public static class OpenAiEndpoints
+internal static class OpenAiEndpoints
 {
     /// <summary>When the catalog's models are listed as created (OpenAI's listing requires a date).</summary>
     private const long CatalogCreated = 1767225600; // 2026-01-01T00:00:00Z

@@ -1,4 +1,4 @@
 namespace Nanogate.OpenAi;
 
 /// <summary>OpenAI's error envelope.</summary>
-public sealed record OpenAiErrorBody(OpenAiErrorDetail Error);
+internal sealed record OpenAiErrorBody(OpenAiErrorDetail Error);

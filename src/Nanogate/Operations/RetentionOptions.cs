@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Nanogate.Operations;
 
 /// <summary>How long task records are kept. Bound from <c>Retention</c>.</summary>
-public sealed class RetentionOptions
+internal sealed class RetentionOptions
 {
     /// <summary>
     /// Tasks that ended more than this many days ago are deleted, with their image rows and webhook deliveries

@@ -11,7 +11,7 @@ namespace Nanogate.Pipeline;
 /// an unreadable body, a status page, an unhandled exception) in the route's own wire shape. The dialects'
 /// specific errors (a model not found, insufficient credits, an upstream failure) stay in their own folders.
 /// </summary>
-public static class DialectErrors
+internal static class DialectErrors
 {
     /// <summary>An error for <paramref name="status"/> in the dialect's shape.</summary>
     public static IResult Result(Dialect dialect, int status, string message, string? param = null, IReadOnlyDictionary<string, string>? headers = null) => dialect switch
