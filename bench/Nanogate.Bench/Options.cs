@@ -51,6 +51,12 @@ internal sealed class Options
     /// </summary>
     public string[] Storage { get; private set; } = ["sqlite", "postgres"];
 
+    /// <summary>
+    /// Also measures tracing: two more gateways export OTLP to a loopback sink (all traces sampled, and sampled off),
+    /// interleaved with the plain gateway in the passthrough rounds, and a traced twin of each submit scenario.
+    /// </summary>
+    public bool Tracing { get; private set; }
+
     /// <summary>Sets DOTNET_PerfMapEnabled=1 on the Nanogate processes so `perf record` resolves JIT frames.</summary>
     public bool PerfMap { get; private set; }
 
@@ -60,10 +66,13 @@ internal sealed class Options
                      [--portkey=@portkey-ai/gateway@1.15.2] [--out=bench/results/latest.json] [--no-build] [--perf-map]
                      [--tasks=submit,submit-idle,e2e,inflight|none] [--task-concurrency=1,16,64] [--e2e-tasks=2000] [--e2e-workers=64]
                      [--inflight-tasks=10000] [--inflight-workers=512] [--inflight-latency-ms=2000] [--batch-concurrency=32]
-                     [--storage=sqlite,postgres]
+                     [--storage=sqlite,postgres] [--tracing]
         --targets=none runs only the task scenarios (each on its own fresh gateway, after the rounds).
         --storage: the task scenarios on SQLite and/or PostgreSQL (postgres = one process and two behind nginx,
                    on a PostgreSQL cluster the harness starts with fsync on and stops; database work per image printed).
+        --tracing: adds gateways exporting OTLP (http/protobuf) to a loopback sink: "ng+otlp" (Telemetry:TraceSampleRatio=1)
+                   and "ng+otlp0" (ratio 0: export on, no span recorded) beside "nanogate" (no export) in the
+                   passthrough rounds, and each submit scenario on a second, traced gateway (storage "<db>+otlp").
         --smoke: 1 round of 1 s, concurrency 1 and 16, direct and nanogate only, 100 end-to-end and 200 in-flight
                  tasks, SQLite only; exits 0 unless the harness fails.
         """;
@@ -95,6 +104,9 @@ internal sealed class Options
                     break;
                 case "--perf-map":
                     o.PerfMap = true;
+                    break;
+                case "--tracing":
+                    o.Tracing = true;
                     break;
                 case "--no-build":
                     o.Build = false;

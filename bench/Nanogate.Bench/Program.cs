@@ -36,6 +36,11 @@ Console.CancelKeyPress += (_, e) =>
 AppDomain.CurrentDomain.ProcessExit += (_, _) => systems.Dispose();
 var targets = new List<Target>();
 var skipped = new List<(string Target, string Reason)>();
+
+// --tracing: the OTLP sink the traced gateways export to, and their extra settings.
+await using var otlp = options.Tracing ? await OtlpSink.StartAsync() : null;
+string[] Traced(string ratio) =>
+    [$"--Telemetry:OtlpEndpoint={otlp!.Url}", "--Telemetry:OtlpProtocol=http/protobuf", $"--Telemetry:TraceSampleRatio={ratio}"];
 var notes = new List<string>();
 Uri upstreamUri;
 int upstreamPid;
@@ -55,6 +60,11 @@ try
         $"--Bootstrap:DemoKey={Systems.GatewayKey}",
         "--Bootstrap:DemoCredits=1000000000",
         "--Admin:ApiKey=sk-admin-bench",
+
+        // The passthrough cells drive one account at up to 256 concurrent requests on purpose: no concurrency bound
+        // (Limits:MaxSyncGenerations would answer 429 past 64 + the queue).
+        "--Limits:MaxSyncGenerations=100000",
+        "--Limits:MaxSyncGenerationsPerAccount=100000",
     ]);
 
     var geminiPath = $"v1beta/models/{Systems.Model}:generateContent";
@@ -76,6 +86,25 @@ try
                 "error 401 key" => Systems.GeminiSpec(g, geminiPath, "sk-wrong-key", 401),
                 _ => null,
             }));
+    }
+
+    if (options.Tracing && options.Targets.Contains("nanogate"))
+    {
+        // The same gateway twice more, exporting OTLP: every trace sampled, and none (export on, spans not recorded).
+        foreach (var (name, ratio) in ((string, string)[])[("ng+otlp", "1"), ("ng+otlp0", "0")])
+        {
+            var (traced, t) = await systems.StartNanogateAsync("gateway-" + name.Replace('+', '-'),
+            [
+                $"--Upstreams:Gemini:ApiKeys={Systems.UpstreamKey}",
+                $"--Upstreams:Gemini:BaseUrl={new Uri(u, "simulator")}",
+                $"--Bootstrap:DemoKey={Systems.GatewayKey}",
+                "--Bootstrap:DemoCredits=1000000000",
+                "--Admin:ApiKey=sk-admin-bench",
+                .. Traced(ratio),
+            ]);
+            targets.Add(new Target(name, t, traced.Pid, $"nanogate exporting OTLP to a loopback sink, Telemetry:TraceSampleRatio={ratio}",
+                s => s == "gemini" ? Systems.GeminiSpec(t, geminiPath, Systems.GatewayKey) : null));
+        }
     }
 }
 catch (InvalidOperationException e)
@@ -314,24 +343,36 @@ if (!options.Tasks.Contains("none"))
 
                 var spec = TaskScenarios.SubmitSpec(d.BaseUri, prompt, null);
                 Console.WriteLine($"  probe POST /v1/images/generations: {await Probe.OnceAsync(spec)}");
+
+                // --tracing: a traced twin (OTLP export, every trace sampled), measured right after the plain one in every round.
+                var twin = options.Tracing && processes == 1 ? await DeployAsync("tasks-" + variant + "-otlp", storage, processes, Traced("1")) : null;
+                var runs = new List<(Deployment D, string Storage, RequestSpec Spec)> { (d, storage, spec) };
+                if (twin is not null)
+                {
+                    runs.Add((twin, storage + "+otlp", TaskScenarios.SubmitSpec(twin.BaseUri, prompt, null)));
+                }
+
                 for (var round = 0; round < options.Rounds; round++)
                 {
                     foreach (var c in options.TaskConcurrency)
                     {
-                        var cell = new Cell("task " + variant, "task " + label, c, storage);
-                        if (!cells.Contains(cell))
+                        foreach (var (on, where2, submit) in runs)
                         {
-                            cells.Add(cell);
-                        }
+                            var cell = new Cell("task " + variant, "task " + label, c, where2);
+                            if (!cells.Contains(cell))
+                            {
+                                cells.Add(cell);
+                            }
 
-                        var m = await LoadGenerator.RunAsync(spec, c, options.Warmup, options.Duration, d.Gateways[0].Pid);
-                        if (!results.TryGetValue(("nanogate", cell), out var list))
-                        {
-                            results[("nanogate", cell)] = list = [];
-                        }
+                            var m = await LoadGenerator.RunAsync(submit, c, options.Warmup, options.Duration, on.Gateways[0].Pid);
+                            if (!results.TryGetValue(("nanogate", cell), out var list))
+                            {
+                                results[("nanogate", cell)] = list = [];
+                            }
 
-                        list.Add(m);
-                        Console.WriteLine($"  {storage,-10} {cell.Label,-16} c={c,-4} {m.Rps,9:0.0} req/s  p50 {Report.Ms(m.P50Ms),8}  p99 {Report.Ms(m.P99Ms),8}  errors {m.Errors}{(m.FirstError is null ? "" : $" ({m.FirstError})")}");
+                            list.Add(m);
+                            Console.WriteLine($"  {where2,-10} {cell.Label,-16} c={c,-4} {m.Rps,9:0.0} req/s  p50 {Report.Ms(m.P50Ms),8}  p99 {Report.Ms(m.P99Ms),8}  errors {m.Errors}{(m.FirstError is null ? "" : $" ({m.FirstError})")}");
+                        }
                     }
 
                     // A control on the same gateway, right after the submits (the backlog is still being
@@ -359,6 +400,10 @@ if (!options.Tasks.Contains("none"))
                 }
 
                 Undeploy(d);
+                if (twin is not null)
+                {
+                    Undeploy(twin);
+                }
             }
 
             if (options.Tasks.Contains("e2e"))
@@ -418,6 +463,14 @@ if (!options.Tasks.Contains("none"))
             await postgres.DisposeAsync();
         }
     }
+}
+
+if (otlp is not null)
+{
+    // Proof that the traced gateways exported: what the sink received over the whole run.
+    var exported = $"otlp sink: {otlp.Exports} export requests, {otlp.Bytes / 1024.0:0} KiB received";
+    Console.WriteLine(exported);
+    notes.Add(exported);
 }
 
 var report = Report.Build(targets, cells, results, batches, skipped, notes, options, machine, total.Elapsed);

@@ -124,63 +124,24 @@ internal sealed class Systems(string root, string work, bool perfMap = false) : 
             return (null, mayInstall ? "nginx not found after installing" : "nginx is not installed (the smoke run does not install it)");
         }
 
-        var port = Ports.Free();
-        var dir = Path.Combine(work, "nginx");
-        Directory.CreateDirectory(Path.Combine(dir, "logs"));
-        var conf = Path.Combine(dir, "nginx.conf");
-        var user = Environment.UserName == "root" ? "user root;\n" : "";
-        var upstreamHost = $"{upstream.Host}:{upstream.Port}";
         // A fair proxy: 2 workers (one per core, like the other targets), upstream keep-alive, no access
         // log, and buffers big enough that a 1.4 MB answer never touches a temp file.
-        File.WriteAllText(conf, $$"""
-            {{user}}worker_processes auto;
-            pid {{dir}}/nginx.pid;
-            error_log {{dir}}/logs/error.log warn;
-            events { worker_connections 4096; multi_accept on; }
-            http {
-              access_log off;
-              sendfile on;
-              tcp_nodelay on;
-              keepalive_requests 1000000;
-              keepalive_timeout 120s;
-              client_body_temp_path {{dir}}/client_body;
-              proxy_temp_path {{dir}}/proxy;
-              fastcgi_temp_path {{dir}}/fastcgi;
-              uwsgi_temp_path {{dir}}/uwsgi;
-              scgi_temp_path {{dir}}/scgi;
-              client_max_body_size 32m;
-              client_body_buffer_size 1m;
-              upstream simulator { server {{upstreamHost}}; keepalive 512; keepalive_requests 1000000; }
-              server {
-                listen 127.0.0.1:{{port}} backlog=4096;
-                location / {
-                  proxy_pass http://simulator/simulator/;
-                  proxy_http_version 1.1;
-                  proxy_set_header Connection "";
-                  proxy_buffering on;
-                  proxy_buffer_size 64k;
-                  proxy_buffers 48 64k;
-                  proxy_busy_buffers_size 128k;
-                  proxy_max_temp_file_size 0;
-                }
-              }
-            }
-            """);
-        var (testCode, testOutput) = await RunAsync(nginx, $"-t -c {conf} -p {dir}", work, TimeSpan.FromSeconds(20)).ConfigureAwait(false);
-        if (testCode != 0)
+        var (process, baseUri, skip) = await StartNginxProcessAsync(
+            nginx,
+            "nginx",
+            ["sendfile on;", "client_body_buffer_size 1m;"],
+            $"upstream simulator {{ server {upstream.Host}:{upstream.Port}; keepalive 512; keepalive_requests 1000000; }}",
+            [
+                "proxy_pass http://simulator/simulator/;",
+                "proxy_buffering on;",
+                "proxy_buffer_size 64k;",
+                "proxy_buffers 48 64k;",
+                "proxy_busy_buffers_size 128k;",
+                "proxy_max_temp_file_size 0;",
+            ]).ConfigureAwait(false);
+        if (process is null || baseUri is null)
         {
-            return (null, "nginx -t failed: " + LastLine(testOutput));
-        }
-
-        var process = Track(ManagedProcess.Start("nginx", nginx, ["-c", conf, "-p", dir, "-g", "daemon off;"], dir, Path.Combine(work, "nginx.log")));
-        var baseUri = new Uri($"http://127.0.0.1:{port}/");
-        try
-        {
-            await WaitForPortAsync(process, baseUri, TimeSpan.FromSeconds(15)).ConfigureAwait(false);
-        }
-        catch (InvalidOperationException e)
-        {
-            return (null, e.Message);
+            return (null, skip);
         }
 
         var version = (await RunAsync(nginx, "-v", work, TimeSpan.FromSeconds(10)).ConfigureAwait(false)).Output.Trim();
@@ -200,12 +161,38 @@ internal sealed class Systems(string root, string work, bool perfMap = false) : 
             return (null, null, "nginx is not installed");
         }
 
+        var servers = string.Concat(backends.Select(b => $"server {b.Host}:{b.Port}; "));
+        return await StartNginxProcessAsync(
+            nginx,
+            name,
+            [],
+            $"upstream nanogate {{ {servers}keepalive 256; keepalive_requests 1000000; }}",
+            [
+                "proxy_pass http://nanogate;",
+                "proxy_set_header Host $http_host;",
+                "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+                "proxy_set_header X-Forwarded-Proto $scheme;",
+                "proxy_read_timeout 300s;",
+            ]).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One nginx on a free loopback port, proxying everything to <paramref name="upstream"/> with HTTP/1.1 keep-alive:
+    /// writes its nginx.conf in <c>{work}/{name}</c>, checks it (<c>nginx -t</c>), starts it and waits for the port.
+    /// The passthrough target and the balancer differ only in <paramref name="http"/> (extra http directives), the
+    /// upstream block and the <paramref name="location"/> directives; the rest (workers, no access log, temp paths,
+    /// client keep-alive) is the same for both.
+    /// </summary>
+    private async Task<(ManagedProcess? Process, Uri? BaseUri, string? Skip)> StartNginxProcessAsync(
+        string nginx, string name, IReadOnlyList<string> http, string upstream, IReadOnlyList<string> location)
+    {
         var port = Ports.Free();
         var dir = Path.Combine(work, name);
         Directory.CreateDirectory(Path.Combine(dir, "logs"));
         var conf = Path.Combine(dir, "nginx.conf");
         var user = Environment.UserName == "root" ? "user root;\n" : "";
-        var servers = string.Concat(backends.Select(b => $"server {b.Host}:{b.Port}; "));
+        var httpLines = string.Concat(http.Select(line => "\n  " + line));
+        var locationLines = string.Concat(location.Select(line => "\n      " + line));
         File.WriteAllText(conf, $$"""
             {{user}}worker_processes auto;
             pid {{dir}}/nginx.pid;
@@ -221,18 +208,13 @@ internal sealed class Systems(string root, string work, bool perfMap = false) : 
               fastcgi_temp_path {{dir}}/fastcgi;
               uwsgi_temp_path {{dir}}/uwsgi;
               scgi_temp_path {{dir}}/scgi;
-              client_max_body_size 32m;
-              upstream nanogate { {{servers}}keepalive 256; keepalive_requests 1000000; }
+              client_max_body_size 32m;{{httpLines}}
+              {{upstream}}
               server {
                 listen 127.0.0.1:{{port}} backlog=4096;
                 location / {
-                  proxy_pass http://nanogate;
                   proxy_http_version 1.1;
-                  proxy_set_header Connection "";
-                  proxy_set_header Host $http_host;
-                  proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-                  proxy_set_header X-Forwarded-Proto $scheme;
-                  proxy_read_timeout 300s;
+                  proxy_set_header Connection "";{{locationLines}}
                 }
               }
             }

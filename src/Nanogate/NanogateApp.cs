@@ -43,6 +43,9 @@ internal static class NanogateApp
         AddOptions<ServerOptions>(builder, "Server");
         AddOptions<Billing.HoldOptions>(builder, "Billing");
         AddOptions<Operations.RetentionOptions>(builder, "Retention");
+        builder.Services.AddOptions<Operations.RetentionOptions>().Validate(
+            o => o.UsageDays == 0 || o.UsageDays >= Operations.RetentionOptions.MinUsageDays,
+            "Retention:UsageDays must be 0 (keep for ever) or between 35 and 36500: a key's monthly spending cap sums its usage detail of the current month.");
         // A synchronous request may try Upstreams:Router:MaxAttempts channels, each for up to Upstreams:TimeoutSeconds:
         // a hold released as abandoned before that could belong to a request still running, which would go unbilled.
         builder.Services.AddOptions<Billing.HoldOptions>().Validate<IOptions<UpstreamOptions>>(
@@ -118,6 +121,7 @@ internal static class NanogateApp
         services.AddSingleton<Billing.CreditHolds>();
         services.AddSingleton<OpenAiImageRunner>();
         services.AddSingleton<ImageGenerationsHandler>();
+        services.AddSingleton<SyncGenerationGate>();
         services.AddSingleton<Nanogate.Webhooks.WebhookSignal>();
         // The framework's JSON options only shape the OpenAPI schemas (every answer is written with its dialect's own
         // options): snake_case like the task, OpenAI, catalog and admin bodies (Gemini's records name their camelCase

@@ -21,8 +21,11 @@ public interface IAccountStore
     /// <summary>The keys of an account (revoked ones included).</summary>
     Task<IReadOnlyList<ApiKeyRecord>> ListKeysAsync(string accountId, CancellationToken cancellationToken);
 
-    /// <summary>Looks a key up by its hash; null when unknown.</summary>
-    Task<ApiKeyRecord?> FindKeyByHashAsync(string keyHash, CancellationToken cancellationToken);
+    /// <summary>
+    /// Looks a key up by its hash, with whether its account is disabled, in one read (what a key-cache miss costs);
+    /// null when unknown.
+    /// </summary>
+    Task<ApiKeyLookup?> FindKeyByHashAsync(string keyHash, CancellationToken cancellationToken);
 
     /// <summary>A key by its id; null when unknown.</summary>
     Task<ApiKeyRecord?> FindKeyAsync(string keyId, CancellationToken cancellationToken);

@@ -21,9 +21,6 @@ public interface IAdminStore
     /// <summary>Disables (stamping <paramref name="now"/>, kept if already disabled) or enables an account; false when no such account.</summary>
     Task<bool> SetAccountDisabledAsync(string accountId, bool disabled, long now, CancellationToken cancellationToken);
 
-    /// <summary>Whether the account exists and is disabled.</summary>
-    Task<bool> IsAccountDisabledAsync(string accountId, CancellationToken cancellationToken);
-
     /// <summary>
     /// Takes <paramref name="credits"/> (1 to the ledger's maximum) from the account's available credits with a
     /// <c>deduct</c> ledger entry noting <paramref name="reason"/>, in one transaction; never below zero (held

@@ -3,9 +3,10 @@ namespace Nanogate.Storage.Ledger;
 /// <summary>What a settled request delivered, for usage: recorded on its reservation with the settlement.</summary>
 /// <param name="Images">Images delivered (and charged).</param>
 /// <param name="Refunded">
-/// Credits given back because work was attempted and failed (an upstream failure, an image that failed); clamped to
-/// what the settlement released. A hold released for any other reason (the caller left, an estimate above the cost)
-/// is not a refund.
+/// Credits given back for work that was paid for and failed: an accepted task's images that failed, at the task's
+/// price (the task store records them itself); clamped to what the settlement released. A synchronous request (Gemini,
+/// OpenAI) pays only for what it delivered, so its released hold is never a refund and it records 0; nor is any hold
+/// released for another reason (the caller left, an estimate above the cost, a canceled image).
 /// </param>
 public sealed record SettleUsage(int Images, long Refunded)
 {

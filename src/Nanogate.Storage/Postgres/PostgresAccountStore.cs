@@ -7,10 +7,6 @@ namespace Nanogate.Storage.Postgres;
 /// <summary>Accounts, keys and settings on PostgreSQL.</summary>
 public sealed class PostgresAccountStore(PostgresDatabase db, TimeProvider time) : IAccountStore
 {
-    private const string KeyColumns =
-        "id AS Id, account_id AS AccountId, prefix AS Prefix, name AS Name, image_delivery AS ImageDelivery, created_at AS CreatedAt, revoked_at AS RevokedAt, images_api AS ImagesApi, callback_format AS CallbackFormat, " +
-        "expires_at AS ExpiresAt, requests_per_minute AS RequestsPerMinute, images_per_minute AS ImagesPerMinute, daily_cap AS DailyCap, monthly_cap AS MonthlyCap, last_used_at AS LastUsedAt";
-
     private const string AccountColumns =
         "id AS Id, name AS Name, created_at AS CreatedAt, credits_available AS CreditsAvailable, webhook_secret AS WebhookSecret";
 
@@ -72,16 +68,16 @@ public sealed class PostgresAccountStore(PostgresDatabase db, TimeProvider time)
     public Task<IReadOnlyList<ApiKeyRecord>> ListKeysAsync(string accountId, CancellationToken cancellationToken) =>
         db.RunAsync<IReadOnlyList<ApiKeyRecord>>(async c =>
         {
-            var rows = await c.QueryAsync<KeyRow>($"SELECT {KeyColumns} FROM api_keys WHERE account_id = @accountId ORDER BY created_at DESC", new { accountId }).ConfigureAwait(false);
+            var rows = await c.QueryAsync<ApiKeyRow>($"SELECT {ApiKeyRow.Columns} FROM api_keys k WHERE k.account_id = @accountId ORDER BY k.created_at DESC", new { accountId }).ConfigureAwait(false);
             return [.. rows.Select(r => r.ToRecord())];
         }, cancellationToken);
 
     /// <inheritdoc />
-    public Task<ApiKeyRecord?> FindKeyByHashAsync(string keyHash, CancellationToken cancellationToken) =>
+    public Task<ApiKeyLookup?> FindKeyByHashAsync(string keyHash, CancellationToken cancellationToken) =>
         db.RunAsync(async c =>
         {
-            var row = await c.QuerySingleOrDefaultAsync<KeyRow>($"SELECT {KeyColumns} FROM api_keys WHERE key_hash = @keyHash", new { keyHash }).ConfigureAwait(false);
-            return row?.ToRecord();
+            var row = await c.QuerySingleOrDefaultAsync<ApiKeyRow>(ApiKeyRow.LookupSql, new { keyHash }).ConfigureAwait(false);
+            return row?.ToLookup();
         }, cancellationToken);
 
     /// <inheritdoc />
@@ -124,7 +120,7 @@ public sealed class PostgresAccountStore(PostgresDatabase db, TimeProvider time)
     public Task<ApiKeyRecord?> FindKeyAsync(string keyId, CancellationToken cancellationToken) =>
         db.RunAsync(async c =>
         {
-            var row = await c.QuerySingleOrDefaultAsync<KeyRow>($"SELECT {KeyColumns} FROM api_keys WHERE id = @keyId", new { keyId }).ConfigureAwait(false);
+            var row = await c.QuerySingleOrDefaultAsync<ApiKeyRow>($"SELECT {ApiKeyRow.Columns} FROM api_keys k WHERE k.id = @keyId", new { keyId }).ConfigureAwait(false);
             return row?.ToRecord();
         }, cancellationToken);
 
@@ -167,20 +163,5 @@ public sealed class PostgresAccountStore(PostgresDatabase db, TimeProvider time)
     private sealed record AccountRow(string Id, string Name, long CreatedAt, long CreditsAvailable, string WebhookSecret)
     {
         public Account ToAccount() => new(Id, Name, DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt), CreditsAvailable, WebhookSecret);
-    }
-
-    private sealed record KeyRow(
-        string Id, string AccountId, string Prefix, string? Name, string? ImageDelivery, long CreatedAt, long? RevokedAt, string? ImagesApi, string? CallbackFormat,
-        long? ExpiresAt, long? RequestsPerMinute, long? ImagesPerMinute, long? DailyCap, long? MonthlyCap, long? LastUsedAt)
-    {
-        public ApiKeyRecord ToRecord() => new(Id, AccountId, Prefix, Name, ImageDelivery, DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt),
-            RevokedAt is { } r ? DateTimeOffset.FromUnixTimeMilliseconds(r) : null)
-        {
-            ImagesApi = ImagesApi,
-            CallbackFormat = CallbackFormat,
-            Controls = new KeyControls(
-                ExpiresAt is { } e ? DateTimeOffset.FromUnixTimeMilliseconds(e) : null, (int?)RequestsPerMinute, (int?)ImagesPerMinute, DailyCap, MonthlyCap),
-            LastUsedAt = LastUsedAt is { } u ? DateTimeOffset.FromUnixTimeMilliseconds(u) : null,
-        };
     }
 }

@@ -7,33 +7,11 @@ namespace Nanogate.Storage.Postgres;
 public sealed class PostgresAdminReports(PostgresDatabase db) : IAdminReports
 {
     /// <inheritdoc />
-    public Task<IReadOnlyList<AdminTaskRow>> ListTasksAsync(string? status, string? accountId, int limit, CancellationToken cancellationToken) =>
-        db.RunAsync<IReadOnlyList<AdminTaskRow>>(async c =>
-        {
-            var rows = await c.QueryAsync<TaskReportRow>(
-                """
-                SELECT t.id AS Id, t.account_id AS AccountId, a.name AS AccountName, t.model AS Model, t.status AS Status, t.n AS N,
-                       t.credits_reserved AS CreditsReserved, t.credits_charged AS CreditsCharged, t.credits_refunded AS CreditsRefunded,
-                       t.error_code AS ErrorCode, t.error_message AS ErrorMessage, t.created_at AS CreatedAt, t.completed_at AS CompletedAt,
-                       t.request::json ->> 'prompt' AS Prompt, t.request::json ->> 'aspect_ratio' AS AspectRatio, t.request::json ->> 'resolution' AS Resolution,
-                       (SELECT COUNT(*) FROM task_images i WHERE i.task_id = t.id AND i.status = 'succeeded') AS ImagesSucceeded,
-                       (SELECT COUNT(*) FROM task_images i WHERE i.task_id = t.id AND i.status = 'failed') AS ImagesFailed
-                FROM tasks t JOIN accounts a ON a.id = t.account_id
-                WHERE (@status::text IS NULL OR t.status = @status) AND (@accountId::text IS NULL OR t.account_id = @accountId)
-                ORDER BY t.created_at DESC, t.id COLLATE "C" DESC
-                LIMIT @limit
-                """,
-                new { status, accountId, limit }).ConfigureAwait(false);
-            return [.. rows.Select(r => new AdminTaskRow(
-                r.Id, r.AccountId, r.AccountName, r.Model, r.Status, (int)r.N, r.CreditsReserved, r.CreditsCharged, r.CreditsRefunded,
-                r.ErrorCode, r.ErrorMessage, r.CreatedAt, r.CompletedAt, r.Prompt, r.AspectRatio, r.Resolution, (int)r.ImagesSucceeded, (int)r.ImagesFailed))];
-        }, cancellationToken);
-
-    /// <inheritdoc />
     public Task<IReadOnlyList<UsageRow>> UsageAsync(long since, CancellationToken cancellationToken) =>
         db.RunAsync<IReadOnlyList<UsageRow>>(async c =>
         {
-            // Credits from the reservations (every dialect bills through one), images from the task queue.
+            // Credits from the reservations (every dialect bills through one) and the daily roll-up of those retention
+            // deleted, images from the task queue.
             var rows = await c.QueryAsync<(string AccountId, string AccountName, string Model, long Requests, long Charged, long Refunded, long ImagesOk, long ImagesFailed)>(
                 """
                 SELECT u.account_id, a.name, u.model,
@@ -43,6 +21,10 @@ public sealed class PostgresAdminReports(PostgresDatabase db) : IAdminReports
                            SUM(r.captured) AS charged, SUM(r.refunded) AS refunded, 0 AS images_ok, 0 AS images_failed
                     FROM reservations r WHERE r.created_at >= @since
                     GROUP BY r.account_id, COALESCE(r.model, 'unknown')
+                    UNION ALL
+                    SELECT d.account_id, COALESCE(d.model, 'unknown'), SUM(d.requests), SUM(d.charged), SUM(d.refunded), 0, 0
+                    FROM usage_daily d WHERE d.day_start >= @since
+                    GROUP BY d.account_id, COALESCE(d.model, 'unknown')
                     UNION ALL
                     SELECT t.account_id, t.model, 0, 0, 0,
                            SUM(CASE WHEN i.status = 'succeeded' THEN 1 ELSE 0 END),
@@ -82,6 +64,10 @@ public sealed class PostgresAdminReports(PostgresDatabase db) : IAdminReports
                     FROM reservations r
                     WHERE r.purpose <> 'task' AND r.settled_at IS NOT NULL AND r.created_at >= @since
                     GROUP BY COALESCE(r.channel, 'unknown')
+                    UNION ALL
+                    SELECT COALESCE(d.channel, 'unknown'), 0, SUM(d.requests), SUM(d.charged)
+                    FROM usage_daily d WHERE d.purpose <> 'task' AND d.day_start >= @since
+                    GROUP BY COALESCE(d.channel, 'unknown')
                 ) u
                 GROUP BY channel
                 ORDER BY SUM(charged) DESC, channel COLLATE "C"
@@ -89,26 +75,4 @@ public sealed class PostgresAdminReports(PostgresDatabase db) : IAdminReports
                 new { since }).ConfigureAwait(false);
             return [.. rows.Select(r => new ChannelUsageRow(r.Channel, r.Images, r.Requests, r.Charged))];
         }, cancellationToken);
-
-    private sealed class TaskReportRow
-    {
-        public string Id { get; set; } = "";
-        public string AccountId { get; set; } = "";
-        public string AccountName { get; set; } = "";
-        public string Model { get; set; } = "";
-        public string Status { get; set; } = "";
-        public long N { get; set; }
-        public long CreditsReserved { get; set; }
-        public long CreditsCharged { get; set; }
-        public long CreditsRefunded { get; set; }
-        public string? ErrorCode { get; set; }
-        public string? ErrorMessage { get; set; }
-        public long CreatedAt { get; set; }
-        public long? CompletedAt { get; set; }
-        public string? Prompt { get; set; }
-        public string? AspectRatio { get; set; }
-        public string? Resolution { get; set; }
-        public long ImagesSucceeded { get; set; }
-        public long ImagesFailed { get; set; }
-    }
 }

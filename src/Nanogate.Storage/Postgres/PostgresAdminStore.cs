@@ -59,12 +59,6 @@ public sealed class PostgresAdminStore(PostgresDatabase db) : IAdminStore
             cancellationToken);
 
     /// <inheritdoc />
-    public Task<bool> IsAccountDisabledAsync(string accountId, CancellationToken cancellationToken) =>
-        db.RunAsync(async c =>
-            await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM accounts WHERE id = @accountId AND disabled_at IS NOT NULL", new { accountId }).ConfigureAwait(false) > 0,
-            cancellationToken);
-
-    /// <inheritdoc />
     public Task<DeductionResult> DeductAsync(string accountId, long credits, string reason, long now, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(credits);

@@ -42,6 +42,7 @@ public static class PostgresServiceCollectionExtensions
         services.AddSingleton<IWebhookOutbox, PostgresWebhookOutbox>();
         services.AddSingleton<IAdminReports, PostgresAdminReports>();
         services.AddSingleton<Retention.ITaskRetention, PostgresTaskRetention>();
+        services.AddSingleton<Retention.IUsageRetention, PostgresUsageRetention>();
         services.AddSingleton<Admin.IAdminStore, PostgresAdminStore>();
         services.AddSingleton<PostgresNotifier>();
         services.AddSingleton<ITaskStore, PostgresTaskStore>();

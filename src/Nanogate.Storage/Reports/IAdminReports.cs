@@ -1,17 +1,12 @@
 namespace Nanogate.Storage.Reports;
 
-/// <summary>The operator's read-only views across every account: recent tasks and usage.</summary>
+/// <summary>The operator's read-only views across every account: usage per account, model, channel and time (the task list is <see cref="Admin.IAdminStore.SearchTasksAsync"/>).</summary>
 public interface IAdminReports
 {
     /// <summary>
-    /// The newest tasks first, of every account or of <paramref name="accountId"/>, with <paramref name="status"/>
-    /// if given, at most <paramref name="limit"/>.
-    /// </summary>
-    Task<IReadOnlyList<AdminTaskRow>> ListTasksAsync(string? status, string? accountId, int limit, CancellationToken cancellationToken);
-
-    /// <summary>
     /// Per account and model since <paramref name="since"/> (unix ms): requests and credits from the reservations
-    /// (every dialect bills through one), images from the task queue; the most charged first.
+    /// (every dialect bills through one) and their daily roll-up (<see cref="Retention.IUsageRetention"/>; a rolled-up
+    /// day counts when it starts at or after <paramref name="since"/>), images from the task queue; the most charged first.
     /// </summary>
     Task<IReadOnlyList<UsageRow>> UsageAsync(long since, CancellationToken cancellationToken);
 

@@ -1,6 +1,11 @@
 namespace Nanogate.Storage.Reports;
 
-/// <summary>The usage statement both providers run (standard SQL over the reservations; bucket width in ms).</summary>
+/// <summary>
+/// The usage statement both providers run (standard SQL over the reservations and the daily roll-up of those retention
+/// deleted; bucket width in ms). A roll-up row counts at the start of its UTC day: a window that starts or ends inside
+/// a rolled-up day counts that day whole or not at all (by its start), and hour buckets exist only where the
+/// reservations are still kept.
+/// </summary>
 public static class UsageSql
 {
     /// <summary>
@@ -17,12 +22,17 @@ public static class UsageSql
         var select = string.Join(", ", dims.Select(d => query.Groups.HasFlag(d.Flag) ? d.Column : $"CAST(NULL AS {text})"));
         var group = string.Concat(dims.Where(d => query.Groups.HasFlag(d.Flag)).Select(d => ", " + d.Column));
         return $"""
-            SELECT (created_at / @width) * @width AS bucket_start, {select},
-                   CAST(COUNT(*) AS {wholeNumber}), CAST(COALESCE(SUM(images), 0) AS {wholeNumber}),
-                   CAST(COALESCE(SUM(captured), 0) AS {wholeNumber}), CAST(COALESCE(SUM(refunded), 0) AS {wholeNumber})
-            FROM reservations
-            WHERE created_at >= @from AND created_at < @to
-            GROUP BY (created_at / @width) * @width{group}
+            SELECT (made_at / @width) * @width AS bucket_start, {select},
+                   CAST(SUM(requests) AS {wholeNumber}), CAST(COALESCE(SUM(images), 0) AS {wholeNumber}),
+                   CAST(COALESCE(SUM(charged), 0) AS {wholeNumber}), CAST(COALESCE(SUM(refunded), 0) AS {wholeNumber})
+            FROM (
+                SELECT created_at AS made_at, account_id, key_id, model, channel, 1 AS requests, images, captured AS charged, refunded
+                FROM reservations WHERE created_at >= @from AND created_at < @to
+                UNION ALL
+                SELECT day_start, account_id, key_id, model, channel, requests, images, charged, refunded
+                FROM usage_daily WHERE day_start >= @from AND day_start < @to
+            ) u
+            GROUP BY (made_at / @width) * @width{group}
             ORDER BY 1{group}
             """;
     }

@@ -7,45 +7,11 @@ namespace Nanogate.Storage.Sqlite;
 public sealed class SqliteAdminReports(SqliteDatabase db) : IAdminReports
 {
     /// <inheritdoc />
-    public Task<IReadOnlyList<AdminTaskRow>> ListTasksAsync(string? status, string? accountId, int limit, CancellationToken cancellationToken) =>
-        db.ReadAsync<IReadOnlyList<AdminTaskRow>>(async c =>
-        {
-            using var command = c.CreateCommand();
-            command.CommandText = """
-                SELECT t.id, t.account_id, a.name, t.model, t.status, t.n,
-                       t.credits_reserved, t.credits_charged, t.credits_refunded,
-                       t.error_code, t.error_message, t.created_at, t.completed_at,
-                       json_extract(t.request, '$.prompt'), json_extract(t.request, '$.aspect_ratio'), json_extract(t.request, '$.resolution'),
-                       (SELECT COUNT(*) FROM task_images i WHERE i.task_id = t.id AND i.status = 'succeeded'),
-                       (SELECT COUNT(*) FROM task_images i WHERE i.task_id = t.id AND i.status = 'failed')
-                FROM tasks t JOIN accounts a ON a.id = t.account_id
-                WHERE ($status IS NULL OR t.status = $status) AND ($account IS NULL OR t.account_id = $account)
-                ORDER BY t.created_at DESC, t.id DESC
-                LIMIT $limit
-                """;
-            command.Parameters.AddWithValue("$status", (object?)status ?? DBNull.Value);
-            command.Parameters.AddWithValue("$account", (object?)accountId ?? DBNull.Value);
-            command.Parameters.AddWithValue("$limit", limit);
-            var list = new List<AdminTaskRow>();
-            using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                list.Add(new AdminTaskRow(
-                    r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt32(5),
-                    r.GetInt64(6), r.GetInt64(7), r.GetInt64(8),
-                    Str(r, 9), Str(r, 10), r.GetInt64(11), Long(r, 12),
-                    Str(r, 13), Str(r, 14), Str(r, 15),
-                    r.GetInt32(16), r.GetInt32(17)));
-            }
-
-            return list;
-        }, cancellationToken);
-
-    /// <inheritdoc />
     public Task<IReadOnlyList<UsageRow>> UsageAsync(long since, CancellationToken cancellationToken) =>
         db.ReadAsync<IReadOnlyList<UsageRow>>(async c =>
         {
-            // Credits from the reservations (every dialect bills through one), images from the task queue.
+            // Credits from the reservations (every dialect bills through one) and the daily roll-up of those retention
+            // deleted, images from the task queue.
             using var command = c.CreateCommand();
             command.CommandText = """
                 SELECT u.account_id, a.name, u.model,
@@ -55,6 +21,10 @@ public sealed class SqliteAdminReports(SqliteDatabase db) : IAdminReports
                            SUM(r.captured) AS charged, SUM(r.refunded) AS refunded, 0 AS images_ok, 0 AS images_failed
                     FROM reservations r WHERE r.created_at >= $since
                     GROUP BY r.account_id, COALESCE(r.model, 'unknown')
+                    UNION ALL
+                    SELECT d.account_id, COALESCE(d.model, 'unknown'), SUM(d.requests), SUM(d.charged), SUM(d.refunded), 0, 0
+                    FROM usage_daily d WHERE d.day_start >= $since
+                    GROUP BY d.account_id, COALESCE(d.model, 'unknown')
                     UNION ALL
                     SELECT t.account_id, t.model, 0, 0, 0,
                            SUM(CASE WHEN i.status = 'succeeded' THEN 1 ELSE 0 END),
@@ -97,8 +67,6 @@ public sealed class SqliteAdminReports(SqliteDatabase db) : IAdminReports
 
     private static string? Str(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
-    private static long? Long(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
-
     /// <inheritdoc />
     public Task<IReadOnlyList<ChannelUsageRow>> ChannelUsageAsync(long since, CancellationToken cancellationToken) =>
         db.ReadAsync<IReadOnlyList<ChannelUsageRow>>(async c =>
@@ -115,6 +83,10 @@ public sealed class SqliteAdminReports(SqliteDatabase db) : IAdminReports
                     FROM reservations r
                     WHERE r.purpose <> 'task' AND r.settled_at IS NOT NULL AND r.created_at >= $since
                     GROUP BY COALESCE(r.channel, 'unknown')
+                    UNION ALL
+                    SELECT COALESCE(d.channel, 'unknown'), 0, SUM(d.requests), SUM(d.charged)
+                    FROM usage_daily d WHERE d.purpose <> 'task' AND d.day_start >= $since
+                    GROUP BY COALESCE(d.channel, 'unknown')
                 ) u
                 GROUP BY channel
                 ORDER BY SUM(charged) DESC, channel

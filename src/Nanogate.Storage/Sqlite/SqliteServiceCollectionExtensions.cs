@@ -25,6 +25,7 @@ public static class SqliteServiceCollectionExtensions
         services.AddSingleton<IWebhookOutbox, SqliteWebhookOutbox>();
         services.AddSingleton<IAdminReports, SqliteAdminReports>();
         services.AddSingleton<Retention.ITaskRetention, SqliteTaskRetention>();
+        services.AddSingleton<Retention.IUsageRetention, SqliteUsageRetention>();
         services.AddSingleton<Admin.IAdminStore, SqliteAdminStore>();
         services.AddSingleton<ITaskStore, SqliteTaskStore>();
         services.AddSingleton<IChannelStore, SqliteChannelStore>();

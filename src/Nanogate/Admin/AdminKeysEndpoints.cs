@@ -16,6 +16,10 @@ internal static class AdminKeysEndpoints
 {
     private const int MaxPerMinute = 1_000_000;
 
+    private static readonly KeyLimitPair RateLimit = new("rate_limit", "requests_per_minute", "images_per_minute", "n", "", MaxPerMinute, "limit");
+
+    private static readonly KeyLimitPair SpendCap = new("spend_cap", "daily", "monthly", "credits", " of credits", ILedger.MaxBalance, "cap");
+
     /// <summary>Maps the routes on the admin group.</summary>
     public static RouteGroupBuilder MapAdminKeysRoutes(this RouteGroupBuilder admin)
     {
@@ -192,112 +196,17 @@ internal static class AdminKeysEndpoints
             controls = controls with { ExpiresAt = expires };
         }
 
-        if (body.ContainsKey("rate_limit"))
+        if (RateLimit.Read(body, (controls.RequestsPerMinute, controls.ImagesPerMinute), out var rate) is { } rateError)
         {
-            if (body["rate_limit"] is null)
-            {
-                controls = controls with { RequestsPerMinute = null, ImagesPerMinute = null };
-            }
-            else if (body["rate_limit"] is not JsonObject limit)
-            {
-                return ApiError.Invalid("rate_limit must be an object {\"requests_per_minute\": n, \"images_per_minute\": n} (either may be null) or null.", "rate_limit");
-            }
-            else
-            {
-                foreach (var member in limit.Select(p => p.Key).Where(k => k is not ("requests_per_minute" or "images_per_minute")))
-                {
-                    return ApiError.Invalid($"rate_limit has no field {member}: use requests_per_minute and images_per_minute.", "rate_limit." + member);
-                }
-
-                if (ReadLimit(limit, "requests_per_minute", controls.RequestsPerMinute, out var rpm) is { } e1)
-                {
-                    return e1;
-                }
-
-                if (ReadLimit(limit, "images_per_minute", controls.ImagesPerMinute, out var ipm) is { } e2)
-                {
-                    return e2;
-                }
-
-                controls = controls with { RequestsPerMinute = rpm, ImagesPerMinute = ipm };
-            }
+            return rateError;
         }
 
-        if (body.ContainsKey("spend_cap"))
+        if (SpendCap.Read(body, (controls.DailyCap, controls.MonthlyCap), out var cap) is { } capError)
         {
-            if (body["spend_cap"] is null)
-            {
-                controls = controls with { DailyCap = null, MonthlyCap = null };
-            }
-            else if (body["spend_cap"] is not JsonObject cap)
-            {
-                return ApiError.Invalid("spend_cap must be an object {\"daily\": credits, \"monthly\": credits} (either may be null) or null.", "spend_cap");
-            }
-            else
-            {
-                foreach (var member in cap.Select(p => p.Key).Where(k => k is not ("daily" or "monthly")))
-                {
-                    return ApiError.Invalid($"spend_cap has no field {member}: use daily and monthly.", "spend_cap." + member);
-                }
-
-                if (ReadCap(cap, "daily", controls.DailyCap, out var daily) is { } e1)
-                {
-                    return e1;
-                }
-
-                if (ReadCap(cap, "monthly", controls.MonthlyCap, out var monthly) is { } e2)
-                {
-                    return e2;
-                }
-
-                controls = controls with { DailyCap = daily, MonthlyCap = monthly };
-            }
+            return capError;
         }
 
-        return null;
-    }
-
-    private static IResult? ReadLimit(JsonObject limit, string name, int? current, out int? value)
-    {
-        value = current;
-        if (!limit.ContainsKey(name))
-        {
-            return null;
-        }
-
-        if (!JsonBody.TryGetInteger(limit, name, out var v, out var error))
-        {
-            return error;
-        }
-
-        if (v is < 1 or > MaxPerMinute)
-        {
-            return ApiError.Invalid($"rate_limit.{name} must be a whole number from 1 to {MaxPerMinute}, or null for no limit.", "rate_limit." + name);
-        }
-
-        value = (int?)v;
-        return null;
-    }
-
-    private static IResult? ReadCap(JsonObject cap, string name, long? current, out long? value)
-    {
-        value = current;
-        if (!cap.ContainsKey(name))
-        {
-            return null;
-        }
-
-        if (!JsonBody.TryGetInteger(cap, name, out var v, out var error))
-        {
-            return error;
-        }
-
-        if (v is < 1 or > ILedger.MaxBalance)
-        {
-            return ApiError.Invalid($"spend_cap.{name} must be a whole number of credits from 1 to {ILedger.MaxBalance}, or null for no cap.", "spend_cap." + name);
-        }
-
-        value = v;
+        controls = controls with { RequestsPerMinute = (int?)rate.First, ImagesPerMinute = (int?)rate.Second, DailyCap = cap.First, MonthlyCap = cap.Second };
         return null;
     }
 }

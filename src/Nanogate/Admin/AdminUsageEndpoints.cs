@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.Extensions.Options;
 using Nanogate.Hosting;
+using Nanogate.Operations;
 using Nanogate.Storage.Reports;
 
 namespace Nanogate.Admin;
@@ -8,7 +10,8 @@ namespace Nanogate.Admin;
 /// <summary>
 /// <c>GET /admin/v1/usage</c>: with <c>bucket</c> (or <c>from</c>, <c>to</c>, <c>group_by</c>, <c>format</c>), usage over
 /// time in hour or day buckets, grouped by account, key, model and channel, as JSON or CSV; without them, the summary
-/// per account and model and per channel over <c>days</c> that the console has always read.
+/// per account and model and per channel over <c>days</c> that the console has always read. Usage older than
+/// <c>Retention:UsageDays</c> is rolled up by UTC day (totals unchanged): hour buckets reaching before it are refused.
 /// </summary>
 internal static class AdminUsageEndpoints
 {
@@ -27,7 +30,7 @@ internal static class AdminUsageEndpoints
     }
 
     private static async Task<IResult> UsageAsync(
-        HttpContext context, IAdminReports reports, TimeProvider time, int? days, string? bucket, string? from, string? to, string? group_by, string? format)
+        HttpContext context, IAdminReports reports, TimeProvider time, IOptions<RetentionOptions> retention, int? days, string? bucket, string? from, string? to, string? group_by, string? format)
     {
         if (days is < 1 or > 3660)
         {
@@ -77,6 +80,14 @@ internal static class AdminUsageEndpoints
         if ((end - start) / bucketWidth > MaxBuckets)
         {
             return ApiError.Invalid($"That window holds more than {MaxBuckets} {(w == UsageBucket.Hour ? "hours" : "days")}: narrow from/to, or use bucket=day.", "from");
+        }
+
+        // Usage older than Retention:UsageDays is kept by UTC day only (RetentionSweeper rolls it up).
+        if (w == UsageBucket.Hour && retention.Value.HourlyUsageSince(now) is { } hourly && start < hourly)
+        {
+            return ApiError.Invalid(
+                string.Create(CultureInfo.InvariantCulture, $"Hour buckets are kept for {retention.Value.UsageDays} days (Retention:UsageDays): usage before {hourly.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'} is kept by day only. Use bucket=day, or a from on or after that time."),
+                from is null ? "days" : "from");
         }
 
         var groups = UsageGroups.None;

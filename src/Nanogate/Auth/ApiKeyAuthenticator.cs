@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Primitives;
 using Nanogate.Storage;
 using Nanogate.Storage.Accounts;
-using Nanogate.Storage.Admin;
 using Nanogate.Storage.Changes;
 
 namespace Nanogate.Auth;
@@ -17,20 +16,18 @@ namespace Nanogate.Auth;
 internal sealed class ApiKeyAuthenticator : IDisposable
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
-    private readonly ConcurrentDictionary<string, (ApiKeyRecord? Key, bool AccountDisabled, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ApiKeyLookup? Found, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
     private readonly IAccountStore accounts;
     private readonly TimeProvider time;
     private readonly IChangeFeed changes;
     private readonly KeyRateLimits limits;
     private readonly KeyUsageRecorder usage;
-    private readonly IAdminStore? admin;
     private readonly IDisposable _subscription;
 
-    /// <summary>Creates the authenticator and subscribes it to key changes; without <paramref name="admin"/> no account counts as disabled.</summary>
-    public ApiKeyAuthenticator(IAccountStore accounts, TimeProvider time, IChangeFeed changes, KeyRateLimits limits, KeyUsageRecorder usage, IAdminStore? admin = null)
+    /// <summary>Creates the authenticator and subscribes it to key changes.</summary>
+    public ApiKeyAuthenticator(IAccountStore accounts, TimeProvider time, IChangeFeed changes, KeyRateLimits limits, KeyUsageRecorder usage)
     {
         this.accounts = accounts;
-        this.admin = admin;
         this.time = time;
         this.changes = changes;
         this.limits = limits;
@@ -78,9 +75,8 @@ internal sealed class ApiKeyAuthenticator : IDisposable
         var now = time.GetUtcNow();
         if (!_cache.TryGetValue(hash, out var cached) || cached.Until <= now)
         {
-            var record = await accounts.FindKeyByHashAsync(hash, cancellationToken).ConfigureAwait(false);
-            var disabled = record is not null && admin is not null && await admin.IsAccountDisabledAsync(record.AccountId, cancellationToken).ConfigureAwait(false);
-            cached = (record, disabled, now + CacheFor);
+            // One joined read: the key and whether its account is disabled.
+            cached = (await accounts.FindKeyByHashAsync(hash, cancellationToken).ConfigureAwait(false), now + CacheFor);
             if (_cache.Count > 100_000)
             {
                 _cache.Clear();
@@ -89,12 +85,13 @@ internal sealed class ApiKeyAuthenticator : IDisposable
             _cache[hash] = cached;
         }
 
-        if (cached.Key is not { RevokedAt: null } k)
+        if (cached.Found is not { Key.RevokedAt: null } found)
         {
             return new KeyCheck(null, KeyRefusal.Unknown);
         }
 
-        if (cached.AccountDisabled)
+        var k = found.Key;
+        if (found.AccountDisabled)
         {
             return new KeyCheck(null, KeyRefusal.AccountDisabled, DisabledAccountId: k.AccountId);
         }

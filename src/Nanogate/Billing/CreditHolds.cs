@@ -76,16 +76,18 @@ internal sealed class CreditHolds(ILedger ledger, ITaskStore tasks, KeyRateLimit
         return settled;
     }
 
-    /// <summary>Releases a hold whole: nothing was made and nothing failed (the caller left before the upstream answered, or the result could not be delivered).</summary>
-    public Task ReleaseAsync(Reservation hold) => ledger.SettleAsync(hold.Id, 0, CancellationToken.None);
-
-    /// <summary>Releases a hold whole as a refund: the upstream was called and failed, so the work paid for failed.</summary>
-    public Task RefundAsync(Reservation hold, string? channel) =>
-        ledger.SettleAsync(hold.Id, 0, channel, new SettleUsage(0, hold.Amount), CancellationToken.None);
+    /// <summary>
+    /// Releases a hold whole: nothing was delivered, so nothing is charged (the caller left before the upstream answered,
+    /// the result could not be delivered, or the upstream failed, then <paramref name="channel"/> names the channel that
+    /// failed). Never a refund: a synchronous request pays only for what it delivered, so nothing was paid that could
+    /// come back (refunds are an accepted task's failed images, see <see cref="SettleUsage"/>).
+    /// </summary>
+    public Task ReleaseAsync(Reservation hold, string? channel = null) =>
+        ledger.SettleAsync(hold.Id, 0, channel, SettleUsage.None, CancellationToken.None);
 
     /// <summary>Counts credits captured elsewhere (a task image's charge, committed with its row).</summary>
     public void RecordCharged(Dialect dialect, string model, long credits) =>
-        metrics.CreditsCharged(Label(dialect), model, credits);
+        metrics.CreditsCharged(dialect.MetricLabel(), model, credits);
 
     private void ThrottleImages(Caller caller, int images)
     {
@@ -98,11 +100,4 @@ internal sealed class CreditHolds(ILedger ledger, ITaskStore tasks, KeyRateLimit
                 wait == TimeSpan.MaxValue ? TimeSpan.FromSeconds(60) : wait);
         }
     }
-
-    private static string Label(Dialect dialect) => dialect switch
-    {
-        Dialect.Gemini => "gemini",
-        Dialect.OpenAi => "openai",
-        _ => "tasks",
-    };
 }

@@ -41,8 +41,8 @@ internal static partial class GeminiEndpoints
         var gemini = routes.MapGroup("").WithDialect(Dialect.Gemini).RequireAuthorization(NanogatePolicies.UserKey);
         // {model} holds "name:method" (a route template cannot split one segment); named as the GET routes' is, so
         // the OpenAPI document has one path per URL shape.
-        gemini.MapPost("/v1beta/models/{model}", HandleAsync).DescribeGenerateContent();
-        gemini.MapPost("/v1/models/{model}", HandleAsync).DescribeGenerateContent();
+        gemini.MapPost("/v1beta/models/{model}", HandleAsync).DescribeGenerateContent().WithSyncGenerationBound(Dialect.Gemini);
+        gemini.MapPost("/v1/models/{model}", HandleAsync).DescribeGenerateContent().WithSyncGenerationBound(Dialect.Gemini);
         gemini.MapGet("/v1beta/models", ListModels).Produces<GeminiModelList>();
         gemini.MapGet("/v1beta/models/{model}", GetModel).Produces<GeminiModelEntry>().Produces<GeminiErrorBody>(StatusCodes.Status404NotFound);
 
@@ -264,8 +264,8 @@ internal static partial class GeminiEndpoints
             {
                 // Part of the answer is gone to the caller: it cannot become an error any more, so the response is
                 // aborted (a broken stream, never a truncated body that looks whole) and nothing is charged: the
-                // upstream was called and failed, so the hold goes back as a refund.
-                await credits.RefundAsync(reservation, body.Channel).ConfigureAwait(false);
+                // hold is released (not a refund: nothing was paid).
+                await credits.ReleaseAsync(reservation, body.Channel).ConfigureAwait(false);
                 LogBrokeMidBody(logger, request.RequestId, body.Channel, failure!.Kind, body.BytesRead, failure.Message);
                 context.Abort();
                 return Results.Empty;
@@ -388,7 +388,6 @@ internal static partial class GeminiEndpoints
 
             var accumulator = new GeminiStreamAccumulator();
             var events = 0;
-            var upstreamFailed = false;
             MediaStoreException? storeFailure = null;
             try
             {
@@ -420,7 +419,6 @@ internal static partial class GeminiEndpoints
             }
             catch (UpstreamException e)
             {
-                upstreamFailed = true;
                 var (http, status, message) = GeminiFailures.Describe(e.Failure);
                 var error = JsonSerializer.SerializeToUtf8Bytes(new GeminiErrorBody(new GeminiErrorDetail(http, message, status)), NanogateJsonContext.Default.GeminiErrorBody);
                 await WriteEventAsync(response, error, sse, events++).ConfigureAwait(false);
@@ -435,9 +433,9 @@ internal static partial class GeminiEndpoints
                 var charge = Charge(model, prepared, events > 0 ? accumulator.Result : null);
                 var images = events > 0 ? accumulator.Result?.ImageCount ?? 0 : 0;
 
-                // An upstream that failed mid-stream refunds what it did not deliver; the caller leaving does not.
-                var refunded = upstreamFailed ? Math.Max(0, reservation.Amount - charge) : 0;
-                await credits.CaptureAsync(reservation, charge, stream.Channel, Dialect.Gemini, model.Id, new SettleUsage(images, refunded)).ConfigureAwait(false);
+                // What was delivered is charged and the rest of the hold released, whether the upstream failed mid-stream
+                // or the caller left: never a refund (a synchronous request pays only for what it delivered).
+                await credits.CaptureAsync(reservation, charge, stream.Channel, Dialect.Gemini, model.Id, new SettleUsage(images, 0)).ConfigureAwait(false);
             }
 
             if (storeFailure is not null && events == 0)
@@ -469,10 +467,10 @@ internal static partial class GeminiEndpoints
         }
     }
 
-    /// <summary>An upstream failure: nothing is charged (the hold is refunded), and the caller gets the failure in Google's shape.</summary>
+    /// <summary>An upstream failure: nothing is charged (the hold is released, not refunded: nothing was paid), and the caller gets the failure in Google's shape.</summary>
     private static async Task<IResult> ReleaseAndFailAsync(CreditHolds credits, Reservation reservation, ILogger logger, string requestId, string channel, UpstreamFailure failure)
     {
-        await credits.RefundAsync(reservation, channel).ConfigureAwait(false);
+        await credits.ReleaseAsync(reservation, channel).ConfigureAwait(false);
         LogUpstreamFailure(logger, requestId, channel, failure.Kind, failure.Message);
         return GeminiFailures.ToResult(failure);
     }

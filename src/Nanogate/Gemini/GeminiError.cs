@@ -38,13 +38,7 @@ internal static class GeminiError
         public Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.StatusCode = httpStatus;
-            if (headers is not null)
-            {
-                foreach (var (k, v) in headers)
-                {
-                    httpContext.Response.Headers[k] = v;
-                }
-            }
+            Pipeline.ErrorHeaders.Apply(httpContext.Response, headers);
 
             return httpContext.Response.WriteAsJsonAsync(
                 new GeminiErrorBody(new GeminiErrorDetail(httpStatus, message, status)),

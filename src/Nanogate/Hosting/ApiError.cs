@@ -24,11 +24,7 @@ internal static class ApiError
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
-            foreach (var (k, v) in headers)
-            {
-                httpContext.Response.Headers[k] = v;
-            }
-
+            Pipeline.ErrorHeaders.Apply(httpContext.Response, headers);
             return inner.ExecuteAsync(httpContext);
         }
     }

@@ -14,48 +14,23 @@ namespace Nanogate.Hosting;
 /// </summary>
 internal static class StorageCopyCommand
 {
-    /// <summary>The first argument that selects this command.</summary>
+    /// <summary>The command's name on the command line.</summary>
     public const string Name = "copy-storage";
 
-    private const string Usage = """
-        Usage: Nanogate copy-storage --from-sqlite <dataDir> [--to-postgres <connection string>] [--from-media <dir>] [--Section:Key=value ...]
-
-        Copies a SQLite install (nanogate.db and its media) into an empty PostgreSQL database and the media store
-        configured by Media:* (files folder or S3 bucket). Stop the SQLite server first.
-
-          --from-sqlite <dataDir>        the data directory of the SQLite install (the folder holding nanogate.db)
-          --to-postgres <connection>     an Npgsql connection string; default ConnectionStrings:Postgres
-          --from-media <dir>             the install's media folder; default <dataDir>/media
-          --Section:Key=value            any other configuration, as for the server (e.g. --Media:Provider=s3)
-          -h, --help                     show this help
-
-        The target database is migrated and must hold no rows; the whole copy is one transaction on it. Media bytes
-        already in the target with the same length are skipped, so a run that failed can simply be repeated. Before
-        committing, the row count of every table and every account's balance and ledger sums are compared on both
-        sides. Exit code 0 when the copy is committed, 1 when it failed (nothing committed), 2 for a usage error.
-        """;
-
-    /// <summary>Runs the command with <paramref name="args"/> (those after <c>copy-storage</c>); returns the exit code.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies <paramref name="fromSqlite"/> (and its media, <paramref name="fromMedia"/> or <c>&lt;dataDir&gt;/media</c>) into
+    /// <paramref name="toPostgres"/> (or <c>ConnectionStrings:Postgres</c>) with <paramref name="settings"/> as the server
+    /// takes them; returns the exit code: 0 committed, 1 failed with nothing committed (one line on <paramref name="error"/>).
+    /// The command line (options, help, usage errors) is <see cref="Commands.CopyStorageCommandLine"/>'s.
+    /// </summary>
+    public static async Task<int> RunAsync(
+        string fromSqlite, string? toPostgres, string? fromMedia, IReadOnlyList<string> settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        if (args.Any(a => a is "-h" or "--help" or "-?"))
-        {
-            await output.WriteLineAsync(Usage).ConfigureAwait(false);
-            return 0;
-        }
-
-        if (Parse(args, out var arguments) is { } usageError)
-        {
-            await error.WriteLineAsync($"copy-storage: {usageError} (see copy-storage --help)").ConfigureAwait(false);
-            return 2;
-        }
-
         try
         {
-            return await CopyAsync(arguments, output, error, cancellationToken).ConfigureAwait(false);
+            return await CopyAsync(new CopyArguments(fromSqlite, toPostgres, fromMedia, settings), output, error, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -247,49 +222,6 @@ internal static class StorageCopyCommand
             .AddEnvironmentVariables()
             .AddCommandLine([.. settings])
             .Build();
-    }
-
-    private static string? Parse(string[] args, out CopyArguments arguments)
-    {
-        string? fromSqlite = null, toPostgres = null, fromMedia = null;
-        var settings = new List<string>();
-        arguments = new CopyArguments("", null, null, settings);
-        for (var i = 0; i < args.Length; i++)
-        {
-            var arg = args[i];
-            var (name, inline) = arg.IndexOf('=', StringComparison.Ordinal) is > 0 and var eq ? (arg[..eq], arg[(eq + 1)..]) : (arg, null);
-            if (name is "--from-sqlite" or "--to-postgres" or "--from-media")
-            {
-                var value = inline ?? (i + 1 < args.Length ? args[++i] : null);
-                if (string.IsNullOrWhiteSpace(value))
-                {
-                    return $"{name} needs a value";
-                }
-
-                _ = name switch
-                {
-                    "--from-sqlite" => fromSqlite = value,
-                    "--to-postgres" => toPostgres = value,
-                    _ => fromMedia = value,
-                };
-            }
-            else if (name.StartsWith("--", StringComparison.Ordinal) && name.Contains(':', StringComparison.Ordinal) && inline is not null)
-            {
-                settings.Add(arg);
-            }
-            else
-            {
-                return $"unknown argument '{(name.StartsWith('-') ? name : arg)}'";
-            }
-        }
-
-        if (fromSqlite is null)
-        {
-            return "--from-sqlite <dataDir> is required";
-        }
-
-        arguments = new CopyArguments(fromSqlite, toPostgres, fromMedia, settings);
-        return null;
     }
 
     private static string Describe(Exception e)

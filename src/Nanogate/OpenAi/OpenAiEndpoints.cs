@@ -25,8 +25,8 @@ internal static class OpenAiEndpoints
         var open = routes.MapGroup("/openai/v1").WithDialect(Dialect.OpenAi);
         var group = open.MapGroup("").RequireAuthorization(NanogatePolicies.UserKey);
         group.MapPost("/images/generations", (HttpContext context, Caller caller, ImageGenerationsHandler handler) =>
-            GenerationsAsync(context, caller, handler, urlByDefault: false)).DescribeGenerations();
-        group.MapPost("/images/edits", EditsAsync).DescribeEdits();
+            GenerationsAsync(context, caller, handler, urlByDefault: false)).DescribeGenerations().WithSyncGenerationBound(Dialect.OpenAi);
+        group.MapPost("/images/edits", EditsAsync).DescribeEdits().WithSyncGenerationBound(Dialect.OpenAi);
         open.MapPost("/images/variations", () => OpenAiError.Result(404, "invalid_request_error", "unknown_url",
             "images/variations is not supported: use images/edits with a prompt describing the variation."))
             .Produces<OpenAiErrorBody>(StatusCodes.Status404NotFound)
@@ -37,7 +37,7 @@ internal static class OpenAiEndpoints
         // {nanogate}/sync/v1 and keep their requests; the plain /v1/images/generations stays the task API.
         routes.MapPost("/sync/v1/images/generations", (HttpContext context, Caller caller, ImageGenerationsHandler handler) =>
             GenerationsAsync(context, caller, handler, urlByDefault: true))
-            .WithDialect(Dialect.OpenAi).RequireAuthorization(NanogatePolicies.UserKey).DescribeGenerations();
+            .WithDialect(Dialect.OpenAi).RequireAuthorization(NanogatePolicies.UserKey).DescribeGenerations().WithSyncGenerationBound(Dialect.OpenAi);
         group.MapGet("/models/{**model}", GetModel).Produces<OpenAiModel>().Produces<OpenAiErrorBody>(StatusCodes.Status404NotFound);
         open.MapFallback(() => OpenAiError.Result(404, "invalid_request_error", "unknown_url",
             "Unknown route. This gateway serves POST /openai/v1/images/generations, POST /openai/v1/images/edits and GET /openai/v1/models."))

@@ -65,12 +65,11 @@ internal sealed partial class OpenAiImageRunner(
             throw;
         }
 
+        // The images delivered are charged; the rest of the hold (images the upstream failed to make, or the media store
+        // refused) is released, not refunded: a synchronous request pays only for what it delivered.
         var delivered = outcomes.Count(o => o.Image is not null);
-        // Images the upstream failed to make are refunded; those it made that the media store refused were never
-        // delivered and are released with them (the work failed on our side, after it was attempted).
-        var failed = outcomes.Count(o => o.Image is null);
         var settled = await credits.CaptureAsync(reservation, price * delivered, outcomes.FirstOrDefault(o => o.Image is not null)?.Image!.Channel,
-            Dialect.OpenAi, request.Model.Id, new SettleUsage(delivered, price * failed)).ConfigureAwait(false);
+            Dialect.OpenAi, request.Model.Id, new SettleUsage(delivered, 0)).ConfigureAwait(false);
 
         var headers = context.Response.Headers;
         headers["x-nanogate-credits-charged"] = settled.Captured.ToString(CultureInfo.InvariantCulture);

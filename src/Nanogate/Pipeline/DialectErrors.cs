@@ -13,6 +13,9 @@ namespace Nanogate.Pipeline;
 /// </summary>
 internal static class DialectErrors
 {
+    /// <summary>The code of a synchronous request refused by the concurrency bound (OpenAI's and Nanogate's shape).</summary>
+    public const string ConcurrencyLimitCode = "concurrency_limit_exceeded";
+
     /// <summary>An error for <paramref name="status"/> in the dialect's shape.</summary>
     public static IResult Result(Dialect dialect, int status, string message, string? param = null, IReadOnlyDictionary<string, string>? headers = null) => dialect switch
     {
@@ -46,6 +49,37 @@ internal static class DialectErrors
             Dialect.Gemini => GeminiError.Result(429, "RESOURCE_EXHAUSTED", message, headers),
             Dialect.OpenAi => OpenAiError.Result(429, "requests", "rate_limit_exceeded", message, null, headers),
             _ => ApiError.Result(429, "rate_limited", message, null, headers),
+        };
+    }
+
+    /// <summary>
+    /// 429 with <c>Retry-After: Limits:SyncRetryAfterSeconds</c>: a synchronous generation refused by the concurrency
+    /// bound (<see cref="SyncGenerationGate"/>) before its body was read or anything held. Google's
+    /// <c>RESOURCE_EXHAUSTED</c>; OpenAI's rate-limit type <c>requests</c> with code <c>concurrency_limit_exceeded</c>
+    /// (the SDKs raise <c>RateLimitError</c> and retry after the header); Nanogate's <c>concurrency_limit_exceeded</c>.
+    /// </summary>
+    public static IResult SyncBusy(Dialect dialect, SyncRefusal refusal, LimitsOptions limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        var message = refusal switch
+        {
+            SyncRefusal.AccountBusy => string.Create(CultureInfo.InvariantCulture,
+                $"Too many synchronous generations at once: this account already has {limits.MaxSyncGenerationsPerAccount} in progress on this server, the most one account may have (Limits:MaxSyncGenerationsPerAccount). Retry after the Retry-After delay; for many images at once, submit tasks (POST /v1/images/generations), which queue instead."),
+            SyncRefusal.ServerBusy => limits.SyncQueueLength > 0
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"The server is at capacity: all {limits.MaxSyncGenerations} synchronous generation slots are busy and {limits.SyncQueueLength} requests are already waiting for one (Limits:MaxSyncGenerations, Limits:SyncQueueLength). Retry after the Retry-After delay.")
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"The server is at capacity: all {limits.MaxSyncGenerations} synchronous generation slots are busy (Limits:MaxSyncGenerations). Retry after the Retry-After delay."),
+            SyncRefusal.QueueTimedOut => string.Create(CultureInfo.InvariantCulture,
+                $"The server is at capacity: this request waited {limits.SyncQueueSeconds} s (Limits:SyncQueueSeconds) and none of the {limits.MaxSyncGenerations} synchronous generation slots came free. Retry after the Retry-After delay."),
+            _ => throw new ArgumentOutOfRangeException(nameof(refusal), refusal, "A refusal without a message."),
+        } + " Nothing was held or charged.";
+        var headers = new Dictionary<string, string> { ["Retry-After"] = limits.SyncRetryAfterSeconds.ToString(CultureInfo.InvariantCulture) };
+        return dialect switch
+        {
+            Dialect.Gemini => GeminiError.Result(429, "RESOURCE_EXHAUSTED", message, headers),
+            Dialect.OpenAi => OpenAiError.Result(429, "requests", ConcurrencyLimitCode, message, null, headers),
+            _ => ApiError.Result(429, ConcurrencyLimitCode, message, null, headers),
         };
     }
 

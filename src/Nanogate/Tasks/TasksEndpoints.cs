@@ -36,7 +36,9 @@ internal static partial class TasksEndpoints
             .Produces<TaskAccepted>(StatusCodes.Status202Accepted)
             .Produces<TaskObject>(StatusCodes.Status200OK)
             .ProducesErrors(Dialect.Nanogate, 402, 409, 413, 422, 429)
-            .WithDescription("Submits a task (202 with Location). With Prefer: wait[=N] (N ≤ 60) the answer waits for the task to end: 200 with the task object. Idempotency-Key: 24 h; the same key with another body is 422, while the first is in flight 409.");
+            .WithDescription("Submits a task (202 with Location). With Prefer: wait[=N] (N ≤ 60) the answer waits for the task to end: 200 with the task object. Idempotency-Key: 24 h; the same key with another body is 422, while the first is in flight 409.")
+            // A key set to images_api "sync" is answered synchronously, in OpenAI's shape: bounded like the other synchronous routes.
+            .WithSyncGenerationBound(Dialect.OpenAi, caller => caller.ImagesApi == "sync");
         tasks.MapGet("/v1/tasks", ListAsync).Produces<TaskList>();
         tasks.MapGet("/v1/tasks/{taskId}", GetAsync).Produces<TaskObject>().ProducesErrors(Dialect.Nanogate, 404);
         tasks.MapPost("/v1/tasks/{taskId}/cancel", CancelAsync).Produces<TaskObject>().ProducesErrors(Dialect.Nanogate, 404);

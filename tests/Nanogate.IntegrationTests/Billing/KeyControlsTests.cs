@@ -186,19 +186,29 @@ public sealed class KeyControlsTests(ServerFixture fixture) : IClassFixture<Serv
     }
 
     [Theory]
-    [InlineData("{\"expires_at\":\"yesterday\"}", "expires_at")]
-    [InlineData("{\"expires_at\":\"2001-01-01T00:00:00Z\"}", "expires_at")]
-    [InlineData("{\"rate_limit\":{\"requests_per_minute\":0}}", "rate_limit.requests_per_minute")]
-    [InlineData("{\"rate_limit\":{\"rpm\":5}}", "rate_limit.rpm")]
-    [InlineData("{\"rate_limit\":5}", "rate_limit")]
-    [InlineData("{\"spend_cap\":{\"daily\":-1}}", "spend_cap.daily")]
-    [InlineData("{\"spend_cap\":{\"weekly\":5}}", "spend_cap.weekly")]
-    public async Task Bad_controls_are_refused_with_400_naming_the_field(string json, string param)
+    [InlineData("{\"expires_at\":\"yesterday\"}", "expires_at", "expires_at must be an ISO 8601 time, e.g. \"2027-01-31T00:00:00Z\", or null for never; got \"yesterday\".")]
+    [InlineData("{\"expires_at\":\"2001-01-01T00:00:00Z\"}", "expires_at", null)]
+    [InlineData("{\"rate_limit\":{\"requests_per_minute\":0}}", "rate_limit.requests_per_minute", "rate_limit.requests_per_minute must be a whole number from 1 to 1000000, or null for no limit.")]
+    [InlineData("{\"rate_limit\":{\"images_per_minute\":1000001}}", "rate_limit.images_per_minute", "rate_limit.images_per_minute must be a whole number from 1 to 1000000, or null for no limit.")]
+    [InlineData("{\"rate_limit\":{\"rpm\":5}}", "rate_limit.rpm", "rate_limit has no field rpm: use requests_per_minute and images_per_minute.")]
+    [InlineData("{\"rate_limit\":5}", "rate_limit", "rate_limit must be an object {\"requests_per_minute\": n, \"images_per_minute\": n} (either may be null) or null.")]
+    [InlineData("{\"spend_cap\":{\"daily\":-1}}", "spend_cap.daily", "spend_cap.daily must be a whole number of credits from 1 to 1000000000000000, or null for no cap.")]
+    [InlineData("{\"spend_cap\":{\"monthly\":0}}", "spend_cap.monthly", "spend_cap.monthly must be a whole number of credits from 1 to 1000000000000000, or null for no cap.")]
+    [InlineData("{\"spend_cap\":{\"weekly\":5}}", "spend_cap.weekly", "spend_cap has no field weekly: use daily and monthly.")]
+    [InlineData("{\"spend_cap\":[1,2]}", "spend_cap", "spend_cap must be an object {\"daily\": credits, \"monthly\": credits} (either may be null) or null.")]
+    public async Task Bad_controls_are_refused_with_400_naming_the_field(string json, string param, string? message)
     {
         var account = await Server.CreateAccountAsync(0, "bad-controls");
         var response = await Server.Admin.PostAsync($"/admin/v1/accounts/{account.Id}/keys", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(param, (await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["param"]!.GetValue<string>());
+        var error = (await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!;
+        Assert.Equal(param, error["param"]!.GetValue<string>());
+        Assert.Equal("invalid_request", error["code"]!.GetValue<string>());
+        if (message is not null)
+        {
+            // The exact words: rate_limit and spend_cap share one reader, and each must still say what to send.
+            Assert.Equal(message, error["message"]!.GetValue<string>());
+        }
 
         var patch = await Server.Admin.PatchAsync($"/admin/v1/keys/{account.KeyId}", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, patch.StatusCode);

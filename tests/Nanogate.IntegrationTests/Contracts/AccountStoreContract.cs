@@ -41,14 +41,32 @@ public abstract class AccountStoreContract : StoreContractTest
         Assert.StartsWith("sk-", created.Key, StringComparison.Ordinal);
         Assert.StartsWith(created.Record.Prefix, created.Key, StringComparison.Ordinal);
 
-        Assert.Equal(created.Record, await Store.Accounts.FindKeyByHashAsync(Ids.HashKey(created.Key), Ct));
+        Assert.Equal(new ApiKeyLookup(created.Record, AccountDisabled: false), await Store.Accounts.FindKeyByHashAsync(Ids.HashKey(created.Key), Ct));
         Assert.Null(await Store.Accounts.FindKeyByHashAsync(created.Key, Ct));
 
         Assert.True(await Store.Accounts.RevokeKeyAsync(created.Record.Id, Ct));
         Assert.False(await Store.Accounts.RevokeKeyAsync("key_missing", Ct));
-        var revoked = await Store.Accounts.FindKeyByHashAsync(Ids.HashKey(created.Key), Ct);
+        var revoked = (await Store.Accounts.FindKeyByHashAsync(Ids.HashKey(created.Key), Ct))?.Key;
         Assert.NotNull(revoked!.RevokedAt);
         Assert.Equal(revoked, Assert.Single(await Store.Accounts.ListKeysAsync(AccountId, Ct)));
+    }
+
+    [ContractFact]
+    public async Task A_key_lookup_says_whether_its_account_is_disabled_in_the_same_read()
+    {
+        var created = await Store.Accounts.CreateKeyAsync(AccountId, null, null, Ct);
+        var hash = Ids.HashKey(created.Key);
+
+        Assert.True(await Store.Admin.SetAccountDisabledAsync(AccountId, true, T0, Ct));
+        Assert.Equal(new ApiKeyLookup(created.Record, AccountDisabled: true), await Store.Accounts.FindKeyByHashAsync(hash, Ct));
+
+        // Another account's state is not this key's.
+        var beta = await Store.Accounts.CreateAccountAsync("beta", 0, Ct);
+        var betaKey = await Store.Accounts.CreateKeyAsync(beta.Id, null, null, Ct);
+        Assert.False((await Store.Accounts.FindKeyByHashAsync(Ids.HashKey(betaKey.Key), Ct))!.AccountDisabled);
+
+        Assert.True(await Store.Admin.SetAccountDisabledAsync(AccountId, false, T0 + 1, Ct));
+        Assert.False((await Store.Accounts.FindKeyByHashAsync(hash, Ct))!.AccountDisabled);
     }
 
     [ContractFact]
@@ -57,7 +75,7 @@ public abstract class AccountStoreContract : StoreContractTest
         var created = await Store.Accounts.CreateKeyAsync(AccountId, null, "sk-demo-0123456789", Ct);
 
         Assert.Equal("sk-demo-0123456789", created.Key);
-        Assert.Equal(created.Record.Id, (await Store.Accounts.FindKeyByHashAsync(Ids.HashKey("sk-demo-0123456789"), Ct))!.Id);
+        Assert.Equal(created.Record.Id, (await Store.Accounts.FindKeyByHashAsync(Ids.HashKey("sk-demo-0123456789"), Ct))!.Key.Id);
         await Assert.ThrowsAnyAsync<Exception>(() => Store.Accounts.CreateKeyAsync(AccountId, null, "sk-demo-0123456789", Ct));
         Assert.Single(await Store.Accounts.ListKeysAsync(AccountId, Ct));
     }
@@ -68,9 +86,9 @@ public abstract class AccountStoreContract : StoreContractTest
         var created = await Store.Accounts.CreateKeyAsync(AccountId, null, null, Ct);
 
         Assert.True(await Store.Accounts.SetKeyImageDeliveryAsync(created.Record.Id, "url", Ct));
-        Assert.Equal("url", (await Store.Accounts.FindKeyByHashAsync(Ids.HashKey(created.Key), Ct))!.ImageDelivery);
+        Assert.Equal("url", (await Store.Accounts.FindKeyByHashAsync(Ids.HashKey(created.Key), Ct))!.Key.ImageDelivery);
         Assert.True(await Store.Accounts.SetKeyImageDeliveryAsync(created.Record.Id, null, Ct));
-        Assert.Null((await Store.Accounts.FindKeyByHashAsync(Ids.HashKey(created.Key), Ct))!.ImageDelivery);
+        Assert.Null((await Store.Accounts.FindKeyByHashAsync(Ids.HashKey(created.Key), Ct))!.Key.ImageDelivery);
         Assert.False(await Store.Accounts.SetKeyImageDeliveryAsync("key_missing", "inline", Ct));
     }
 
@@ -121,10 +139,10 @@ public abstract class AccountStoreContract : StoreContractTest
     {
         await using var second = await StartSecondInstanceAsync();
         var created = await Store.Accounts.CreateKeyAsync(AccountId, null, null, Ct);
-        Assert.Null((await second.Accounts.FindKeyByHashAsync(Ids.HashKey(created.Key), Ct))!.RevokedAt);
+        Assert.Null((await second.Accounts.FindKeyByHashAsync(Ids.HashKey(created.Key), Ct))!.Key.RevokedAt);
 
         Assert.True(await second.Accounts.RevokeKeyAsync(created.Record.Id, Ct));
 
-        Assert.NotNull((await Store.Accounts.FindKeyByHashAsync(Ids.HashKey(created.Key), Ct))!.RevokedAt);
+        Assert.NotNull((await Store.Accounts.FindKeyByHashAsync(Ids.HashKey(created.Key), Ct))!.Key.RevokedAt);
     }
 }

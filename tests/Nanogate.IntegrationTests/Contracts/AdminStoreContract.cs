@@ -1,6 +1,7 @@
 using Nanogate.IntegrationTests.Contracts.Harness;
 using Nanogate.Storage;
 using Nanogate.Storage.Admin;
+using Nanogate.Storage.Reports;
 using Nanogate.Storage.Tasks;
 
 namespace Nanogate.IntegrationTests.Contracts;
@@ -57,18 +58,16 @@ public abstract class AdminStoreContract : StoreContractTest
     public async Task Rename_and_disable_change_the_account_and_report_unknown_ones()
     {
         Assert.True(await Store.Admin.RenameAccountAsync(AccountId, "alpha two", Ct));
-        Assert.False(await Store.Admin.IsAccountDisabledAsync(AccountId, Ct));
+        Assert.Null((await Store.Admin.GetAccountAsync(AccountId, Ct))!.DisabledAt);
         Assert.True(await Store.Admin.SetAccountDisabledAsync(AccountId, true, T0, Ct));
         Assert.True(await Store.Admin.SetAccountDisabledAsync(AccountId, true, T0 + 5, Ct));
         var account = await Store.Admin.GetAccountAsync(AccountId, Ct);
         Assert.Equal(new AccountSummary(AccountId, "alpha two", account!.CreatedAt, 1000, T0), account);
-        Assert.True(await Store.Admin.IsAccountDisabledAsync(AccountId, Ct));
         Assert.True(await Store.Admin.SetAccountDisabledAsync(AccountId, false, T0 + 10, Ct));
         Assert.Null((await Store.Admin.GetAccountAsync(AccountId, Ct))!.DisabledAt);
 
         Assert.False(await Store.Admin.RenameAccountAsync("acct_nope", "x", Ct));
         Assert.False(await Store.Admin.SetAccountDisabledAsync("acct_nope", true, T0, Ct));
-        Assert.False(await Store.Admin.IsAccountDisabledAsync("acct_nope", Ct));
         Assert.Null(await Store.Admin.GetAccountAsync("acct_nope", Ct));
     }
 
@@ -137,6 +136,32 @@ public abstract class AdminStoreContract : StoreContractTest
         }
         while (after is not null);
         Assert.Equal([.. newestTwo, cat, fox], seen);
+    }
+
+    [ContractFact]
+    public async Task The_task_search_shows_each_task_with_its_account_request_credits_and_image_counts_newest_first()
+    {
+        var beta = (await Store.Accounts.CreateAccountAsync("beta", 1000, Ct)).Id;
+        var ended = await SubmitTaskAsync(AccountId, "model-a", 2, 45, T0, prompt: "a red fox");
+        await FinishTaskAsync(ended, AccountId, made: 1, T0 + 500);
+        var pending = await SubmitTaskAsync(AccountId, "model-a", 1, 45, T0 + 1_000);
+        var other = await SubmitTaskAsync(beta, "model-b", 1, 45, T0 + 2_000);
+
+        AdminTaskQuery Q(string? status = null, string? account = null, int limit = 50) => new(null, status, null, account, null, null, limit, null);
+        async Task<List<string>> Ids(AdminTaskQuery q) => [.. (await Store.Admin.SearchTasksAsync(q, Ct)).Data.Select(t => t.Id)];
+
+        var all = (await Store.Admin.SearchTasksAsync(Q(), Ct)).Data;
+        Assert.Equal([other, pending, ended], all.Select(t => t.Id));
+        Assert.Equal(
+            new AdminTaskRow(ended, AccountId, "alpha", "model-a", "partially_succeeded", 2, 90, 45, 45, null, null, T0, T0 + 500, "a red fox", "16:9", "2K", 1, 1),
+            all[2]);
+        Assert.Equal(
+            new AdminTaskRow(other, beta, "beta", "model-b", "pending", 1, 45, 0, 0, null, null, T0 + 2_000, null, "a cat", "16:9", "2K", 0, 0),
+            all[0]);
+
+        Assert.Equal([pending, ended], await Ids(Q(account: AccountId)));
+        Assert.Equal([other, pending], await Ids(Q(status: "pending")));
+        Assert.Equal([other], await Ids(Q(limit: 1)));
     }
 
     [ContractFact]

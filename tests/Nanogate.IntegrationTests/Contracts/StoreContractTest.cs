@@ -1,4 +1,7 @@
 using Nanogate.IntegrationTests.Contracts.Harness;
+using Nanogate.Storage;
+using Nanogate.Storage.Media;
+using Nanogate.Storage.Tasks;
 
 namespace Nanogate.IntegrationTests.Contracts;
 
@@ -51,6 +54,33 @@ public abstract class StoreContractTest : IAsyncLifetime
         if (Harness is not null)
         {
             await Harness.DisposeAsync();
+        }
+    }
+
+    /// <summary>Submits a task of <paramref name="n"/> images (16:9, 2K) at <paramref name="price"/> credits each; its id.</summary>
+    protected async Task<string> SubmitTaskAsync(string accountId, string model, int n, int price, long at, string prompt = "a cat")
+    {
+        var id = Ids.New("task_");
+        var request = $$"""{"prompt":"{{prompt}}","aspect_ratio":"16:9","resolution":"2K","n":{{n}}}""";
+        Assert.NotNull(await Store.Tasks.CreateAsync(new NewTask(id, accountId, model, request, "req_x", "http://h", n, price, null, null, null), at, Ct));
+        return id;
+    }
+
+    /// <summary>Claims every image of the task (it must be the only one queued) and makes the first <paramref name="made"/>; the rest fail.</summary>
+    protected async Task FinishTaskAsync(string taskId, string accountId, int made, long at)
+    {
+        foreach (var claim in await Store.Tasks.ClaimAsync(10, at, at + 30_000, 3, Ct))
+        {
+            Assert.Equal(taskId, claim.TaskId);
+            if (claim.Index < made)
+            {
+                var media = new NewMediaRow(Ids.New("med_", 24), accountId, "image/png", 1, 1, 1, at, at + 86_400_000);
+                await Store.Tasks.SucceedAsync(taskId, claim.Index, claim.Attempt, new ImageSuccess(media.Id, "image/png", 1, 1, null, 1, 1, 1, media), at, Ct);
+            }
+            else
+            {
+                await Store.Tasks.FailAsync(taskId, claim.Index, claim.Attempt, "blocked", "No image.", at, Ct);
+            }
         }
     }
 

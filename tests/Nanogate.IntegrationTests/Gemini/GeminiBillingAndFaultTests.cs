@@ -139,7 +139,8 @@ public class GeminiConcurrencyTests
     [Fact]
     public async Task Hundred_concurrent_requests_against_a_balance_for_ten_let_exactly_ten_through()
     {
-        await using var server = await NanogateServer.StartAsync("Upstreams:TimeoutSeconds=60");
+        // The 100 requests race for the balance, not for the synchronous concurrency bound (Pipeline/SyncBackpressureTests).
+        await using var server = await NanogateServer.StartAsync("Upstreams:TimeoutSeconds=60", "Limits:MaxSyncGenerations=100", "Limits:MaxSyncGenerationsPerAccount=100");
 
         // Find the hold for one request by failing one on purpose with a tiny balance.
         var probe = await server.CreateAccountAsync(1);

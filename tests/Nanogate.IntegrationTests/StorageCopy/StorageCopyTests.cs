@@ -7,7 +7,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
-using Nanogate.Hosting;
+using Nanogate.Hosting.Commands;
 using Nanogate.IntegrationTests.Contracts.Harness;
 using Nanogate.IntegrationTests.Infrastructure;
 using Nanogate.IntegrationTests.Media;
@@ -168,23 +168,33 @@ public sealed class StorageCopyTests(ITestOutputHelper log) : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Usage_errors_exit_2_with_one_line_and_help_exits_0()
+    public async Task Usage_errors_exit_2_with_what_to_fix_and_help_exits_0()
     {
         var missing = await RunInProcessAsync("--to-postgres", "Host=nowhere");
         Assert.Equal(2, missing.Code);
-        Assert.Equal("copy-storage: --from-sqlite <dataDir> is required (see copy-storage --help)", missing.Error.Trim());
+        Assert.Contains("Option '--from-sqlite' is required.", missing.Error, StringComparison.Ordinal);
+        Assert.Empty(missing.Output);
 
         var unknown = await RunInProcessAsync("--from-sqlite", "x", "--to-sqlite", "y");
         Assert.Equal(2, unknown.Code);
-        Assert.Contains("unknown argument '--to-sqlite'", unknown.Error, StringComparison.Ordinal);
+        Assert.Contains("'--to-sqlite'", unknown.Error, StringComparison.Ordinal);
 
         var noValue = await RunInProcessAsync("--from-sqlite");
         Assert.Equal(2, noValue.Code);
-        Assert.Contains("--from-sqlite needs a value", noValue.Error, StringComparison.Ordinal);
+        Assert.Contains("--from-sqlite", noValue.Error, StringComparison.Ordinal);
+
+        var blank = await RunInProcessAsync("--from-sqlite", " ");
+        Assert.Equal(2, blank.Code);
+        Assert.Contains("--from-sqlite needs a value.", blank.Error, StringComparison.Ordinal);
 
         var help = await RunInProcessAsync("--help");
         Assert.Equal(0, help.Code);
-        Assert.Contains("Usage: Nanogate copy-storage --from-sqlite <dataDir>", help.Output, StringComparison.Ordinal);
+        Assert.Contains("copy-storage [options]", help.Output, StringComparison.Ordinal);
+        foreach (var option in new[] { "--from-sqlite <dataDir>", "--to-postgres <connection string>", "--from-media <dir>" })
+        {
+            Assert.Contains(option, help.Output, StringComparison.Ordinal);
+        }
+
         Assert.Empty(help.Error);
     }
 
@@ -350,7 +360,9 @@ public sealed class StorageCopyTests(ITestOutputHelper log) : IAsyncDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await StorageCopyCommand.RunAsync(args.Contains("--to-postgres") ? [$"--DataProtection:KeysDirectory={KeyRing}", .. args] : args, output, error, CancellationToken.None);
+        // Through the program's command line, as Nanogate copy-storage … runs.
+        string[] withKeyRing = args.Contains("--to-postgres") ? [$"--DataProtection:KeysDirectory={KeyRing}", .. args] : args;
+        var code = await ServerCommandLine.RunAsync(["copy-storage", .. withKeyRing], output, error, CancellationToken.None);
         return (code, output.ToString(), error.ToString());
     }
 

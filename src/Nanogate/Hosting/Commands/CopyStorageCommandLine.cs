@@ -2,35 +2,39 @@ using System.CommandLine;
 
 namespace Nanogate.Hosting.Commands;
 
-/// <summary><c>copy-storage</c> on the command line; the work is <see cref="StorageCopyCommand"/>'s.</summary>
+/// <summary>
+/// <c>copy-storage</c> on the command line: its options, help and usage errors (exit 2) are System.CommandLine's, as
+/// every other command's; the work is <see cref="StorageCopyCommand"/>'s (exit 0 committed, 1 failed).
+/// </summary>
 internal static class CopyStorageCommandLine
 {
     /// <summary>The command.</summary>
     public static Command Create(CommandContext context)
     {
-        var fromSqlite = new Option<string>("--from-sqlite") { Description = "The data directory of the SQLite install (the folder holding nanogate.db).", Required = true, HelpName = "dataDir" };
-        var toPostgres = new Option<string?>("--to-postgres") { Description = "An Npgsql connection string; default ConnectionStrings:Postgres.", HelpName = "connection string" };
-        var fromMedia = new Option<string?>("--from-media") { Description = "The install's media folder; default <dataDir>/media.", HelpName = "dir" };
+        var fromSqlite = PathOption("--from-sqlite", "The data directory of the SQLite install (the folder holding nanogate.db).", "dataDir");
+        fromSqlite.Required = true;
+        var toPostgres = PathOption("--to-postgres", "An Npgsql connection string; default ConnectionStrings:Postgres.", "connection string");
+        var fromMedia = PathOption("--from-media", "The install's media folder; default <dataDir>/media.", "dir");
         var command = new Command(StorageCopyCommand.Name, "Copy a stopped SQLite install (database, media, key ring) into an empty PostgreSQL database and the configured media store; checks the copy before committing.")
         {
             fromSqlite, toPostgres, fromMedia,
         };
-        command.SetAction(async (p, ct) =>
-        {
-            var args = new List<string> { "--from-sqlite", p.GetRequiredValue(fromSqlite) };
-            if (p.GetValue(toPostgres) is { } target)
-            {
-                args.AddRange(["--to-postgres", target]);
-            }
-
-            if (p.GetValue(fromMedia) is { } media)
-            {
-                args.AddRange(["--from-media", media]);
-            }
-
-            args.AddRange(context.Settings);
-            return await StorageCopyCommand.RunAsync([.. args], context.Output, context.Error, ct).ConfigureAwait(false);
-        });
+        command.SetAction((p, ct) => StorageCopyCommand.RunAsync(
+            p.GetRequiredValue(fromSqlite)!, p.GetValue(toPostgres), p.GetValue(fromMedia), context.Settings, context.Output, context.Error, ct));
         return command;
+    }
+
+    // A value that is there: "--from-media ''" is a usage error (exit 2), not a copy from the working directory.
+    private static Option<string?> PathOption(string name, string description, string helpName)
+    {
+        var option = new Option<string?>(name) { Description = description, HelpName = helpName };
+        option.Validators.Add(result =>
+        {
+            if (string.IsNullOrWhiteSpace(result.GetValueOrDefault<string?>()))
+            {
+                result.AddError($"{name} needs a value.");
+            }
+        });
+        return option;
     }
 }

@@ -252,9 +252,10 @@ let chart = null;
 /**
  * Draws usage: with bucketed rows ({bucket_start, account_id, credits_charged, …}) a stacked bar per bucket and
  * account; with the older shape (one row per account and model, no bucket_start) one bar per account.
+ * `bucket` ("day" or "hour") is the width asked for: it picks the labels (a UTC date, or a local date and hour).
  * Returns which shape it drew ("buckets" or "totals").
  */
-export async function drawUsage(rows, names) {
+export async function drawUsage(rows, names, bucket) {
   const canvas = $('#usage-chart');
   const wrap = $('#usage-chart-wrap');
   if (!rows.length) {
@@ -270,7 +271,8 @@ export async function drawUsage(rows, names) {
   if (bucketed) {
     const buckets = [...new Set(rows.map((r) => r.bucket_start))].sort();
     const accounts = [...new Set(rows.map(nameOf))];
-    const hourly = buckets.some((b) => !b.endsWith('T00:00:00Z') && !b.endsWith('T00:00:00.000Z'));
+    // The bucket asked for, else guessed from the times (the server writes them as …T00:00:00+00:00, not …Z).
+    const hourly = bucket ? bucket === 'hour' : buckets.some((b) => new Date(b).getUTCHours() !== 0);
     labels = buckets.map((b) => (hourly ? new Date(b).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit' }) : new Date(b).toLocaleDateString([], { month: 'short', day: 'numeric', timeZone: 'UTC' })));
     datasets = accounts.map((acct, i) => ({
       label: acct,

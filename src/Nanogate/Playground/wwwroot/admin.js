@@ -503,7 +503,8 @@ async function loadUsage() {
   let rows;
   const bucket = $('#usage-bucket').value;
   try {
-    ({ data: { data: rows } } = await call(`/usage?days=30&bucket=${bucket}`));
+    // Grouped by account and model: without group_by every bucket is one row of all accounts (account_id null).
+    ({ data: { data: rows } } = await call(`/usage?days=30&bucket=${bucket}&group_by=account,model`));
   } catch (err) {
     if (err.status === 404 || err.status === 405) notAvailable(host, 'GET /admin/v1/usage');
     else host.replaceChildren(h('div.empty-state', err.message));
@@ -511,7 +512,7 @@ async function loadUsage() {
   }
   const accountNames = Object.fromEntries(state.accounts.map((a) => [a.id, a.name]));
   try {
-    await drawUsage(rows, accountNames);
+    await drawUsage(rows, accountNames, bucket);
   } catch (err) {
     $('#usage-chart-wrap').replaceChildren(h('div.empty-state', err.message));
   }

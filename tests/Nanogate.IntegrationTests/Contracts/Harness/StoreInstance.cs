@@ -52,6 +52,12 @@ public sealed class StoreInstance : IAsyncDisposable
     /// <summary>The operator's console store.</summary>
     public Nanogate.Storage.Admin.IAdminStore Admin => _services.GetRequiredService<Nanogate.Storage.Admin.IAdminStore>();
 
+    /// <summary>Task retention.</summary>
+    public Nanogate.Storage.Retention.ITaskRetention TaskRetention => _services.GetRequiredService<Nanogate.Storage.Retention.ITaskRetention>();
+
+    /// <summary>Usage retention (the daily roll-up).</summary>
+    public Nanogate.Storage.Retention.IUsageRetention UsageRetention => _services.GetRequiredService<Nanogate.Storage.Retention.IUsageRetention>();
+
     /// <summary>Cross-process change hints.</summary>
     public IChangeFeed Changes => _services.GetRequiredService<IChangeFeed>();
 
