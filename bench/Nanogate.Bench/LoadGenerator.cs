@@ -55,6 +55,10 @@ internal static class LoadGenerator
     private const int Capacity = 1 << 22;
     private static readonly long[] Latencies = new long[Capacity];
 
+    /// <param name="spec">The request every worker sends.</param>
+    /// <param name="concurrency">How many requests are in flight at once.</param>
+    /// <param name="warmup">How long requests run before the measured window.</param>
+    /// <param name="duration">The measured window.</param>
     /// <param name="rssPid">The target's root process: its tree's peak RSS and CPU time are measured.</param>
     /// <param name="upstreamPid">The upstream behind the target (the simulator), whose CPU time is measured too.</param>
     /// <param name="metrics">A Nanogate's <c>/metrics</c>: its <c>dotnet_gc_heap_total_allocated_bytes_total</c> is read before and after the window.</param>

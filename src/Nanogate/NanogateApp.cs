@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Nanogate.Accounts;
 using Nanogate.Admin;
@@ -15,13 +14,7 @@ using Nanogate.Pipeline;
 using Nanogate.Playground;
 using Nanogate.Security;
 using Nanogate.Storage;
-using Nanogate.Storage.Accounts;
-using Nanogate.Storage.Channels;
-using Nanogate.Storage.Ledger;
-using Nanogate.Storage.Media;
-using Nanogate.Storage.Reports;
 using Nanogate.Storage.Tasks;
-using Nanogate.Storage.Webhooks;
 using Nanogate.Tasks;
 using Nanogate.Upstreams;
 using Nanogate.Upstreams.Routing;
@@ -31,7 +24,7 @@ using Nanogate.Webhooks;
 namespace Nanogate;
 
 /// <summary>The composition root: everything the one deployable serves, built from configuration.</summary>
-public static class NanogateApp
+internal static class NanogateApp
 {
     /// <summary>Builds the application (tests call this with their own arguments).</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)

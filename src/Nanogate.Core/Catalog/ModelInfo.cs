@@ -58,7 +58,7 @@ public sealed record ModelInfo
     public required TokenPrices TokenPrices { get; init; }
 
     /// <summary>Default aspect ratio when none is given and no reference image decides it.</summary>
-    public AspectRatio DefaultAspectRatio => new(1, 1);
+    public static AspectRatio DefaultAspectRatio => new(1, 1);
 
     /// <summary>Default size.</summary>
     public ImageSize DefaultSize => Sizes.Contains(ImageSize.Size1K) ? ImageSize.Size1K : Sizes[0];

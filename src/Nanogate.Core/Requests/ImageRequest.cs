@@ -39,7 +39,7 @@ public sealed record ImageRequest
     public AspectRatio EffectiveRatio => AspectRatio
         ?? (ReferenceImages.Count > 0 && ReferenceImages[0].Width > 0 && ReferenceImages[0].Height > 0
             ? Model.NearestRatio(ReferenceImages[0].Width, ReferenceImages[0].Height)
-            : Model.DefaultAspectRatio);
+            : ModelInfo.DefaultAspectRatio);
 
     /// <summary>The pixel size the catalog expects.</summary>
     public PixelSize ExpectedPixels => Model.PixelsFor(EffectiveRatio, Size);

@@ -104,7 +104,9 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
             }
             catch (PostgresException e) when (attempt < MaxTransactionTries && IsTransient(e))
             {
+#pragma warning disable CA5394 // retry jitter, not a secret
                 await Task.Delay(Random.Shared.Next(1, 10 * attempt), cancellationToken).ConfigureAwait(false);
+#pragma warning restore CA5394
             }
         }
     }
@@ -130,7 +132,9 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
             catch (PostgresException e) when (attempt < MaxTransactionTries && IsTransient(e))
             {
                 // The server rolled it back; nothing of it is visible. Go again after a short random pause.
+#pragma warning disable CA5394 // retry jitter, not a secret
                 await Task.Delay(Random.Shared.Next(1, 10 * attempt), cancellationToken).ConfigureAwait(false);
+#pragma warning restore CA5394
             }
         }
     }

@@ -607,6 +607,11 @@ public sealed class PostgresTaskStore(PostgresDatabase db, ITaskEventRenderer ev
     /// (what was not captured is released), records the refund, writes the webhook outbox rows and adds the
     /// notifications to <paramref name="notes"/> (sent after the commit). The caller holds the task's row lock.
     /// </summary>
+    /// <param name="c">The open connection.</param>
+    /// <param name="tx">The caller's transaction.</param>
+    /// <param name="notes">The notifications to send after the commit.</param>
+    /// <param name="taskId">The task.</param>
+    /// <param name="now">The caller's time (Unix milliseconds).</param>
     /// <param name="check">The results of <see cref="EndCheckSql"/> when the caller read them with its write (read here otherwise).</param>
     private async Task<bool> EndTaskIfDoneAsync(NpgsqlConnection c, NpgsqlTransaction tx, List<string> notes, string taskId, long now, EndCheck? check = null)
     {

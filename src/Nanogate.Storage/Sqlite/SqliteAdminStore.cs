@@ -1,7 +1,6 @@
 using Dapper;
 using Nanogate.Storage.Admin;
 using Nanogate.Storage.Ledger;
-using Nanogate.Storage.Reports;
 
 namespace Nanogate.Storage.Sqlite;
 

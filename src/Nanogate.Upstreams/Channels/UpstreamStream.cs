@@ -1,6 +1,7 @@
 namespace Nanogate.Upstreams.Channels;
 
 /// <summary>An open streamGenerateContent call: one JSON object per SSE event, as the upstream sent it.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "The name says what it is: the upstream's event stream (a stream in the SSE sense, not a System.IO.Stream).")]
 public sealed class UpstreamStream : IAsyncDisposable
 {
     private readonly IAsyncDisposable? _owner;

@@ -478,7 +478,9 @@ public sealed class ChannelRouter
 
             if (total > 0)
             {
+#pragma warning disable CA5394 // a weighted pick among channels, not a secret
                 var ticket = Random.Shared.NextInt64(total);
+#pragma warning restore CA5394
                 for (var j = i; j < end; j++)
                 {
                     if (Usable(channels[j], j, skipped, nowMs))

@@ -215,7 +215,7 @@ public static class SimulatorEndpoints
             request = request with { FirstImage = fromFile };
         }
 
-        var ratio = model.DefaultAspectRatio;
+        var ratio = ModelInfo.DefaultAspectRatio;
         if (request.AspectRatio is not null)
         {
             if (!AspectRatio.TryParse(request.AspectRatio, out ratio) || !model.Supports(ratio))

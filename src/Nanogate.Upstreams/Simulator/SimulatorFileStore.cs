@@ -59,7 +59,7 @@ internal sealed class SimulatorFileStore : IDisposable
     public SimulatedUpload? FindUpload(string id) => _uploads.TryGetValue(id, out var upload) ? upload : null;
 
     /// <summary>Appends a request body at the upload's current offset; false (nothing kept) when it would pass the declared size.</summary>
-    public async Task<bool> AppendAsync(SimulatedUpload upload, Stream body, CancellationToken cancellationToken)
+    public static async Task<bool> AppendAsync(SimulatedUpload upload, Stream body, CancellationToken cancellationToken)
     {
         var buffer = new byte[81920];
         var stream = new FileStream(upload.Path, FileMode.Append, FileAccess.Write, FileShare.None, 1, useAsync: true);

@@ -121,7 +121,7 @@ internal static class SimulatorFilesEndpoints
                     limit.MaxRequestBodySize = GeminiInlineLimits.MaxFileBytes;
                 }
 
-                if (!await store.AppendAsync(pending, request.Body, ct))
+                if (!await SimulatorFileStore.AppendAsync(pending, request.Body, ct))
                 {
                     await InvalidAsync(context, $"The upload passes the declared size of {pending.DeclaredBytes} bytes.");
                     return;

@@ -13,7 +13,7 @@ internal static class SimulatorShape
     /// <summary>The ratio and tier of a request (the model's defaults where absent or unknown).</summary>
     public static (AspectRatio Ratio, ImageSize Size) Read(ModelInfo model, string? size, string? aspectRatio, string? resolution)
     {
-        var ratio = model.DefaultAspectRatio;
+        var ratio = ModelInfo.DefaultAspectRatio;
         if (AspectRatio.TryParse(aspectRatio, out var r) && model.Supports(r))
         {
             ratio = r;

@@ -7,7 +7,7 @@ using Nanogate.Storage.Ledger;
 namespace Nanogate.Accounts;
 
 /// <summary>The caller's own account: <c>GET /v1/account</c>.</summary>
-public static class AccountEndpoints
+internal static class AccountEndpoints
 {
     /// <summary>Maps the account routes.</summary>
     public static IEndpointRouteBuilder MapAccountApi(this IEndpointRouteBuilder routes)

@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Options;
 using Nanogate.Admin.Wire;
 using Nanogate.Core.Catalog;
 using Nanogate.Core.Requests;

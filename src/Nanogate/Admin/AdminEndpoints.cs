@@ -11,7 +11,7 @@ using Nanogate.Storage.Ledger;
 namespace Nanogate.Admin;
 
 /// <summary>The operator's API under <c>/admin/v1</c>, guarded by the admin key.</summary>
-public static class AdminEndpoints
+internal static class AdminEndpoints
 {
     /// <summary>Maps the admin routes.</summary>
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder routes)

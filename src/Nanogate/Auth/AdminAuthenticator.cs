@@ -10,7 +10,7 @@ namespace Nanogate.Auth;
 /// pinned: only configuration changes it) or from the database; a rotation on any process reaches every process
 /// sharing the database through <see cref="IChangeFeed"/>.
 /// </summary>
-public sealed class AdminAuthenticator : IDisposable
+internal sealed class AdminAuthenticator : IDisposable
 {
     /// <summary>The instance setting that holds the hex SHA-256 of the admin key when configuration does not set it.</summary>
     internal const string HashSetting = "admin_key_hash";

@@ -6,7 +6,7 @@ namespace Nanogate.Auth;
 /// <param name="ImageDelivery">The key's default Gemini image delivery ("url" or "inline"), or null.</param>
 /// <param name="ImagesApi">"sync" when the key's <c>POST /v1/images/generations</c> answers synchronously (seed 004), else null (tasks).</param>
 /// <param name="CallbackFormat">"task" when the key's webhooks carry the bare task object, else null (the Standard Webhooks envelope).</param>
-public sealed record Caller(string AccountId, string KeyId, string? ImageDelivery, string? ImagesApi = null, string? CallbackFormat = null)
+internal sealed record Caller(string AccountId, string KeyId, string? ImageDelivery, string? ImagesApi = null, string? CallbackFormat = null)
 {
     /// <summary>The key's limits (rate limits and spending caps are applied by <see cref="Billing.CreditHolds"/>).</summary>
     public Storage.Accounts.KeyControls Controls { get; init; } = Storage.Accounts.KeyControls.None;

@@ -7,7 +7,7 @@ namespace Nanogate.Auth;
 /// Every policy authenticates with <see cref="ApiKeyAuthenticationHandler"/> only, so a route without a policy
 /// (health, metrics, playground, the simulator) never looks a key up.
 /// </summary>
-public static class NanogatePolicies
+internal static class NanogatePolicies
 {
     /// <summary>A user key (<c>sk-…</c>): the task, Gemini and OpenAI dialects, the account and webhook routes.</summary>
     public const string UserKey = "user-key";

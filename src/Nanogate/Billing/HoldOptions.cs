@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Nanogate.Billing;
 
 /// <summary>How credit holds of requests that never settled are found and released. Bound from <c>Billing</c>.</summary>
-public sealed class HoldOptions
+internal sealed class HoldOptions
 {
     /// <summary>
     /// A request's hold still open after this long is abandoned (its process died, or its settlement failed) and is

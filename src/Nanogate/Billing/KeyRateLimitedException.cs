@@ -1,7 +1,7 @@
 namespace Nanogate.Billing;
 
 /// <summary>A request refused by its API key's <c>images_per_minute</c>; answered as 429 with <c>Retry-After</c> in the route's dialect.</summary>
-public sealed class KeyRateLimitedException : Exception
+internal sealed class KeyRateLimitedException : Exception
 {
     /// <summary>Creates the refusal.</summary>
     public KeyRateLimitedException(string message, TimeSpan retryAfter)

@@ -9,7 +9,7 @@ using Nanogate.Pipeline;
 namespace Nanogate.Catalog;
 
 /// <summary>The public model catalog: <c>GET /v1/models</c>.</summary>
-public static class CatalogEndpoints
+internal static class CatalogEndpoints
 {
     /// <summary>Maps the catalog routes.</summary>
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder routes)

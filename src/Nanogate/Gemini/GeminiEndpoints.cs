@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Nanogate.Auth;
 using Nanogate.Billing;
 using Nanogate.Core.Billing;
@@ -17,7 +16,7 @@ using Nanogate.Upstreams.Routing;
 namespace Nanogate.Gemini;
 
 /// <summary>Dialect 2: Google's native generateContent, streamGenerateContent and model listing.</summary>
-public static partial class GeminiEndpoints
+internal static partial class GeminiEndpoints
 {
     private static ReadOnlySpan<byte> SseData => "data: "u8;
     private static ReadOnlySpan<byte> SseEnd => "\r\n\r\n"u8;

@@ -1,7 +1,7 @@
 namespace Nanogate.Gemini;
 
 /// <summary>Errors in Google's shape: <c>{"error":{"code","message","status"}}</c>.</summary>
-public static class GeminiError
+internal static class GeminiError
 {
     /// <summary>An error result with Google's body.</summary>
     public static IResult Result(int httpStatus, string status, string message, IReadOnlyDictionary<string, string>? headers = null) =>
@@ -46,9 +46,3 @@ public static class GeminiError
         }
     }
 }
-
-/// <summary>Google's error envelope.</summary>
-public sealed record GeminiErrorBody(GeminiErrorDetail Error);
-
-/// <summary>Google's error fields.</summary>
-public sealed record GeminiErrorDetail(int Code, string Message, string Status);

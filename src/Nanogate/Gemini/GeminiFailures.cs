@@ -4,7 +4,7 @@ using Nanogate.Upstreams.Channels;
 namespace Nanogate.Gemini;
 
 /// <summary>The one place where upstream failures become Gemini-dialect errors.</summary>
-public static class GeminiFailures
+internal static class GeminiFailures
 {
     /// <summary>The HTTP status, Google status and message for a failure.</summary>
     public static (int Http, string Status, string Message) Describe(UpstreamFailure failure) => failure.Kind switch

@@ -5,7 +5,7 @@ namespace Nanogate.Gemini;
 
 /// <summary>A model as Google's ListModels describes it.</summary>
 /// <remarks>camelCase names are explicit: the OpenAPI document describes schemas with snake_case by default (the other dialects').</remarks>
-public sealed record GeminiModelEntry(
+internal sealed record GeminiModelEntry(
     string Name,
     [property: JsonPropertyName("baseModelId")] string BaseModelId,
     string Version,
@@ -28,6 +28,3 @@ public sealed record GeminiModelEntry(
         ["generateContent", "streamGenerateContent"],
         model.Thinking != ThinkingSupport.None);
 }
-
-/// <summary>Google's ListModels page.</summary>
-public sealed record GeminiModelList(IReadOnlyList<GeminiModelEntry> Models, [property: JsonPropertyName("nextPageToken")] string? NextPageToken);

@@ -14,7 +14,7 @@ namespace Nanogate.Gemini;
 /// model cannot do is adjusted where Google's own aggregators adjust it (Lite's sizes, search on
 /// models without it) and refused with a message that says what to fix otherwise.
 /// </summary>
-public static class GeminiRequestPreparer
+internal static class GeminiRequestPreparer
 {
     // Keys whose values hold user-defined names (schemas, function arguments): their children keep their spelling.
     private static readonly HashSet<string> OpaqueValues = new(StringComparer.Ordinal)

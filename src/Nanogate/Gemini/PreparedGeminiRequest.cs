@@ -9,4 +9,4 @@ namespace Nanogate.Gemini;
 /// <param name="InputImages">Inline images in the contents.</param>
 /// <param name="CandidateCount">generationConfig.candidateCount, default 1.</param>
 /// <param name="Size">The size the model will render.</param>
-public sealed record PreparedGeminiRequest(ReadOnlyMemory<byte> Body, IReadOnlyList<string> Adjustments, long PromptChars, int InputImages, int CandidateCount, ImageSize Size);
+internal sealed record PreparedGeminiRequest(ReadOnlyMemory<byte> Body, IReadOnlyList<string> Adjustments, long PromptChars, int InputImages, int CandidateCount, ImageSize Size);

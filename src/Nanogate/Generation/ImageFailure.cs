@@ -8,4 +8,4 @@ namespace Nanogate.Generation;
 /// <param name="Retryable">Whether trying again may succeed.</param>
 /// <param name="RetryAfter">How long the upstream asked us to wait, when it said.</param>
 /// <param name="Upstream">The upstream adapter's own kind, when the failure came from the upstream call.</param>
-public sealed record ImageFailure(ImageFailureKind Kind, string Message, bool Retryable, TimeSpan? RetryAfter = null, UpstreamFailureKind? Upstream = null);
+internal sealed record ImageFailure(ImageFailureKind Kind, string Message, bool Retryable, TimeSpan? RetryAfter = null, UpstreamFailureKind? Upstream = null);

@@ -5,7 +5,7 @@ namespace Nanogate.Generation;
 /// mapped once in <see cref="ImageGenerator.FromUpstream"/>) or from the model's answer. Each dialect maps these in
 /// one place: the task API to its error codes (<see cref="ImageFailureKinds.Code"/>), OpenAI's to its statuses.
 /// </summary>
-public enum ImageFailureKind
+internal enum ImageFailureKind
 {
     /// <summary>The upstream is down, refused our credentials, or no channel could take the call: retryable.</summary>
     UpstreamUnavailable,

@@ -1,7 +1,7 @@
 namespace Nanogate.Generation;
 
 /// <summary>The stable wire names of <see cref="ImageFailureKind"/>.</summary>
-public static class ImageFailureKinds
+internal static class ImageFailureKinds
 {
     /// <summary>
     /// The code a kind has on the wire: a task's <c>error.code</c> (stored with the task) and the

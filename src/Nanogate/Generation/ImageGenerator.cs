@@ -10,7 +10,7 @@ namespace Nanogate.Generation;
 /// Makes one image of an <see cref="ImageRequest"/> through the channel router. Used by every dialect
 /// that speaks in images rather than Gemini JSON (tasks, OpenAI); billing stays with the caller.
 /// </summary>
-public sealed class ImageGenerator(ChannelRouter router)
+internal sealed class ImageGenerator(ChannelRouter router)
 {
     private static readonly HashSet<string> BlockedReasons = new(StringComparer.Ordinal)
     {

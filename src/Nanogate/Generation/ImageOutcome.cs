@@ -1,7 +1,7 @@
 namespace Nanogate.Generation;
 
 /// <summary>Either an image or the reason there is none.</summary>
-public sealed record ImageOutcome(GeneratedImage? Image, ImageFailure? Failure)
+internal sealed record ImageOutcome(GeneratedImage? Image, ImageFailure? Failure)
 {
     /// <summary>A success.</summary>
     public static ImageOutcome Of(GeneratedImage image) => new(image, null);

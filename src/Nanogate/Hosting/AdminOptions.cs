@@ -1,7 +1,7 @@
 namespace Nanogate.Hosting;
 
 /// <summary>The <c>Admin</c> configuration section.</summary>
-public sealed class AdminOptions
+internal sealed class AdminOptions
 {
     /// <summary>The admin key for <c>/admin/v1</c> (<c>Admin:ApiKey</c>); generated on first start when unset.</summary>
     public string? ApiKey { get; set; }

@@ -1,7 +1,7 @@
 namespace Nanogate.Hosting;
 
 /// <summary>Errors of the task dialect, the catalog and the admin API: <c>{"error":{"code","message","param"}}</c> (Stripe's shape).</summary>
-public static class ApiError
+internal static class ApiError
 {
     /// <summary>An error answer.</summary>
     public static IResult Result(int httpStatus, string code, string message, string? param = null, IReadOnlyDictionary<string, string>? headers = null) =>
@@ -29,9 +29,3 @@ public static class ApiError
         }
     }
 }
-
-/// <summary>The error envelope.</summary>
-public sealed record ApiErrorBody(ApiErrorDetail Error);
-
-/// <summary>The error fields.</summary>
-public sealed record ApiErrorDetail(string Code, string Message, string? Param);

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Nanogate.Hosting;
 
 /// <summary>The <c>Bootstrap</c> configuration section: a demo account for a fresh install.</summary>
-public sealed class BootstrapOptions
+internal sealed class BootstrapOptions
 {
     /// <summary>If set, an account with exactly this API key exists (created on start).</summary>
     public string? DemoKey { get; set; }

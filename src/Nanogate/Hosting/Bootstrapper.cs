@@ -9,7 +9,7 @@ namespace Nanogate.Hosting;
 /// Runs before the server accepts requests: applies migrations, establishes the admin key and the
 /// demo account. Keys are printed to the console once, when they are created, and stored only as hashes.
 /// </summary>
-public sealed partial class Bootstrapper(
+internal sealed partial class Bootstrapper(
     IStorage storage,
     IAccountStore accounts,
     AdminAuthenticator admin,

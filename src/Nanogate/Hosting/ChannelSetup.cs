@@ -9,7 +9,7 @@ namespace Nanogate.Hosting;
 /// Channels of every other kind come from the admin API (<see cref="StoredChannelLoader"/>); the kinds themselves live
 /// in Nanogate.Upstreams, and nothing here names one.
 /// </summary>
-public static class ChannelSetup
+internal static class ChannelSetup
 {
     /// <summary>What every channel may use (registered as a singleton).</summary>
     internal static ChannelContext CreateContext(IServiceProvider services)

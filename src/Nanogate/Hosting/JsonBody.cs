@@ -5,7 +5,7 @@ using Nanogate.Pipeline;
 namespace Nanogate.Hosting;
 
 /// <summary>Reads a JSON object body with errors that say what to fix (never a bare 400 or a 500).</summary>
-public static class JsonBody
+internal static class JsonBody
 {
     /// <summary>
     /// How every request body is parsed: a key given twice is an error (which value would win is a guess, and

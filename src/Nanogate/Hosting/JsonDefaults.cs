@@ -6,7 +6,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace Nanogate.Hosting;
 
 /// <summary>JSON settings of the snake_case dialects (tasks, catalog, admin).</summary>
-public static class JsonDefaults
+internal static class JsonDefaults
 {
     /// <summary>
     /// snake_case, nulls written, enums as snake_case strings. Types listed in <see cref="ApiJsonContext"/> are resolved

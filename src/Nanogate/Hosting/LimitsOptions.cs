@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Nanogate.Hosting;
 
 /// <summary>The <c>Limits</c> configuration section.</summary>
-public sealed class LimitsOptions
+internal sealed class LimitsOptions
 {
     /// <summary>The default: the seeds' largest request, 14 references of 10 MB as data URIs, with room to spare.</summary>
     /// <remarks>

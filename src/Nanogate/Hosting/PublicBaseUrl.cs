@@ -8,7 +8,7 @@ namespace Nanogate.Hosting;
 /// names one of this server's own listening addresses; otherwise <c>Server:PublicBaseUrl</c>, else the first
 /// listening address.
 /// </summary>
-public sealed class PublicBaseUrl(IOptions<ServerOptions> options, ServerAddress address, Microsoft.AspNetCore.Hosting.Server.IServer server)
+internal sealed class PublicBaseUrl(IOptions<ServerOptions> options, ServerAddress address, Microsoft.AspNetCore.Hosting.Server.IServer server)
 {
     private readonly string? _configured = options.Value.PublicBaseUrl is { Length: > 0 } url ? url.TrimEnd('/') : null;
 

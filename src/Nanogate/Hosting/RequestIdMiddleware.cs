@@ -3,7 +3,7 @@ using Nanogate.Storage;
 namespace Nanogate.Hosting;
 
 /// <summary>Gives every request an id (<c>req_…</c>), used in logs and returned as <c>x-request-id</c>.</summary>
-public static class RequestIdMiddleware
+internal static class RequestIdMiddleware
 {
     /// <summary>Adds the middleware.</summary>
     public static IApplicationBuilder UseRequestIds(this IApplicationBuilder app) => app.Use((context, next) =>

@@ -1,7 +1,7 @@
 namespace Nanogate.Hosting;
 
 /// <summary>The <c>Security</c> configuration section.</summary>
-public sealed class SecurityOptions
+internal sealed class SecurityOptions
 {
     /// <summary>
     /// Allow loopback and private addresses for image URLs and webhook targets

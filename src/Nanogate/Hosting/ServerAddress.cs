@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace Nanogate.Hosting;
 
 /// <summary>This process's own loopback address, known once Kestrel has bound (port 0 in tests).</summary>
-public sealed class ServerAddress(IServer server)
+internal sealed class ServerAddress(IServer server)
 {
     private Uri? _address;
 

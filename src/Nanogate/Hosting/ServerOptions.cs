@@ -1,7 +1,7 @@
 namespace Nanogate.Hosting;
 
 /// <summary>How this server is reached from outside. Bound from the <c>Server</c> configuration section.</summary>
-public sealed class ServerOptions
+internal sealed class ServerOptions
 {
     /// <summary>
     /// The base of every absolute link Nanogate hands out (media links, <c>poll_url</c>, webhook payloads), e.g.

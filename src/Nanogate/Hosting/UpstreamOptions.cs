@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Nanogate.Hosting;
 
 /// <summary>The <c>Upstreams</c> configuration section.</summary>
-public sealed class UpstreamOptions
+internal sealed class UpstreamOptions
 {
     /// <summary>Total time allowed for one upstream call (<c>Upstreams:TimeoutSeconds</c>).</summary>
     [Range(0.1, 3600, ErrorMessage = "Upstreams:TimeoutSeconds must be between 0.1 and 3600.")]

@@ -9,7 +9,7 @@ namespace Nanogate.Media;
 /// or 503 (<see cref="MediaStoreFailure.Unavailable"/>) with a retryable code and <c>Retry-After</c>, and charges
 /// nothing for an image it could not deliver.
 /// </summary>
-public sealed class MediaStoreException : Exception
+internal sealed class MediaStoreException : Exception
 {
     /// <summary>How long a caller is asked to wait before retrying: long enough for an operator or the expiry sweep to free room.</summary>
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(30);

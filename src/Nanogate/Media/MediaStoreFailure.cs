@@ -1,7 +1,7 @@
 namespace Nanogate.Media;
 
 /// <summary>Why the media store refused an image's bytes (see <see cref="MediaStoreException"/>).</summary>
-public enum MediaStoreFailure
+internal enum MediaStoreFailure
 {
     /// <summary>No room: the folder's file system is full or over its quota (ENOSPC, EDQUOT), or <c>Media:MaxBytes</c> is reached. Answered 507.</summary>
     Full,

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Nanogate.Auth;
 using Nanogate.Core.Catalog;
 using Nanogate.Core.Images;
@@ -8,7 +6,6 @@ using Nanogate.Core.Requests;
 using Nanogate.Generation;
 using Nanogate.OpenAi.Wire;
 using Nanogate.Pipeline;
-using Nanogate.Storage.Ledger;
 
 namespace Nanogate.OpenAi;
 
@@ -17,7 +14,7 @@ namespace Nanogate.OpenAi;
 /// edge: requests become <see cref="ImageRequest"/>s, made by the shared <see cref="ImageGenerator"/>
 /// and billed per image like the task API.
 /// </summary>
-public static class OpenAiEndpoints
+internal static class OpenAiEndpoints
 {
     /// <summary>When the catalog's models are listed as created (OpenAI's listing requires a date).</summary>
     private const long CatalogCreated = 1767225600; // 2026-01-01T00:00:00Z

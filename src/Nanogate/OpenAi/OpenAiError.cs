@@ -8,7 +8,7 @@ namespace Nanogate.OpenAi;
 /// <c>{"error":{"message","type","param","code"}}</c> with the status codes OpenAI uses, so the
 /// official SDKs raise their own typed errors (AuthenticationError, BadRequestError, …).
 /// </summary>
-public static class OpenAiError
+internal static class OpenAiError
 {
     /// <summary>An error answer in OpenAI's shape.</summary>
     public static IResult Result(int httpStatus, string type, string? code, string message, string? param = null, IReadOnlyDictionary<string, string>? headers = null) =>
@@ -79,9 +79,3 @@ public static class OpenAiError
         }
     }
 }
-
-/// <summary>OpenAI's error envelope.</summary>
-public sealed record OpenAiErrorBody(OpenAiErrorDetail Error);
-
-/// <summary>OpenAI's error fields (param and code are null when they do not apply).</summary>
-public sealed record OpenAiErrorDetail(string Message, string Type, string? Param, string? Code);

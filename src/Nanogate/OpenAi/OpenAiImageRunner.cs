@@ -6,7 +6,6 @@ using Nanogate.Generation;
 using Nanogate.Media;
 using Nanogate.Pipeline;
 using Nanogate.Storage.Ledger;
-using Nanogate.Upstreams.Channels;
 using Nanogate.Upstreams.Routing;
 
 namespace Nanogate.OpenAi;

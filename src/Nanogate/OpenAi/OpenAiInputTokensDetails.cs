@@ -1,4 +1,4 @@
 namespace Nanogate.OpenAi;
 
 /// <summary>The input tokens split as OpenAI does (Google does not split them; all count as text).</summary>
-public sealed record OpenAiInputTokensDetails(long TextTokens, long ImageTokens);
+internal sealed record OpenAiInputTokensDetails(long TextTokens, long ImageTokens);

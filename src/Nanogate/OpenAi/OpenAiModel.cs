@@ -3,4 +3,4 @@ using System.Text.Json.Serialization;
 namespace Nanogate.OpenAi;
 
 /// <summary>One model as OpenAI lists it.</summary>
-public sealed record OpenAiModel(string Id, [property: JsonPropertyName("object")] string Kind, long Created, string OwnedBy);
+internal sealed record OpenAiModel(string Id, [property: JsonPropertyName("object")] string Kind, long Created, string OwnedBy);

@@ -3,4 +3,4 @@ using System.Text.Json.Serialization;
 namespace Nanogate.OpenAi;
 
 /// <summary>GET /openai/v1/models.</summary>
-public sealed record OpenAiModelList([property: JsonPropertyName("object")] string Kind, IReadOnlyList<OpenAiModel> Data);
+internal sealed record OpenAiModelList([property: JsonPropertyName("object")] string Kind, IReadOnlyList<OpenAiModel> Data);

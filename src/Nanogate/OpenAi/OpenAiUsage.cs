@@ -1,4 +1,4 @@
 namespace Nanogate.OpenAi;
 
 /// <summary>Token usage as OpenAI's image models report it, summed over the upstream calls that made an image.</summary>
-public sealed record OpenAiUsage(long InputTokens, long OutputTokens, long TotalTokens, OpenAiInputTokensDetails InputTokensDetails);
+internal sealed record OpenAiUsage(long InputTokens, long OutputTokens, long TotalTokens, OpenAiInputTokensDetails InputTokensDetails);

@@ -7,7 +7,7 @@ namespace Nanogate.Operations;
 /// <c>/metrics</c> as Prometheus text and over OTLP when configured. Created through the host's
 /// <see cref="IMeterFactory"/>, so each host (several run in one test process) counts only its own.
 /// </summary>
-public sealed class NanogateMetrics
+internal sealed class NanogateMetrics
 {
     /// <summary>The meter's name.</summary>
     public const string MeterName = "Nanogate";

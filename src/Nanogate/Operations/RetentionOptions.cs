@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Nanogate.Operations;
 
 /// <summary>How long task records and usage detail are kept. Bound from <c>Retention</c>.</summary>
-public sealed class RetentionOptions
+internal sealed class RetentionOptions
 {
     /// <summary>The fewest days of usage detail that may be kept (see <see cref="UsageDays"/>).</summary>
     public const int MinUsageDays = 35;

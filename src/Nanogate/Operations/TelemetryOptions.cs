@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Nanogate.Operations;
 
 /// <summary>The <c>Telemetry</c> configuration section: OTLP export, trace sampling and the console log format.</summary>
-public sealed class TelemetryOptions
+internal sealed class TelemetryOptions
 {
     /// <summary>
     /// The OTLP collector's base URL (<c>Telemetry:OtlpEndpoint</c>), e.g. <c>http://otel-collector:4318</c>; unset =

@@ -1,7 +1,7 @@
 namespace Nanogate.Pipeline;
 
 /// <summary>The wire dialects Nanogate answers in; each has its own error shape and key styles.</summary>
-public enum Dialect
+internal enum Dialect
 {
     /// <summary>Nanogate's own shape <c>{"error":{"code","message","param"}}</c>: the task API, catalog, account, media, webhooks, admin.</summary>
     Nanogate,

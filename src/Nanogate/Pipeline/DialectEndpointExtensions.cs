@@ -1,9 +1,8 @@
-using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Nanogate.Pipeline;
 
 /// <summary>Declares a route group's dialect and finds a request's.</summary>
-public static class DialectEndpointExtensions
+internal static class DialectEndpointExtensions
 {
     /// <summary>
     /// Marks the routes as answering in <paramref name="dialect"/>, and describes the dialect's error body for the

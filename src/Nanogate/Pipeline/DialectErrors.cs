@@ -11,7 +11,7 @@ namespace Nanogate.Pipeline;
 /// an unreadable body, a status page, an unhandled exception) in the route's own wire shape. The dialects'
 /// specific errors (a model not found, insufficient credits, an upstream failure) stay in their own folders.
 /// </summary>
-public static class DialectErrors
+internal static class DialectErrors
 {
     /// <summary>The code of a synchronous request refused by the concurrency bound (OpenAI's and Nanogate's shape).</summary>
     public const string ConcurrencyLimitCode = "concurrency_limit_exceeded";

@@ -1,7 +1,7 @@
 namespace Nanogate.Pipeline;
 
 /// <summary>The <c>dialect</c> label of Nanogate's metrics (<c>tasks</c>, <c>gemini</c>, <c>openai</c>).</summary>
-public static class DialectLabels
+internal static class DialectLabels
 {
     /// <summary>The label of <paramref name="dialect"/>; the Nanogate dialect is the task API's.</summary>
     public static string MetricLabel(this Dialect dialect) => dialect switch

@@ -2,7 +2,7 @@ namespace Nanogate.Pipeline;
 
 /// <summary>A route group's fixed dialect, set with <see cref="DialectEndpointExtensions.WithDialect{TBuilder}(TBuilder, Dialect)"/>.</summary>
 /// <param name="Dialect">The dialect.</param>
-public sealed record DialectMetadata(Dialect Dialect) : IDialectSelector
+internal sealed record DialectMetadata(Dialect Dialect) : IDialectSelector
 {
     /// <inheritdoc />
     public Dialect Select(HttpRequest request) => Dialect;

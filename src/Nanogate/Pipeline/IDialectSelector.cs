@@ -4,7 +4,7 @@ namespace Nanogate.Pipeline;
 /// Endpoint metadata naming the dialect a route answers in (its errors, its 401s, the key styles it reads). Most
 /// routes have one fixed dialect (<see cref="DialectMetadata"/>); a route shared by two readers picks per request.
 /// </summary>
-public interface IDialectSelector
+internal interface IDialectSelector
 {
     /// <summary>The dialect of this request.</summary>
     Dialect Select(HttpRequest request);

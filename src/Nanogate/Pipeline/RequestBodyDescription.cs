@@ -7,7 +7,7 @@ namespace Nanogate.Pipeline;
 /// refuse (415) a request whose Content-Type differs, and Nanogate's handlers read the body whatever the header says
 /// (an SDK that sends none, curl's form default) and answer a bad body with the dialect's own 400.
 /// </summary>
-public static class RequestBodyDescription
+internal static class RequestBodyDescription
 {
     /// <summary>The route takes a <typeparamref name="TBody"/> as <paramref name="contentType"/>.</summary>
     public static RouteHandlerBuilder DescribesRequestBody<TBody>(this RouteHandlerBuilder builder, string contentType = "application/json", bool required = true) =>

@@ -5,7 +5,7 @@ namespace Nanogate.Pipeline;
 /// saying what to fix, in the matched endpoint's dialect, else in Nanogate's own shape (the documented default for
 /// a request no route matched).
 /// </summary>
-public static class StatusBodies
+internal static class StatusBodies
 {
     /// <summary>Adds the status-code pages.</summary>
     public static IApplicationBuilder UseDialectStatusBodies(this IApplicationBuilder app) => app.UseStatusCodePages(statusContext =>

@@ -4,7 +4,7 @@ namespace Nanogate.Pipeline;
 /// Why a synchronous generation request was refused before it started (<see cref="SyncGenerationGate"/>): the closed
 /// set the dialects' error table (<see cref="DialectErrors.SyncBusy"/>) and the metrics map, each in one place.
 /// </summary>
-public enum SyncRefusal
+internal enum SyncRefusal
 {
     /// <summary>The account already has <c>Limits:MaxSyncGenerationsPerAccount</c> synchronous requests on this process.</summary>
     AccountBusy,

@@ -14,7 +14,7 @@ namespace Nanogate.Playground;
 /// share their head and header through <see cref="PageIncludes"/>; the embedded pages are expanded
 /// once, at startup.
 /// </summary>
-public static class PlaygroundEndpoints
+internal static class PlaygroundEndpoints
 {
     private const string ResourceRoot = "Nanogate.Playground.wwwroot";
 

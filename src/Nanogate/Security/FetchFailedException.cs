@@ -1,7 +1,7 @@
 namespace Nanogate.Security;
 
 /// <summary>A fetch of a user-supplied URL failed (HTTP error, too large, timeout, unreachable). The message is safe to show to the user.</summary>
-public sealed class FetchFailedException : Exception
+internal sealed class FetchFailedException : Exception
 {
     /// <summary>Creates the exception with a default message.</summary>
     public FetchFailedException()

@@ -1,7 +1,7 @@
 namespace Nanogate.Security;
 
 /// <summary>A URL was refused because it points at, or resolves to, an address or port Nanogate never connects to on a user's behalf. The message is safe to show to the user.</summary>
-public sealed class SsrfBlockedException : Exception
+internal sealed class SsrfBlockedException : Exception
 {
     /// <summary>Creates the exception with a default message.</summary>
     public SsrfBlockedException()

@@ -1,7 +1,7 @@
 namespace Nanogate.Tasks;
 
 /// <summary>An image URL was refused or could not be fetched. The message is shown to the caller (400).</summary>
-public sealed class ImageFetchException : Exception
+internal sealed class ImageFetchException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public ImageFetchException()

@@ -350,7 +350,9 @@ internal sealed partial class TaskWorkerPool(
     private TimeSpan Backoff(long attempt, TimeSpan? retryAfter)
     {
         var exponential = TimeSpan.FromMilliseconds(_options.RetryBaseDelayMs * Math.Pow(2, Math.Max(0, attempt - 1)));
+#pragma warning disable CA5394 // retry jitter, not a secret
         var jitter = TimeSpan.FromMilliseconds(Random.Shared.Next(0, Math.Max(1, _options.RetryBaseDelayMs / 4)));
+#pragma warning restore CA5394
         var delay = exponential + jitter;
         return retryAfter is { } after && after > delay ? after : delay;
     }

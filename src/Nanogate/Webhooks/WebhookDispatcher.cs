@@ -240,7 +240,9 @@ internal sealed partial class WebhookDispatcher(
         var next = now.ToUnixTimeMilliseconds();
         if (status == WebhookAttemptOutcome.Pending)
         {
+#pragma warning disable CA5394 // retry jitter, not a secret
             var delay = WebhookRetrySchedule.Delay((int)Math.Min(attempts, int.MaxValue), _options.RetryBaseSeconds, Random.Shared.NextDouble());
+#pragma warning restore CA5394
             if (outcome.RetryAfter is { } retryAfter && retryAfter > delay)
             {
                 // Later, never earlier; capped at the longest step so a wild header cannot end the delivery.

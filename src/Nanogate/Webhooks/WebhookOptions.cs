@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Nanogate.Webhooks;
 
 /// <summary>The <c>Webhooks</c> configuration section.</summary>
-public sealed class WebhookOptions
+internal sealed class WebhookOptions
 {
     /// <summary>
     /// The first retry delay in seconds (<c>Webhooks:RetryBaseSeconds</c>); the whole schedule scales

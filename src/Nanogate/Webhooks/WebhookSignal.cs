@@ -6,7 +6,7 @@ namespace Nanogate.Webhooks;
 /// A wake-up hint for the webhook dispatcher after an outbox row commits, in this process or (through the
 /// storage provider's <see cref="IChangeFeed"/>) in another one sharing the database; polling stays the fallback.
 /// </summary>
-public sealed class WebhookSignal : IDisposable
+internal sealed class WebhookSignal : IDisposable
 {
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly IDisposable _subscription;

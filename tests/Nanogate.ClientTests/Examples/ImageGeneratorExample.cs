@@ -1,7 +1,6 @@
 // Microsoft.Extensions.AI: code written against IImageGenerator, with Nanogate behind it (one registration to swap).
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
-using Nanogate.Client;
 
 #pragma warning disable MEAI001 // IImageGenerator is experimental in Microsoft.Extensions.AI 10.x.
 

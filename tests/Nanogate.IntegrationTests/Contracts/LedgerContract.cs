@@ -6,7 +6,7 @@ namespace Nanogate.IntegrationTests.Contracts;
 /// <summary><see cref="ILedger"/>: reservations never overdraw, settlements capture and release once, balances add up.</summary>
 public abstract class LedgerContract : StoreContractTest
 {
-    private async Task AssertConsistentAsync(StoreInstance store, string accountId)
+    private static async Task AssertConsistentAsync(StoreInstance store, string accountId)
     {
         var balance = await store.Ledger.GetBalanceAsync(accountId, Ct);
         Assert.Equal(balance.Available, await store.Ledger.RecomputeAvailableAsync(accountId, Ct));

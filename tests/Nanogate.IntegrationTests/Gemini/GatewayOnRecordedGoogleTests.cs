@@ -3,12 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Nanogate.IntegrationTests.Infrastructure;
-using Nanogate.IntegrationTests.Upstreams;
 using static Nanogate.IntegrationTests.Gemini.GeminiDialectTests;
 
 namespace Nanogate.IntegrationTests.Gemini;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using Nanogate.Hosting.Commands;
-using Nanogate.IntegrationTests.Contracts.Harness;
 using Nanogate.IntegrationTests.Infrastructure;
 using Nanogate.IntegrationTests.ScaleOut;
 using Nanogate.Storage;

@@ -2,7 +2,6 @@ using Dapper;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Nanogate.IntegrationTests.Contracts.Harness;
-using Nanogate.IntegrationTests.Infrastructure;
 using Nanogate.Storage;
 using Nanogate.Storage.Postgres;
 using Npgsql;

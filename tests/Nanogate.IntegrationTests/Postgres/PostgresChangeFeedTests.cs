@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Nanogate.IntegrationTests.Contracts.Harness;
-using Nanogate.IntegrationTests.Infrastructure;
 using Nanogate.Storage.Changes;
 using Nanogate.Storage.Postgres;
 using Npgsql;

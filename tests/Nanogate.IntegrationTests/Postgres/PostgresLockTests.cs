@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Nanogate.IntegrationTests.Contracts.Harness;
-using Nanogate.IntegrationTests.Infrastructure;
 using Nanogate.Storage;
 
 namespace Nanogate.IntegrationTests.Postgres;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Nanogate.IntegrationTests.Contracts.Harness;
-using Nanogate.IntegrationTests.Infrastructure;
 using Nanogate.Storage;
 using Nanogate.Storage.Accounts;
 using Nanogate.Storage.Changes;

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Nanogate.IntegrationTests.Infrastructure;
 using Nanogate.Upstreams.Gemini;
 using Nanogate.Upstreams.Simulator;
@@ -171,7 +170,7 @@ public sealed class SimulatorFilesApiTests : IAsyncLifetime
         var upload = store.Start("x", "image/png", 4);
         using (var bytes = new MemoryStream([1, 2, 3, 4]))
         {
-            Assert.True(await store.AppendAsync(upload, bytes, CancellationToken.None));
+            Assert.True(await SimulatorFileStore.AppendAsync(upload, bytes, CancellationToken.None));
         }
 
         var file = store.Finalize(upload);

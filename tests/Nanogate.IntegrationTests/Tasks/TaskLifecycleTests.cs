@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Nanogate.IntegrationTests.Infrastructure;
 
 namespace Nanogate.IntegrationTests.Tasks;

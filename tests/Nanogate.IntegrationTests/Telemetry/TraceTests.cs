@@ -5,7 +5,6 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Nanogate.IntegrationTests.Infrastructure;
 using Nanogate.IntegrationTests.Security;
 using OpenTelemetry;

@@ -1,9 +1,6 @@
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
 using Nanogate.Core.Requests;
 using Nanogate.Upstreams.Channels;
 using Nanogate.Upstreams.Routing;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using Nanogate.Core.Catalog;
 using Nanogate.Core.Requests;
 using Nanogate.Upstreams;

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using Nanogate.Core.Catalog;
 using Nanogate.Tasks;
-using Nanogate.TestSupport;
 
 namespace Nanogate.Tests.Tasks;
 
