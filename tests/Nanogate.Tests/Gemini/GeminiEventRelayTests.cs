@@ -1,5 +1,4 @@
 using System.Text;
-using Nanogate.TestSupport;
 using Nanogate.Upstreams.Channels;
 using Nanogate.Upstreams.Gemini;
 
