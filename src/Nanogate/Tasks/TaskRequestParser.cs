@@ -13,7 +13,7 @@ namespace Nanogate.Tasks;
 /// where a mistake would silently change the result (types, n, conflicting ratios), lenient where
 /// the model simply cannot (resolution tiers, search, thinking), which become warnings.
 /// </summary>
-internal sealed partial class TaskRequestParser(ModelCatalog catalog, IImageFetcher fetcher, Upstreams.Routing.ChannelRouter? router = null)
+internal sealed partial class TaskRequestParser(ModelCatalog catalog, IImageFetcher fetcher, Upstreams.Routing.ChannelRouter? router = null, Security.SafeHttp? egress = null)
 {
     /// <summary>Most bytes of one reference image.</summary>
     public const int MaxImageBytes = ReferenceImage.MaxBytes;
@@ -258,6 +258,11 @@ internal sealed partial class TaskRequestParser(ModelCatalog catalog, IImageFetc
                 return Fail("callback_url must be a full http(s) URL such as https://example.com/hooks/nanogate.", "callback_url");
             }
 
+            if (RefusedTarget(uri) is { } refused)
+            {
+                return Fail($"callback_url cannot be notified: {refused}", "callback_url");
+            }
+
             callbackUrl = uri.AbsoluteUri;
         }
 
@@ -267,6 +272,11 @@ internal sealed partial class TaskRequestParser(ModelCatalog catalog, IImageFetc
             if (!IsHttpUrl(webhookText, out var uri) || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
             {
                 return Fail("webhook must be a base http(s) URL without a query, such as https://example.com/hooks (notified at {webhook}/callback).", "webhook");
+            }
+
+            if (RefusedTarget(uri) is { } refused)
+            {
+                return Fail($"webhook cannot be notified: {refused}", "webhook");
             }
 
             webhookUrl = uri.AbsoluteUri.TrimEnd('/') + "/callback";
@@ -492,6 +502,22 @@ internal sealed partial class TaskRequestParser(ModelCatalog catalog, IImageFetc
         var ok = Hosting.JsonBody.TryReadString(body, name, out value, out var problem);
         error = ok ? null : TaskRequestError.Invalid(problem!, name);
         return ok;
+    }
+
+    // A notification URL the egress rules would refuse at delivery (a port other than 80/443, a loopback, private or
+    // metadata address written literally) is refused now, while the caller can still fix it, instead of becoming a
+    // task whose webhook quietly fails. Host names are still checked at delivery, against what they resolve to then.
+    private string? RefusedTarget(Uri uri)
+    {
+        try
+        {
+            egress?.CheckTarget(uri);
+            return null;
+        }
+        catch (Security.SsrfBlockedException e)
+        {
+            return e.Message;
+        }
     }
 
     private static (ParsedTaskRequest?, TaskRequestError?) Fail(string message, string param) => (null, TaskRequestError.Invalid(message, param));

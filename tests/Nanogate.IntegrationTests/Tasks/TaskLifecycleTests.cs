@@ -158,6 +158,31 @@ public sealed class TaskLifecycleTests(ServerFixture fixture) : IClassFixture<Se
         Assert.Equal(message, error["error"]!["message"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("callback_url", "http://127.0.0.1:9/x", "callback_url cannot be notified: Port 9 is not allowed; use the default ports 80 (http) or 443 (https).")]
+    [InlineData("callback_url", "http://127.0.0.1/x", "callback_url cannot be notified: The URL points to 127.0.0.1, a loopback address; only public internet addresses are allowed.")]
+    [InlineData("callback_url", "http://169.254.169.254/latest/meta-data/", "callback_url cannot be notified: The URL points to 169.254.169.254, a link-local address (169.254.0.0/16, which holds cloud metadata endpoints); only public internet addresses are allowed.")]
+    [InlineData("webhook", "http://10.1.2.3", "webhook cannot be notified: The URL points to 10.1.2.3, a private network address (10.0.0.0/8); only public internet addresses are allowed.")]
+    public async Task A_notification_url_the_egress_rules_refuse_is_a_400_at_submit_and_nothing_is_held(string field, string url, string message)
+    {
+        var account = await Server.CreateAccountAsync(1000);
+        using var client = account.Client();
+        var body = new System.Text.Json.Nodes.JsonObject { ["model"] = "nano-banana-2-lite", ["prompt"] = "a kite", [field] = url };
+        var response = await client.PostAsync("/v1/images/generations", new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await TaskApi.JsonAsync(response))["error"]!;
+        Assert.Equal(message, error["message"]!.GetValue<string>());
+        Assert.Equal(field, error["param"]!.GetValue<string>());
+        var me = await TaskApi.JsonAsync(await client.GetAsync("/v1/account"));
+        Assert.Equal(1000, me["credits"]!["available"]!.GetValue<long>());
+        Assert.Empty((await TaskApi.JsonAsync(await client.GetAsync("/v1/tasks")))["data"]!.AsArray());
+
+        // A host name is checked at delivery, against what it resolves to then: accepted here.
+        body[field] = "https://hooks.example.com/nanogate";
+        using var accepted = await client.PostAsync("/v1/images/generations", new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+    }
+
     [Fact]
     public async Task Missing_or_wrong_key_is_401()
     {
