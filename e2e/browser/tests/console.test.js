@@ -129,6 +129,27 @@ test('tasks are found by prompt words, filtered, opened with their image and web
     await page.click('#refresh');
     await page.locator('#audit-body tr[data-action="task.webhook_resend"]').first().waitFor();
   });
+
+  // A task with nowhere to notify: the button says why it cannot re-send instead of answering 409.
+  const quiet = `quiet ${Date.now().toString(36)}`;
+  const quietId = (await (await fetch(`${BASE}/v1/images/generations`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${DEMO_KEY}`, 'Content-Type': 'application/json', Prefer: 'wait=30' },
+    body: JSON.stringify({ model: 'nano-banana-2-lite', prompt: `a ${quiet} pond` }),
+  })).json()).task_id;
+  for (let i = 0; i < 100; i++) {
+    const t = await (await fetch(`${BASE}/v1/tasks/${quietId}`, { headers: { Authorization: `Bearer ${DEMO_KEY}` } })).json();
+    if (t.status === 'succeeded') break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await page.selectOption('#task-status', '');
+  await page.fill('#task-search', quiet);
+  await page.locator(`#tasks-body tr[data-task-id="${quietId}"]`).click();
+  await page.waitForSelector('#task-dialog[open]');
+  await page.locator('#task-dialog .empty-state', { hasText: /No webhook/ }).waitFor();
+  assert.equal(await page.isDisabled('#webhook-resend'), true);
+  assert.match(await page.getAttribute('#webhook-resend', 'title'), /no callback_url/);
+  await page.click('#task-dialog-close');
   assert.deepEqual(scriptErrors(page), []);
   await page.close();
 });

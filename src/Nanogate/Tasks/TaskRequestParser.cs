@@ -181,7 +181,7 @@ internal sealed partial class TaskRequestParser(ModelCatalog catalog, IImageFetc
 
             if (nValue is < 1 or > 4)
             {
-                return Fail($"n must be from 1 to 4 (got {nValue.ToString(CultureInfo.InvariantCulture)}); submit several tasks for more images.", "n");
+                return Fail($"n must be from 1 to 4 (got {nValue.ToString(CultureInfo.InvariantCulture)}); send several requests for more images.", "n");
             }
 
             n = (int)nValue;

@@ -161,7 +161,10 @@ export function taskList(call, catalog) {
       return;
     }
     const t = d.task;
-    const resend = h('button.btn', { type: 'button', id: 'webhook-resend', disabled: !['succeeded', 'partially_succeeded', 'failed', 'canceled'].includes(t.status) }, 'Re-send webhook');
+    // Only an ended task that had somewhere to notify can be re-sent (the server answers 409 otherwise): say why here.
+    const ended = ['succeeded', 'partially_succeeded', 'failed', 'canceled'].includes(t.status);
+    const why = !ended ? 'The task has not ended yet.' : d.webhooks.length ? '' : 'Nothing to re-send: the task has no callback_url and its account no webhook URL.';
+    const resend = h('button.btn', { type: 'button', id: 'webhook-resend', disabled: !!why, title: why }, 'Re-send webhook');
     resend.addEventListener('click', async () => {
       resend.disabled = true;
       try {
