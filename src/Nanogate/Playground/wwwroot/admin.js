@@ -137,11 +137,17 @@ async function refreshAccounts() {
 }
 
 // ---------- account detail: keys and credits ----------
+// The detail is drawn whole after its reads, and only by the newest call: a slower, older call (the first page
+// load racing a click) must not replace the panel, or what was typed into it, after the newer one drew it.
+let detailSeq = 0;
+
 async function renderDetail() {
+  const seq = ++detailSeq;
   let a = state.accounts.find((x) => x.id === state.selected);
   if (!a && state.selected) {
     // Selected, but not on the page shown (a search or another page): fetch it alone.
     try { ({ data: a } = await call(`/accounts/${encodeURIComponent(state.selected)}`)); } catch { a = null; }
+    if (seq !== detailSeq) return;
   }
   const body = $('#detail-body');
   if (!a) {
@@ -150,14 +156,15 @@ async function renderDetail() {
     body.replaceChildren(h('div.empty-state', 'Select or create an account.'));
     return;
   }
-  $('#detail-title').textContent = a.name;
-  $('#detail-sub').replaceChildren(h('span.mono', a.id), ` · created ${fmtTime(a.created_at)}`);
   let keys = [];
   try {
     ({ data: { data: keys } } = await call(`/accounts/${encodeURIComponent(a.id)}/keys`));
   } catch (err) {
     toast(err.message, 'error');
   }
+  if (seq !== detailSeq) return;
+  $('#detail-title').textContent = a.name;
+  $('#detail-sub').replaceChildren(h('span.mono', a.id), ` · created ${fmtTime(a.created_at)}`);
 
   const keyForm = h('form.input-group', { id: 'key-create-form' },
     h('label.sr-only', { for: 'new-key-name' }, 'New key name'),
