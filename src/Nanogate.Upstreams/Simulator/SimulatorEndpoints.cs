@@ -453,19 +453,27 @@ public static class SimulatorEndpoints
         await response.BodyWriter.FlushAsync(cancellationToken);
     }
 
-    /// <summary>A whole answer written in two halves: paused between them, cut after the first, or corrupted in the middle.</summary>
-    private static async Task WriteBrokenAsync(HttpContext context, SimulatedChunk chunk, string modelVersion, string responseId, SimulatorMarkers markers, CancellationToken cancellationToken)
+    /// <summary>One answer rendered whole; with the corrupt marker, a 0x01 byte in its middle (where it is cut in two).</summary>
+    private static async Task<Memory<byte>> RenderBrokenAsync(SimulatedChunk chunk, string modelVersion, string responseId, SimulatorMarkers markers, CancellationToken cancellationToken)
     {
         var buffer = new MemoryStream();
         var writer = PipeWriter.Create(buffer);
         await SimulatorResponseWriter.WriteChunkAsync(writer, chunk, modelVersion, responseId, cancellationToken);
         await writer.FlushAsync(cancellationToken);
         var answer = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
-        var half = answer.Length / 2;
         if (markers.Fault == SimulatorFault.Corrupt)
         {
-            answer.Span[half] = 0x01;
+            answer.Span[answer.Length / 2] = 0x01;
         }
+
+        return answer;
+    }
+
+    /// <summary>A whole answer written in two halves: paused between them, cut after the first, or corrupted in the middle.</summary>
+    private static async Task WriteBrokenAsync(HttpContext context, SimulatedChunk chunk, string modelVersion, string responseId, SimulatorMarkers markers, CancellationToken cancellationToken)
+    {
+        var answer = await RenderBrokenAsync(chunk, modelVersion, responseId, markers, cancellationToken);
+        var half = answer.Length / 2;
 
         var response = context.Response;
         response.ContentLength = answer.Length;
@@ -487,16 +495,8 @@ public static class SimulatorEndpoints
     /// </summary>
     private static async Task<bool> WriteBrokenEventAsync(HttpContext context, SimulatedChunk chunk, string modelVersion, string responseId, SimulatorMarkers markers, CancellationToken cancellationToken)
     {
-        var buffer = new MemoryStream();
-        var writer = PipeWriter.Create(buffer);
-        await SimulatorResponseWriter.WriteChunkAsync(writer, chunk, modelVersion, responseId, cancellationToken);
-        await writer.FlushAsync(cancellationToken);
-        var answer = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        var answer = await RenderBrokenAsync(chunk, modelVersion, responseId, markers, cancellationToken);
         var half = answer.Length / 2;
-        if (markers.Fault == SimulatorFault.Corrupt)
-        {
-            answer.Span[half] = 0x01;
-        }
 
         var output = context.Response.BodyWriter;
         output.Write(answer.Span[..half]);
