@@ -92,7 +92,7 @@ public sealed class NginxBalancer : IAsyncDisposable
             }
         }
 
-        process.Kill();
+        process.Kill(entireProcessTree: true);
         throw new TimeoutException("nginx did not listen within 15 s");
     }
 
@@ -101,7 +101,8 @@ public sealed class NginxBalancer : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            _process.Kill();
+            // The whole tree: killing the master alone left its worker running, orphaned, after the test run.
+            _process.Kill(entireProcessTree: true);
             _process.WaitForExit(5000);
         }
 
