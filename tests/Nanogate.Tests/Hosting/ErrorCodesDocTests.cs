@@ -28,6 +28,21 @@ public sealed partial class ErrorCodesDocTests
     }
 
     [Fact]
+    public void Every_error_code_constant_of_the_pipeline_is_documented()
+    {
+        // Codes written through a constant (DialectErrors.ConcurrencyLimitCode) are not literals at their call site,
+        // so the literal scan above cannot see them: each must still appear in docs/errors.md.
+        var document = Document();
+        var pipeline = Path.Combine(RepositoryRoot(), "src", "Nanogate", "Pipeline");
+        var codes = Directory.EnumerateFiles(pipeline, "*.cs")
+            .SelectMany(f => CodeConstantPattern().Matches(File.ReadAllText(f)).Select(m => m.Groups["code"].Value))
+            .ToList();
+        Assert.Contains("concurrency_limit_exceeded", codes);
+        var missing = codes.Where(c => !document.Contains($"`{c}`", StringComparison.Ordinal)).ToList();
+        Assert.True(missing.Count == 0, $"docs/errors.md does not mention: {string.Join(", ", missing)}");
+    }
+
+    [Fact]
     public void The_media_store_failures_are_documented_with_their_status_and_retry_after()
     {
         var document = Document();
@@ -98,6 +113,10 @@ public sealed partial class ErrorCodesDocTests
     // ApiError.Result(429, "queue_full", … and new TaskRequestError(404, "model_not_found", …
     [GeneratedRegex(@"(?:ApiError\.Result|TaskRequestError)\((?<status>\d{3}), ""(?<code>[a-z_]+)""")]
     private static partial Regex LiteralPattern();
+
+    // public const string ConcurrencyLimitCode = "concurrency_limit_exceeded";
+    [GeneratedRegex(@"const string \w+Code = ""(?<code>[a-z_]+)""")]
+    private static partial Regex CodeConstantPattern();
 
     // 413 => "request_too_large",
     [GeneratedRegex(@"(?<status>\d{3}) => ""(?<code>[a-z_]+)""")]
