@@ -129,7 +129,11 @@ internal static class LoadGenerator
     }
 
     /// <summary>The target's <c>dotnet_gc_heap_total_allocated_bytes_total</c> (the requests in flight meanwhile blur it by one window's edge).</summary>
-    private static async Task<long?> AllocatedBytesAsync(HttpClient client, Uri? metrics)
+    private static async Task<long?> AllocatedBytesAsync(HttpClient client, Uri? metrics) =>
+        await MetricAsync(client, metrics, "dotnet_gc_heap_total_allocated_bytes_total").ConfigureAwait(false) is { } bytes ? (long)bytes : null;
+
+    /// <summary>One unlabelled series of a Nanogate process's Prometheus <c>/metrics</c>, or null if it cannot be read.</summary>
+    public static async Task<double?> MetricAsync(HttpClient client, Uri? metrics, string name)
     {
         if (metrics is null)
         {
@@ -142,11 +146,11 @@ internal static class LoadGenerator
             foreach (var line in text.Split('\n'))
             {
                 // The exporter writes the series with or without an empty label set: "name{} 123" or "name 123".
-                if (line.StartsWith("dotnet_gc_heap_total_allocated_bytes_total", StringComparison.Ordinal)
-                    && line["dotnet_gc_heap_total_allocated_bytes_total".Length..] is var rest
+                if (line.StartsWith(name, StringComparison.Ordinal)
+                    && line[name.Length..] is var rest
                     && (rest.StartsWith(' ') || rest.StartsWith("{} ", StringComparison.Ordinal)))
                 {
-                    return long.Parse(rest.AsSpan(rest.IndexOf(' ') + 1), System.Globalization.CultureInfo.InvariantCulture);
+                    return double.Parse(rest.AsSpan(rest.IndexOf(' ') + 1), System.Globalization.CultureInfo.InvariantCulture);
                 }
             }
         }

@@ -66,6 +66,12 @@ internal sealed class Options
     /// <summary>Environment variables of the measured gateway only (e.g. GC settings to compare), from --gateway-env=NAME=VALUE,NAME=VALUE.</summary>
     public Dictionary<string, string> GatewayEnvironment { get; } = new();
 
+    /// <summary>Gateways to measure beside "nanogate" (target "ng:NAME"), from --variant=NAME:ITEM,ITEM (repeatable).</summary>
+    public List<Variant> Variants { get; } = [];
+
+    /// <summary>Runs the load on every target until the Nanogate processes stop compiling, before the rounds (see <see cref="JitWarmup"/>).</summary>
+    public bool JitWarmup { get; private set; } = true;
+
     /// <summary>Sets DOTNET_PerfMapEnabled=1 on the Nanogate processes so `perf record` resolves JIT frames.</summary>
     public bool PerfMap { get; private set; }
 
@@ -73,10 +79,17 @@ internal sealed class Options
         bench/run.sh [--smoke] [--rounds=3] [--duration=4] [--warmup=1] [--concurrency=1,16,64,256]
                      [--small-concurrency=64] [--latency-ms=0] [--targets=direct,nanogate,nginx,portkey]
                      [--portkey=@portkey-ai/gateway@1.15.2] [--out=bench/results/latest.json] [--no-build] [--perf-map] [--idle-seconds=65]
+                     [--jit-warmup=auto|off] [--variant=NAME:ITEM,ITEM ...]
                      [--gateway-env=NAME=VALUE,NAME=VALUE]
                      [--tasks=submit,submit-idle,e2e,inflight|none] [--task-concurrency=1,16,64] [--e2e-tasks=2000] [--e2e-workers=64]
                      [--inflight-tasks=10000] [--inflight-workers=512] [--inflight-latency-ms=2000] [--batch-concurrency=32]
                      [--storage=sqlite,postgres] [--tracing]
+        --variant: one more gateway "ng:NAME" in the passthrough cells, interleaved with "nanogate"; each ITEM is
+                   --Section:Key=value (a setting), NAME=VALUE (an environment variable) or dll=PATH (another build,
+                   e.g. a worktree's src/Nanogate/bin/Release/net10.0/Nanogate.dll): a before/after in one run.
+        --small-concurrency=0 leaves out the small-request cells.
+        --jit-warmup: before the rounds, each target runs every cell's request in 2 s slices until its Nanogate
+                      processes compiled < 20 ms in a slice (at most 90 s per request kind); off in --smoke.
         --targets=none runs only the task scenarios (each on its own fresh gateway, after the rounds).
         --storage: the task scenarios on SQLite and/or PostgreSQL (postgres = one process and two behind nginx,
                    on a PostgreSQL cluster the harness starts with fsync on and stops; database work per image printed).
@@ -104,6 +117,7 @@ internal sealed class Options
             o.InFlightTasks = 200;
             o.Storage = ["sqlite"];
             o.IdleSeconds = 0;
+            o.JitWarmup = false;
         }
 
         foreach (var arg in args)
@@ -115,6 +129,17 @@ internal sealed class Options
                     break;
                 case "--perf-map":
                     o.PerfMap = true;
+                    break;
+                case "--jit-warmup":
+                    o.JitWarmup = value switch
+                    {
+                        "auto" or "" => true,
+                        "off" => false,
+                        _ => throw new ArgumentException($"--jit-warmup takes auto or off, not {value}.\n{Usage}"),
+                    };
+                    break;
+                case "--variant":
+                    o.Variants.Add(Variant.Parse(value));
                     break;
                 case "--tracing":
                     o.Tracing = true;

@@ -53,7 +53,7 @@ try
     ]);
     upstreamUri = u;
     upstreamPid = upstream.Pid;
-    var (gateway, g) = await systems.StartNanogateAsync("gateway",
+    string[] passthroughGateway =
     [
         $"--Upstreams:Gemini:ApiKeys={Systems.UpstreamKey}",
         $"--Upstreams:Gemini:BaseUrl={new Uri(u, "simulator")}",
@@ -65,13 +65,15 @@ try
         // (Limits:MaxSyncGenerations would answer 429 past 64 + the queue).
         "--Limits:MaxSyncGenerations=100000",
         "--Limits:MaxSyncGenerationsPerAccount=100000",
-    ], options.GatewayEnvironment);
+    ];
+    var (gateway, g) = await systems.StartNanogateAsync("gateway", passthroughGateway, options.GatewayEnvironment);
 
     var geminiPath = $"v1beta/models/{Systems.Model}:generateContent";
     if (options.Targets.Contains("direct"))
     {
         targets.Add(new Target("direct", u, upstream.Pid, "the simulator itself (Nanogate /simulator mount): the floor",
-            s => s == "gemini" ? Systems.GeminiSpec(u, "simulator/" + geminiPath, Systems.UpstreamKey) : null));
+            s => s == "gemini" ? Systems.GeminiSpec(u, "simulator/" + geminiPath, Systems.UpstreamKey) : null)
+        { Metrics = new Uri(u, "metrics") });
     }
 
     if (options.Targets.Contains("nanogate"))
@@ -85,7 +87,8 @@ try
                 "error 404 model" => Systems.GeminiSpec(g, "v1beta/models/no-such-model:generateContent", Systems.GatewayKey, 404),
                 "error 401 key" => Systems.GeminiSpec(g, geminiPath, "sk-wrong-key", 401),
                 _ => null,
-            }));
+            })
+        { Metrics = new Uri(g, "metrics") });
     }
 
     if (options.Tracing && options.Targets.Contains("nanogate"))
@@ -93,18 +96,21 @@ try
         // The same gateway twice more, exporting OTLP: every trace sampled, and none (export on, spans not recorded).
         foreach (var (name, ratio) in ((string, string)[])[("ng+otlp", "1"), ("ng+otlp0", "0")])
         {
-            var (traced, t) = await systems.StartNanogateAsync("gateway-" + name.Replace('+', '-'),
-            [
-                $"--Upstreams:Gemini:ApiKeys={Systems.UpstreamKey}",
-                $"--Upstreams:Gemini:BaseUrl={new Uri(u, "simulator")}",
-                $"--Bootstrap:DemoKey={Systems.GatewayKey}",
-                "--Bootstrap:DemoCredits=1000000000",
-                "--Admin:ApiKey=sk-admin-bench",
-                .. Traced(ratio),
-            ]);
+            var (traced, t) = await systems.StartNanogateAsync("gateway-" + name.Replace('+', '-'), [.. passthroughGateway, .. Traced(ratio)]);
             targets.Add(new Target(name, t, traced.Pid, $"nanogate exporting OTLP to a loopback sink, Telemetry:TraceSampleRatio={ratio}",
-                s => s == "gemini" ? Systems.GeminiSpec(t, geminiPath, Systems.GatewayKey) : null));
+                s => s == "gemini" ? Systems.GeminiSpec(t, geminiPath, Systems.GatewayKey) : null)
+            { Metrics = new Uri(t, "metrics") });
         }
+    }
+
+    // --variant: the same gateway again with other settings, environment or build, interleaved with "nanogate" in
+    // every round (a before/after in one run, on the same upstream).
+    foreach (var variant in options.Variants)
+    {
+        var (process, v) = await systems.StartNanogateAsync("gateway-" + variant.Name, [.. passthroughGateway, .. variant.Settings], variant.Environment, variant.Dll);
+        targets.Add(new Target("ng:" + variant.Name, v, process.Pid, "nanogate with " + variant.Description,
+            s => s == "gemini" ? Systems.GeminiSpec(v, geminiPath, Systems.GatewayKey) : null)
+        { Metrics = new Uri(v, "metrics") });
     }
 }
 catch (InvalidOperationException e)
@@ -174,9 +180,14 @@ foreach (var c in options.Concurrency)
     cells.Add(new Cell("gemini", "gemini 1K image", c));
 }
 
-foreach (var s in (string[])["models list", "healthz", "error 404 model", "error 401 key"])
+foreach (var s in options.SmallConcurrency > 0 ? (string[])["models list", "healthz", "error 404 model", "error 401 key"] : [])
 {
     cells.Add(new Cell(s, s, options.SmallConcurrency));
+}
+
+if (options.JitWarmup)
+{
+    await JitWarmup.RunAsync(targets, cells, upstreamUri);
 }
 
 var results = new Dictionary<(string Target, Cell Cell), List<Measurement>>();
@@ -196,7 +207,7 @@ for (var round = 0; round < options.Rounds; round++)
             }
 
             var m = await LoadGenerator.RunAsync(spec, cell.Concurrency, options.Warmup, options.Duration, target.Pid, target.Name == "direct" ? null : upstreamPid,
-                target.Name == "nanogate" ? new Uri(target.BaseUri, "metrics") : null);
+                target.Name == "direct" ? null : target.Metrics);
             if (!results.TryGetValue((target.Name, cell), out var list))
             {
                 results[(target.Name, cell)] = list = [];

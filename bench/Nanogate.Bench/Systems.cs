@@ -5,7 +5,11 @@ using System.Text;
 namespace Nanogate.Bench;
 
 /// <summary>A target under load: where requests go, which process tree's memory counts, and what to say about it.</summary>
-internal sealed record Target(string Name, Uri BaseUri, int? Pid, string Note, Func<string, RequestSpec?> Requests);
+internal sealed record Target(string Name, Uri BaseUri, int? Pid, string Note, Func<string, RequestSpec?> Requests)
+{
+    /// <summary>A Nanogate process (the gateway, or the simulator for "direct"): its /metrics counts JIT work and allocations.</summary>
+    public Uri? Metrics { get; init; }
+}
 
 /// <summary>Starts what the harness measures: two Nanogate processes, nginx and Portkey, each on a free loopback port.</summary>
 internal sealed class Systems(string root, string work, bool perfMap = false) : IDisposable
@@ -68,14 +72,14 @@ internal sealed class Systems(string root, string work, bool perfMap = false) : 
     }
 
     /// <summary>A Nanogate process from the Release build on a free loopback port, with its own data directory.</summary>
-    public async Task<(ManagedProcess Process, Uri BaseUri)> StartNanogateAsync(string name, IEnumerable<string> settings, IReadOnlyDictionary<string, string>? environment = null)
+    public async Task<(ManagedProcess Process, Uri BaseUri)> StartNanogateAsync(string name, IEnumerable<string> settings, IReadOnlyDictionary<string, string>? environment = null, string? dll = null)
     {
         var port = Ports.Free();
         var data = Path.Combine(work, name + "-data");
         Directory.CreateDirectory(data);
         var args = new List<string>
         {
-            NanogateDll,
+            dll ?? NanogateDll,
             $"--urls=http://127.0.0.1:{port}",
             $"--Storage:DataDirectory={data}",
             "--Logging:LogLevel:Default=Warning",

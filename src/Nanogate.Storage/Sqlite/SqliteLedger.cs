@@ -25,22 +25,7 @@ public sealed class SqliteLedger(SqliteDatabase db, TimeProvider time) : ILedger
 
     /// <inheritdoc />
     public Task<Reservation> SettleAsync(string reservationId, long capture, string? channel, SettleUsage usage, CancellationToken cancellationToken) =>
-        db.WriteAsync(async (c, tx) =>
-        {
-            var now = Now;
-            var open = await c.ExecuteAsync(
-                "UPDATE reservations SET channel = COALESCE(@channel, channel), images = @Images, refunded = @Refunded WHERE id = @reservationId AND settled_at IS NULL",
-                new { channel, usage.Images, usage.Refunded, reservationId }, tx).ConfigureAwait(false) == 1;
-            await SqliteLedgerCommands.CaptureAsync(c, tx, reservationId, capture, now).ConfigureAwait(false);
-            var released = await SqliteLedgerCommands.ReleaseRemainingAsync(c, tx, reservationId, now).ConfigureAwait(false);
-            if (open && usage.Refunded > released)
-            {
-                // Only what this settlement released can have been refunded.
-                await c.ExecuteAsync("UPDATE reservations SET refunded = @released WHERE id = @reservationId", new { released, reservationId }, tx).ConfigureAwait(false);
-            }
-
-            return await SqliteLedgerCommands.GetAsync(c, tx, reservationId).ConfigureAwait(false);
-        }, cancellationToken);
+        db.WriteAsync((c, tx) => Task.FromResult(SqliteLedgerCommands.Settle(c, tx, reservationId, capture, channel, usage, Now)), cancellationToken);
 
     /// <inheritdoc />
     public Task<int> ReleaseAbandonedHoldsAsync(long createdBefore, int max, CancellationToken cancellationToken) =>
