@@ -16,4 +16,10 @@ internal sealed class ServerOptions
     /// </summary>
     [System.ComponentModel.DataAnnotations.Range(0, 86_400, ErrorMessage = "Server:MemoryTrimSeconds must be between 0 (off) and 86400.")]
     public int MemoryTrimSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// Whether Kestrel runs request code on the thread that completed its socket operation rather than dispatching it
+    /// to the thread pool again (<c>Server:InlineScheduling</c>, default true; read once at start). See NanogateApp.
+    /// </summary>
+    public bool InlineScheduling { get; set; } = true;
 }

@@ -41,6 +41,7 @@ public sealed class GracefulShutdownTests : IAsyncLifetime
         using var client = Client(first);
         var tasks = await SubmitAsync(client, 8);
         await WaitForRunningAsync(4);
+        await WaitForSimulatorCallsAsync(client, 4);
 
         var clock = Stopwatch.StartNew();
         Assert.Equal(0, await first.TerminateAsync(TimeSpan.FromSeconds(40)));
@@ -115,6 +116,31 @@ public sealed class GracefulShutdownTests : IAsyncLifetime
         while ((await ImagesAsync()).Count(i => i.Status == "running") < count)
         {
             Assert.True(DateTime.UtcNow < deadline, $"fewer than {count} images started within 20 s");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>
+    /// Waits until the in-process simulator is answering <paramref name="count"/> calls: an image is "running" from its
+    /// claim, a moment before its call reaches the simulator, and a SIGTERM in that moment finds the listener closed
+    /// (the image is then handed back, which the other test covers). Nothing else is in flight meanwhile (the images
+    /// are read from the database), so the server's active POSTs are the simulator's calls.
+    /// </summary>
+    private static async Task WaitForSimulatorCallsAsync(HttpClient client, int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            var metrics = await client.GetStringAsync("/metrics");
+            var active = metrics.Split('\n')
+                .Where(l => l.StartsWith("http_server_active_requests{", StringComparison.Ordinal) && l.Contains("http_request_method=\"POST\"", StringComparison.Ordinal))
+                .Sum(l => long.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+            if (active >= count)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"the simulator answered {active} calls, not {count}, within 20 s");
             await Task.Delay(50);
         }
     }
