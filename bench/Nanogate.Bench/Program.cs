@@ -69,6 +69,17 @@ try
     var (gateway, g) = await systems.StartNanogateAsync("gateway", passthroughGateway, options.GatewayEnvironment);
 
     var geminiPath = $"v1beta/models/{Systems.Model}:generateContent";
+
+    // Every cell on a gateway: the passthrough and the small requests.
+    Func<string, RequestSpec?> GatewayRequests(Uri gw) => kind => kind switch
+    {
+        "gemini" => Systems.GeminiSpec(gw, geminiPath, Systems.GatewayKey),
+        "models list" => new RequestSpec(HttpMethod.Get, new Uri(gw, "v1beta/models"), null, [new("x-goog-api-key", Systems.GatewayKey)]),
+        "healthz" => new RequestSpec(HttpMethod.Get, new Uri(gw, "healthz"), null, []),
+        "error 404 model" => Systems.GeminiSpec(gw, "v1beta/models/no-such-model:generateContent", Systems.GatewayKey, 404),
+        "error 401 key" => Systems.GeminiSpec(gw, geminiPath, "sk-wrong-key", 401),
+        _ => null,
+    };
     if (options.Targets.Contains("direct"))
     {
         targets.Add(new Target("direct", u, upstream.Pid, "the simulator itself (Nanogate /simulator mount): the floor",
@@ -78,16 +89,7 @@ try
 
     if (options.Targets.Contains("nanogate"))
     {
-        targets.Add(new Target("nanogate", g, gateway.Pid, "auth + reserve/settle credits (SQLite) + Gemini passthrough",
-            s => s switch
-            {
-                "gemini" => Systems.GeminiSpec(g, geminiPath, Systems.GatewayKey),
-                "models list" => new RequestSpec(HttpMethod.Get, new Uri(g, "v1beta/models"), null, [new("x-goog-api-key", Systems.GatewayKey)]),
-                "healthz" => new RequestSpec(HttpMethod.Get, new Uri(g, "healthz"), null, []),
-                "error 404 model" => Systems.GeminiSpec(g, "v1beta/models/no-such-model:generateContent", Systems.GatewayKey, 404),
-                "error 401 key" => Systems.GeminiSpec(g, geminiPath, "sk-wrong-key", 401),
-                _ => null,
-            })
+        targets.Add(new Target("nanogate", g, gateway.Pid, "auth + reserve/settle credits (SQLite) + Gemini passthrough", GatewayRequests(g))
         { Metrics = new Uri(g, "metrics") });
     }
 
@@ -108,8 +110,7 @@ try
     foreach (var variant in options.Variants)
     {
         var (process, v) = await systems.StartNanogateAsync("gateway-" + variant.Name, [.. passthroughGateway, .. variant.Settings], variant.Environment, variant.Dll);
-        targets.Add(new Target("ng:" + variant.Name, v, process.Pid, "nanogate with " + variant.Description,
-            s => s == "gemini" ? Systems.GeminiSpec(v, geminiPath, Systems.GatewayKey) : null)
+        targets.Add(new Target("ng:" + variant.Name, v, process.Pid, "nanogate with " + variant.Description, GatewayRequests(v))
         { Metrics = new Uri(v, "metrics") });
     }
 }

@@ -90,13 +90,14 @@ internal static class NanogateApp
         var limitMb = builder.Configuration.GetValue("Limits:MaxRequestBodyMB", LimitsOptions.DefaultMaxRequestBodyMB);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limitMb * 1024L * 1024L);
 
-        // Kestrel runs a connection's request code on the thread that completed its socket operation instead of
-        // queueing it to the thread pool once more (every request read, and every flush of a streamed answer). Same-run
-        // A/B on the 1.4 MB passthrough (docs/benchmarks.md, issue 17): CPU per request -10 % at c=1, -7 % at c=64 and
-        // -33 % at c=256 (there 782 against 589 req/s, and 93 KB allocated per request against 492). Socket completions
-        // themselves stay on the pool (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS is not set), so code that blocks
-        // holds a pool thread, as without it; Server:InlineScheduling=false turns it off.
-        if (builder.Configuration.GetValue("Server:InlineScheduling", true))
+        // Opt-in: Kestrel runs a connection's request code on the thread that completed its socket operation instead of
+        // queueing it to the thread pool once more. Same-run A/B (docs/benchmarks.md, issue 17): on the 1.4 MB Gemini
+        // passthrough CPU per request -10 % at c=1, -7 to -12 % at c=64, -33 % at c=256 (there 766-782 against 571-589
+        // req/s); on small requests at c=64 (model list, healthz, 404, 401) 15-25 % fewer req/s and +20 % CPU per
+        // request. Task users only make small requests to the server (submits and polls), so it is off by default; a
+        // gateway that mostly serves synchronous generations turns it on with Server:InlineScheduling=true. Socket
+        // completions stay on the pool either way (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS is not set).
+        if (builder.Configuration.GetValue("Server:InlineScheduling", false))
         {
             builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
         }

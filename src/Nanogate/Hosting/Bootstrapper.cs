@@ -16,6 +16,7 @@ internal sealed partial class Bootstrapper(
     IOptions<AdminOptions> adminOptions,
     IOptions<BootstrapOptions> bootstrapOptions,
     IOptions<Operations.TelemetryOptions> telemetryOptions,
+    IOptions<ServerOptions> serverOptions,
     IHostApplicationLifetime lifetime,
     ServerAddress address,
     ILogger<Bootstrapper> logger) : IHostedService
@@ -70,6 +71,11 @@ internal sealed partial class Bootstrapper(
                 await accounts.SetSettingAsync(DemoCreatedSetting, account.Id, cancellationToken).ConfigureAwait(false);
                 banner.Add($"Demo key with {bootstrap.DemoCredits} credits (shown once, stored hashed): {created.Key}");
             }
+        }
+
+        if (serverOptions.Value.InlineScheduling)
+        {
+            banner.Add("Inline scheduling: on (Server:InlineScheduling=true): request code runs on the socket's completion thread");
         }
 
         Banner = banner;
