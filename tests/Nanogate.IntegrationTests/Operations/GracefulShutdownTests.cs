@@ -13,24 +13,10 @@ namespace Nanogate.IntegrationTests.Operations;
 /// handed back to the queue without spending an attempt; after a restart every task ends, each image made and billed
 /// once. <c>Tasks:MaxAttempts=1</c> makes "without spending an attempt" observable: a spent attempt would fail the image.
 /// </summary>
-public sealed class GracefulShutdownTests : IAsyncLifetime
+public sealed class GracefulShutdownTests() : ProcessDataTest("sigterm")
 {
     private const string DemoKey = "sk-graceful-shutdown";
     private const long Price = 45; // nano-banana-2-lite at 1K (seed 000), as the catalog prices it (checked at submit)
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "nanogate-tests", "sigterm-" + Guid.NewGuid().ToString("N")[..8]);
-    private IReadOnlyList<string> _storage = [];
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_data);
-        _storage = await TestStorage.SettingsAsync(_data);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await TestStorage.DropAsync(_data);
-        Directory.Delete(_data, recursive: true);
-    }
 
     [Fact]
     public async Task Images_in_progress_finish_within_the_grace_period_and_queued_ones_wait_for_the_restart()
@@ -81,9 +67,9 @@ public sealed class GracefulShutdownTests : IAsyncLifetime
     }
 
     private NanogateProcess Start(int port, int latencyMs, int graceSeconds) => new(
-        "sigterm", port, _data,
+        "sigterm", port, Data,
         [
-            .. _storage, "Admin:ApiKey=sk-admin-sigterm", $"Bootstrap:DemoKey={DemoKey}", "Bootstrap:DemoCredits=100000",
+            .. Storage, "Admin:ApiKey=sk-admin-sigterm", $"Bootstrap:DemoKey={DemoKey}", "Bootstrap:DemoCredits=100000",
             "Simulator:Enabled=true", $"Simulator:LatencyMs={latencyMs}", "Tasks:Workers=4", "Tasks:MaxAttempts=1",
             $"Tasks:ShutdownGraceSeconds={graceSeconds}", "Logging:LogLevel:Default=Information",
         ]);
@@ -172,7 +158,7 @@ public sealed class GracefulShutdownTests : IAsyncLifetime
 
     private async Task<List<(string Status, long Attempt)>> ImagesAsync()
     {
-        await using var connection = await TestStorage.OpenAsync(_data);
+        await using var connection = await TestStorage.OpenAsync(Data);
         return [.. await connection.QueryAsync<(string, long)>("SELECT status, attempt FROM task_images")];
     }
 }

@@ -14,24 +14,10 @@ namespace Nanogate.IntegrationTests.Operations;
 /// passthroughs at once (byte-for-byte the same 1.4 MB answers as the default process gives), a streamed SSE answer,
 /// a task waited for, and the small requests.
 /// </summary>
-public sealed class InlineSchedulingTests : IAsyncLifetime
+public sealed class InlineSchedulingTests() : ProcessDataTest("inline")
 {
     private const string DemoKey = "sk-inline-scheduling";
     private const string Body = """{"contents":[{"parts":[{"text":"a red kite, inline"}]}],"generationConfig":{"responseModalities":["IMAGE"]}}""";
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "nanogate-tests", "inline-" + Guid.NewGuid().ToString("N")[..8]);
-    private IReadOnlyList<string> _storage = [];
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_data);
-        _storage = await TestStorage.SettingsAsync(_data);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await TestStorage.DropAsync(_data);
-        Directory.Delete(_data, recursive: true);
-    }
 
     [Fact]
     public async Task Inline_scheduling_serves_passthrough_streams_tasks_and_small_requests_as_the_default_does()
@@ -99,9 +85,9 @@ public sealed class InlineSchedulingTests : IAsyncLifetime
     }
 
     private NanogateProcess Start(string name, bool inline) => new(
-        name, NanogateProcess.FreePort(), _data,
+        name, NanogateProcess.FreePort(), Data,
         [
-            .. _storage,
+            .. Storage,
             "Admin:ApiKey=sk-admin-inline", $"Bootstrap:DemoKey={DemoKey}", "Bootstrap:DemoCredits=1000000",
             "Simulator:Enabled=true", "Simulator:LatencyMs=0", $"Server:InlineScheduling={(inline ? "true" : "false")}",
         ]);

@@ -16,34 +16,20 @@ namespace Nanogate.IntegrationTests.Telemetry;
 /// synchronous Gemini and OpenAI requests through a channel that has its own API key, admin calls, media links):
 /// every log line is JSON, the request's entries carry their trace id, and no secret appears anywhere in the output.
 /// </summary>
-public sealed class LogSecretsTests : IAsyncLifetime
+public sealed class LogSecretsTests() : ProcessDataTest("logs")
 {
     private const string AdminKey = "sk-admin-logsecret-7f3a9c";
     private const string DemoKey = "sk-demo-logsecret-b81e44";
     private const string ChannelKey = "AIza-channel-logsecret-5d2c";
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "nanogate-tests", "logs-" + Guid.NewGuid().ToString("N")[..8]);
-    private IReadOnlyList<string> _storage = [];
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_data);
-        _storage = await TestStorage.SettingsAsync(_data);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await TestStorage.DropAsync(_data);
-        Directory.Delete(_data, recursive: true);
-    }
 
     [Fact]
     public async Task A_full_run_logs_json_with_trace_ids_and_no_key_secret_or_signed_link()
     {
         await using var receiver = await LoopbackSite.StartAsync(app => app.MapPost("/hook/callback", () => Results.Ok()));
         var port = NanogateProcess.FreePort();
-        await using var process = new NanogateProcess("logs", port, _data,
+        await using var process = new NanogateProcess("logs", port, Data,
         [
-            .. _storage, $"Admin:ApiKey={AdminKey}", $"Bootstrap:DemoKey={DemoKey}", "Bootstrap:DemoCredits=100000",
+            .. Storage, $"Admin:ApiKey={AdminKey}", $"Bootstrap:DemoKey={DemoKey}", "Bootstrap:DemoCredits=100000",
             "Simulator:Enabled=true", "Simulator:LatencyMs=0", "Security:AllowPrivateNetworkTargets=true",
             "Telemetry:LogFormat=json", "Logging:LogLevel:Default=Debug",
         ]);
@@ -115,7 +101,7 @@ public sealed class LogSecretsTests : IAsyncLifetime
         Assert.Equal(2, receiver.Requests.Count);
         Assert.Equal(0, await process.TerminateAsync(TimeSpan.FromSeconds(40)));
 
-        var log = await File.ReadAllTextAsync(Path.Combine(_data, "logs.log"));
+        var log = await File.ReadAllTextAsync(Path.Combine(Data, "logs.log"));
         secrets.AddRange(signatures);
         foreach (var secret in secrets)
         {
