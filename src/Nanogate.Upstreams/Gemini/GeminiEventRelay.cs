@@ -38,8 +38,7 @@ internal sealed class GeminiEventRelay : IUpstreamPieceSource
     private Line _line = Line.Start;
     private bool _afterCr;
     private bool _inEvent;
-    private int _nameLength;
-    private bool _nameIsData;
+    private SseFieldName _name;
     private long _eventBytes;
     private int _events;
 
@@ -157,9 +156,7 @@ internal sealed class GeminiEventRelay : IUpstreamPieceSource
                     }
 
                     _line = Line.Name;
-                    _nameLength = 0;
-                    _nameIsData = true;
-                    AppendNameByte(b);
+                    _name.Start(b);
                     return null;
                 }
 
@@ -169,7 +166,7 @@ internal sealed class GeminiEventRelay : IUpstreamPieceSource
                     _position++;
                     if (b == ':')
                     {
-                        if (IsDataField)
+                        if (_name.IsData)
                         {
                             _line = Line.ValueStart;
                             return BeginDataLine();
@@ -184,10 +181,10 @@ internal sealed class GeminiEventRelay : IUpstreamPieceSource
                         // A field name alone ("data") is an empty value.
                         _afterCr = b == '\r';
                         _line = Line.Start;
-                        return IsDataField ? BeginDataLine() : null;
+                        return _name.IsData ? BeginDataLine() : null;
                     }
 
-                    AppendNameByte(b);
+                    _name.Append(b);
                     return null;
                 }
 
@@ -230,21 +227,6 @@ internal sealed class GeminiEventRelay : IUpstreamPieceSource
                     _line = Line.Start;
                     return null;
                 }
-        }
-    }
-
-    private bool IsDataField => _nameIsData && _nameLength == 4;
-
-    private void AppendNameByte(byte b)
-    {
-        if (_nameLength >= 4 || b != "data"u8[_nameLength])
-        {
-            _nameIsData = false;
-        }
-
-        if (_nameLength < int.MaxValue)
-        {
-            _nameLength++;
         }
     }
 

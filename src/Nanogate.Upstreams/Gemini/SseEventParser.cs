@@ -18,8 +18,7 @@ internal sealed class SseEventParser : IDisposable
     private int _lineStart;
     private int _dataLines;
     private LineState _state = LineState.LineStart;
-    private int _nameLength;
-    private bool _nameIsData;
+    private SseFieldName _name;
     private readonly int _maxEventBytes;
 
     /// <summary>Creates a parser that refuses events larger than <paramref name="maxEventBytes"/>.</summary>
@@ -77,9 +76,7 @@ internal sealed class SseEventParser : IDisposable
                         else if (b != (byte)'\r')
                         {
                             _state = LineState.Name;
-                            _nameLength = 0;
-                            _nameIsData = true;
-                            AppendNameByte(b);
+                            _name.Start(b);
                         }
 
                         break;
@@ -90,7 +87,7 @@ internal sealed class SseEventParser : IDisposable
                         var b = chunk[i++];
                         if (b == (byte)':')
                         {
-                            if (IsDataField)
+                            if (_name.IsData)
                             {
                                 BeginDataLine();
                                 _state = LineState.ValueStart;
@@ -103,7 +100,7 @@ internal sealed class SseEventParser : IDisposable
                         else if (b == (byte)'\n')
                         {
                             // A field name alone ("data") means an empty value.
-                            if (IsDataField)
+                            if (_name.IsData)
                             {
                                 BeginDataLine();
                             }
@@ -112,7 +109,7 @@ internal sealed class SseEventParser : IDisposable
                         }
                         else if (b != (byte)'\r')
                         {
-                            AppendNameByte(b);
+                            _name.Append(b);
                         }
 
                         break;
@@ -194,21 +191,6 @@ internal sealed class SseEventParser : IDisposable
         if (data.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(data);
-        }
-    }
-
-    private bool IsDataField => _nameIsData && _nameLength == 4;
-
-    private void AppendNameByte(byte b)
-    {
-        if (_nameLength >= 4 || b != "data"u8[_nameLength])
-        {
-            _nameIsData = false;
-        }
-
-        if (_nameLength < int.MaxValue)
-        {
-            _nameLength++;
         }
     }
 
