@@ -126,7 +126,7 @@ public sealed class GeminiPassthroughTests : IAsyncLifetime
         // The 200 went out with the first half; the rest can only be a broken stream, never a body that parses.
         var failure = await Record.ExceptionAsync(() => response.Content.ReadAsByteArrayAsync());
         Assert.True(failure is HttpRequestException or IOException, $"expected a broken body, got {failure?.GetType().Name ?? "a complete one"}");
-        var balance = await SettledAsync(account);
+        var balance = await account.SettledBalanceAsync();
         Assert.Equal((1_000L, 0L, 0L), (balance.Available, balance.Reserved, balance.Charged));
         await _simulated.AssertLedgerConsistentAsync(account.Id);
     }
@@ -136,7 +136,7 @@ public sealed class GeminiPassthroughTests : IAsyncLifetime
     {
         var account = await _simulated.CreateAccountAsync(1_000);
         await LeaveMidBodyAsync(account, "a fox [sim:stall:800]");
-        var balance = await SettledAsync(account);
+        var balance = await account.SettledBalanceAsync();
 
         // Google bills the finished answer whether or not anyone reads it: so does the gateway (the Lite 1:1 1K price).
         Assert.Equal((1_000L - 45, 0L, 45L), (balance.Available, balance.Reserved, balance.Charged));
@@ -148,7 +148,7 @@ public sealed class GeminiPassthroughTests : IAsyncLifetime
     {
         var account = await _simulated.CreateAccountAsync(1_000);
         await LeaveMidBodyAsync(account, "a fox [sim:stall:800] [sim:cut]");
-        var balance = await SettledAsync(account);
+        var balance = await account.SettledBalanceAsync();
         Assert.Equal((1_000L, 0L, 0L), (balance.Available, balance.Reserved, balance.Charged));
         await _simulated.AssertLedgerConsistentAsync(account.Id);
     }
@@ -178,20 +178,5 @@ public sealed class GeminiPassthroughTests : IAsyncLifetime
         }
 
         Assert.True((await account.BalanceAsync()).Reserved > 0, "the upstream is still stalling: nothing is settled yet");
-    }
-
-    /// <summary>The balance once the hold is settled (the gateway settles after the caller saw the abort).</summary>
-    private static async Task<Nanogate.Storage.Ledger.AccountBalance> SettledAsync(TestAccount account)
-    {
-        for (var i = 0; ; i++)
-        {
-            var balance = await account.BalanceAsync();
-            if (balance.Reserved == 0 || i == 100)
-            {
-                return balance;
-            }
-
-            await Task.Delay(50);
-        }
     }
 }

@@ -52,7 +52,7 @@ public sealed class GeminiStreamRelayTests(ServerFixture fixture) : IClassFixtur
         }
 
         // The caller left inside the image's event: billed for the events it received (the text), not the image.
-        var balance = await SettledAsync(account);
+        var balance = await account.SettledBalanceAsync();
         Assert.Equal(0, balance.Reserved);
         Assert.True(balance.Charged < 5, $"no image was delivered, yet {balance.Charged} credits were charged");
         await Server.AssertLedgerConsistentAsync(account.Id);
@@ -93,7 +93,7 @@ public sealed class GeminiStreamRelayTests(ServerFixture fixture) : IClassFixtur
             Assert.ThrowsAny<JsonException>(() => JsonNode.Parse(text));
         }
 
-        var balance = await SettledAsync(account);
+        var balance = await account.SettledBalanceAsync();
         Assert.Equal(0, balance.Reserved);
         Assert.True(balance.Charged < 5, $"no image was delivered, yet {balance.Charged} credits were charged");
         Assert.Equal(1_000, balance.Available + balance.Charged);
@@ -121,20 +121,5 @@ public sealed class GeminiStreamRelayTests(ServerFixture fixture) : IClassFixtur
     {
         var at = received.GetBuffer().AsSpan(0, (int)received.Length).IndexOf("\"inlineData\""u8);
         return at < 0 ? 0 : received.Length - at;
-    }
-
-    /// <summary>The balance once the hold is settled (the gateway settles after the caller saw the abort or left).</summary>
-    private static async Task<Nanogate.Storage.Ledger.AccountBalance> SettledAsync(TestAccount account)
-    {
-        for (var i = 0; ; i++)
-        {
-            var balance = await account.BalanceAsync();
-            if (balance.Reserved == 0 || i == 100)
-            {
-                return balance;
-            }
-
-            await Task.Delay(50);
-        }
     }
 }

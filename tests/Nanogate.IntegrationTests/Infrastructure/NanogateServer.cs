@@ -149,4 +149,22 @@ public sealed record TestAccount(NanogateServer Server, string Id, string Key, s
     }
 
     public Task<AccountBalance> BalanceAsync() => Server.BalanceAsync(Id);
+
+    /// <summary>
+    /// The balance once no hold is open, or after 5 s as it is then: a streamed answer is settled after the caller saw
+    /// its end (or the abort, or left), so a test reads the balance when the gateway has caught up.
+    /// </summary>
+    public async Task<AccountBalance> SettledBalanceAsync()
+    {
+        for (var i = 0; ; i++)
+        {
+            var balance = await BalanceAsync();
+            if (balance.Reserved == 0 || i == 100)
+            {
+                return balance;
+            }
+
+            await Task.Delay(50);
+        }
+    }
 }
