@@ -311,7 +311,7 @@ if (!options.Tasks.Contains("none"))
 
         if (processes == 1)
         {
-            return new Deployment(storage, [.. gateways], null, uris[0], database);
+            return new Deployment(storage, [.. gateways], null, uris[0], database, [.. uris.Select(u => new Uri(u, "metrics"))]);
         }
 
         var (balancer, balancerUri, reason) = await systems.StartBalancerAsync($"nginx-{scenario}", uris);
@@ -323,7 +323,7 @@ if (!options.Tasks.Contains("none"))
             return null;
         }
 
-        return new Deployment(storage, [.. gateways], balancer, balancerUri!, database);
+        return new Deployment(storage, [.. gateways], balancer, balancerUri!, database, [.. uris.Select(u => new Uri(u, "metrics"))]);
     }
 
     void Undeploy(Deployment d)
@@ -435,10 +435,10 @@ if (!options.Tasks.Contains("none"))
                 if (await DeployAsync("tasks-e2e", storage, processes,
                     $"--Tasks:Workers={options.EndToEndWorkers}", "--Webhooks:MaxConcurrency=64", "--Security:AllowPrivateNetworkTargets=true") is { } d)
                 {
-                    var warm = await TaskScenarios.RunBatchAsync("warm-up", d.BaseUri, d.Pids, upstreamPid, receiver, "bench", 20, 8, TimeSpan.FromSeconds(30), settings);
+                    var warm = await TaskScenarios.RunBatchAsync("warm-up", d.BaseUri, d.Pids, d.Metrics, upstreamPid, receiver, "bench", 20, 8, TimeSpan.FromSeconds(30), settings);
                     Console.WriteLine($"  warm-up: 20 tasks, {warm.Succeeded} succeeded in {warm.TotalSeconds:0.0} s");
                     var wal = d.Database is null ? null : await postgres!.ResetAsync(d.Database);
-                    var batch = await TaskScenarios.RunBatchAsync("tasks end to end", d.BaseUri, d.Pids, upstreamPid, receiver, "bench", options.EndToEndTasks, options.BatchClientConcurrency,
+                    var batch = await TaskScenarios.RunBatchAsync("tasks end to end", d.BaseUri, d.Pids, d.Metrics, upstreamPid, receiver, "bench", options.EndToEndTasks, options.BatchClientConcurrency,
                         TimeSpan.FromSeconds(options.Smoke ? 30 : 300), settings);
                     batch = batch with { Storage = storage };
                     if (d.Database is not null)
@@ -468,7 +468,7 @@ if (!options.Tasks.Contains("none"))
                 if (await DeployAsync("tasks-inflight", storage, processes,
                     $"--Tasks:Workers={options.InFlightWorkers}", "--Webhooks:MaxConcurrency=64", "--Security:AllowPrivateNetworkTargets=true") is { } d)
                 {
-                    var batch = await TaskScenarios.RunBatchAsync($"{options.InFlightTasks} tasks in flight", d.BaseUri, d.Pids, upstreamPid, receiver, $"bench [sim:slow:{options.InFlightLatencyMs}]",
+                    var batch = await TaskScenarios.RunBatchAsync($"{options.InFlightTasks} tasks in flight", d.BaseUri, d.Pids, d.Metrics, upstreamPid, receiver, $"bench [sim:slow:{options.InFlightLatencyMs}]",
                         options.InFlightTasks, options.BatchClientConcurrency, TimeSpan.FromSeconds(options.Smoke ? 60 : 600), settings);
                     batch = batch with { Storage = storage };
                     batches.Add(batch);
@@ -540,7 +540,7 @@ static string FindRepositoryRoot()
 internal sealed record Cell(string Kind, string Label, int Concurrency, string Storage = "");
 
 /// <summary>The gateways of one task scenario: one process, or several behind nginx (<see cref="Balancer"/>).</summary>
-internal sealed record Deployment(string Storage, ManagedProcess[] Gateways, ManagedProcess? Balancer, Uri BaseUri, string? Database)
+internal sealed record Deployment(string Storage, ManagedProcess[] Gateways, ManagedProcess? Balancer, Uri BaseUri, string? Database, Uri[] Metrics)
 {
     public int[] Pids => [.. Gateways.Select(g => g.Pid)];
 }

@@ -180,7 +180,7 @@ internal static class Report
         $"{b.Tasks} submitted by {b.ClientConcurrency} client workers in {b.SubmitSeconds:0.0} s (submit p50 {Ms(b.SubmitP50Ms)} ms, p99 {Ms(b.SubmitP99Ms)} ms, {b.SubmitErrors} errors{(b.FirstSubmitError is null ? "" : ": " + b.FirstSubmitError)}); "
         + $"{(b.Completed ? "all terminal" : "NOT all terminal (" + b.NotTerminal + ")")} after {b.TotalSeconds:0.0} s: {b.Succeeded} task.succeeded webhooks, {b.Webhooks} received, {b.Unsigned} unsigned, {b.Duplicates} duplicate; "
         + $"{b.ImagesPerSecond:0.0} images/s; submit→webhook p50 {Ms(b.EndToEndP50Ms)} ms, p99 {Ms(b.EndToEndP99Ms)} ms, max {Ms(b.EndToEndMaxMs)} ms; gateway peak RSS {b.PeakRssKb / 1024.0:0} MB; "
-        + $"CPU s gateway {b.GatewayCpuSeconds:0.0} ({(b.Succeeded > 0 ? b.GatewayCpuSeconds * 1000 / b.Succeeded : 0):0.0} ms/image), upstream {b.UpstreamCpuSeconds:0.0}, harness {b.HarnessCpuSeconds:0.0}; {b.GatewaySettings}");
+        + $"CPU s gateway {b.GatewayCpuSeconds:0.0} ({(b.Succeeded > 0 ? b.GatewayCpuSeconds * 1000 / b.Succeeded : 0):0.0} ms/image{(b.AllocatedKbPerImage is { } kb ? $", {kb:0} KB allocated/image" : "")}), upstream {b.UpstreamCpuSeconds:0.0}, harness {b.HarnessCpuSeconds:0.0}; {b.GatewaySettings}");
 
     private static Measurement Clean(Measurement m) => m with
     {
