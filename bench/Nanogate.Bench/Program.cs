@@ -365,6 +365,10 @@ if (!options.Tasks.Contains("none"))
 
                 var spec = TaskScenarios.SubmitSpec(d.BaseUri, prompt, null);
                 Console.WriteLine($"  probe POST /v1/images/generations: {await Probe.OnceAsync(spec)}");
+                if (options.JitWarmup)
+                {
+                    await JitWarmup.RunAsync("tasks-" + variant, d.Metrics, spec, options.TaskConcurrency.Max());
+                }
 
                 // --tracing: a traced twin (OTLP export, every trace sampled), measured right after the plain one in every round.
                 var twin = options.Tracing && processes == 1 ? await DeployAsync("tasks-" + variant + "-otlp", storage, processes, Traced("1")) : null;
