@@ -37,7 +37,9 @@ BEGIN
     INSERT INTO task_queue_depth AS q (account_id, shard, images) VALUES (account, s, delta)
     ON CONFLICT (account_id, shard) DO UPDATE SET images = q.images + excluded.images
     RETURNING q.images INTO left_over;
-    IF left_over <= 0 THEN
+    -- Only at exactly 0: the sum over an account's rows stays exact even if a task were ever taken out of another
+    -- shard than it was counted in (a row may then go below 0 and stays until it is back at 0).
+    IF left_over = 0 THEN
         DELETE FROM task_queue_depth WHERE account_id = account AND shard = s;
     END IF;
 END $$;
