@@ -1,22 +1,28 @@
 -- The queue bounds' depth kept in step by triggers (as SQLite's 0016, which says why: summing n over the unfinished
--- tasks cost O(queue) per submit), with one difference: each account's depth is spread over up to 16 rows, the shard
--- being a hash of the task id.
+-- tasks cost O(queue) per submit), with two differences: each account's depth is spread over up to 16 rows (the
+-- shard is a hash of the task id), and the triggers are deferred to the commit.
 --
--- Why shards, and why no deadlock (what the code does to tasks, checked statement by statement):
+-- Why, and why no deadlock (what the code does to tasks, checked statement by statement):
 --   * A counter row is locked from the statement that changes it until the commit. One row per account would add a
 --     hot row where there is none today: a task whose every image succeeded ends without touching its account's row
 --     (ReleaseCtes updates accounts only when credits go back), so all endings of one busy account would queue on its
---     counter, each for the rest of its transaction and its WAL flush (~2 ms on the benchmark's disk). With the task's
---     own shard, two endings meet only when their ids hash alike (1 in 16). The total is never one row (that would
---     serialize every submit and ending of every account and process).
+--     counter. The total is never one row (that would serialize every submit and ending of every account and
+--     process).
+--   * Measured with plain (immediate) triggers and the shards: the bench's end-to-end run (1,000 tasks of one
+--     account, 64 workers, loaded machine) spent 67 s of its 106 s of server execution waiting in the ending's
+--     counter update, because the ending held its shard for the rest of its transaction (the settle, the snapshot,
+--     the outbox insert, a round trip each) and a group-committed batch of up to 32 submits held most of the 16
+--     shards of its account until its flush. Deferred (constraint) triggers change the rows at the commit, the last
+--     thing each transaction does: a shard is then held only for the commit's WAL flush.
 --   * Only a change of active-ness touches a counter (the WHEN of the update trigger): the claim's one statement that
 --     starts many tasks of many accounts (pending -> running) touches none, nor does a hand-back or a retry (the
 --     task stays 'running'), nor the retention sweep (it deletes ended tasks only).
---   * Row triggers fire at the end of their statement, after the statement's other rows are locked. A submit
---     (PostgresTaskStore.CreateSql) first updates its account's balance row, then its counter shard: group-committed
---     batches go in account order, and a batch holding an account's counter shards also holds that account's row,
---     which no other batch can take meanwhile. An ending locks its task (and maybe its account) and then one shard;
---     it never waits afterwards for anything a submit holds (its reservation and outbox rows are its own).
+--   * At the commit a transaction already holds every other row it locks, so the shards are the last locks it
+--     takes. An ending then takes one shard and waits for nothing more. A group-committed batch of submits goes in
+--     account order and takes the shards of its accounts in that order; it holds those accounts' rows (its balance
+--     updates), which no other batch can take meanwhile, so two batches never wait for each other's shards in
+--     opposite orders. Anyone waiting for a shard thus waits for a transaction that is committing or is a batch
+--     whose accounts it does not hold: no cycle.
 --   * The one transaction that may end tasks of several accounts is a claim giving up images whose worker died;
 --     two such claims meeting in opposite account order could already deadlock on the accounts' rows (the release),
 --     and PostgresDatabase.WriteAsync retries a deadlock victim. The shards add no new order.
@@ -62,17 +68,17 @@ END $$;
 -- No concurrent write to tasks until this migration commits: the backfill below counts every task exactly once.
 LOCK TABLE tasks IN SHARE ROW EXCLUSIVE MODE;
 
-CREATE TRIGGER tasks_queue_depth_insert AFTER INSERT ON tasks
-FOR EACH ROW WHEN (NEW.status IN ('pending', 'running'))
+CREATE CONSTRAINT TRIGGER tasks_queue_depth_insert AFTER INSERT ON tasks
+DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.status IN ('pending', 'running'))
 EXECUTE FUNCTION tasks_queue_depth();
 
-CREATE TRIGGER tasks_queue_depth_update AFTER UPDATE OF status, n, account_id, id ON tasks
-FOR EACH ROW WHEN ((OLD.status IN ('pending', 'running')) <> (NEW.status IN ('pending', 'running'))
+CREATE CONSTRAINT TRIGGER tasks_queue_depth_update AFTER UPDATE OF status, n, account_id, id ON tasks
+DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ((OLD.status IN ('pending', 'running')) <> (NEW.status IN ('pending', 'running'))
     OR (NEW.status IN ('pending', 'running') AND (OLD.n, OLD.account_id, OLD.id) IS DISTINCT FROM (NEW.n, NEW.account_id, NEW.id)))
 EXECUTE FUNCTION tasks_queue_depth();
 
-CREATE TRIGGER tasks_queue_depth_delete AFTER DELETE ON tasks
-FOR EACH ROW WHEN (OLD.status IN ('pending', 'running'))
+CREATE CONSTRAINT TRIGGER tasks_queue_depth_delete AFTER DELETE ON tasks
+DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD.status IN ('pending', 'running'))
 EXECUTE FUNCTION tasks_queue_depth();
 
 INSERT INTO task_queue_depth (account_id, shard, images)
