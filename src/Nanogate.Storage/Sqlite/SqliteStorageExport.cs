@@ -80,7 +80,9 @@ public sealed class SqliteStorageExport(SqliteDatabase db) : IStorageExport
         await using (var command = connection.CreateCommand())
         {
             command.Transaction = transaction;
-            command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> 'schema_migrations' ORDER BY name";
+            // task_queue_depth is not copied: it is derived from tasks, and the target's own triggers fill it as the
+            // tasks arrive (its layout differs per provider: PostgreSQL spreads an account over shard rows).
+            command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT IN ('schema_migrations', 'task_queue_depth') ORDER BY name";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {

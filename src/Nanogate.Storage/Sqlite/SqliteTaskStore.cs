@@ -294,7 +294,10 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
     /// <inheritdoc />
     public Task<QueueDepth> QueueDepthAsync(string accountId, CancellationToken cancellationToken) =>
         db.ReadAsync(async c => await c.QuerySingleAsync<QueueDepth>(
-            "SELECT COALESCE(SUM(CASE WHEN account_id = @accountId THEN n ELSE 0 END), 0) AS Account, COALESCE(SUM(n), 0) AS Total FROM tasks WHERE status IN ('pending', 'running')", new { accountId }).ConfigureAwait(false), cancellationToken);
+            // task_queue_depth is kept in step with tasks by triggers (migration 0016): one row per account with a
+            // queue, instead of a sum over every queued task on every submit.
+            "SELECT COALESCE((SELECT images FROM task_queue_depth WHERE account_id = @accountId), 0) AS Account, COALESCE((SELECT SUM(images) FROM task_queue_depth), 0) AS Total",
+            new { accountId }).ConfigureAwait(false), cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> ExistsAsync(string accountId, string taskId, CancellationToken cancellationToken) =>

@@ -118,7 +118,9 @@ public interface ITaskStore
 
     /// <summary>
     /// How many images the unfinished tasks hold (the <c>n</c> of every pending or running task), of
-    /// <paramref name="accountId"/> and in all: what the queue bounds compare against.
+    /// <paramref name="accountId"/> and in all: what the queue bounds compare against. Exact (it counts what is
+    /// committed) and read on every submit, so it must not cost O(queue): the providers keep it in a counter table
+    /// that triggers on the tasks table update with every insert, status change and delete of a task.
     /// </summary>
     Task<QueueDepth> QueueDepthAsync(string accountId, CancellationToken cancellationToken);
 

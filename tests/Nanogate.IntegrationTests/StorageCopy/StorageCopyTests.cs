@@ -14,6 +14,7 @@ using Nanogate.IntegrationTests.Media;
 using Nanogate.IntegrationTests.Postgres;
 using Nanogate.IntegrationTests.Tasks;
 using Nanogate.Storage;
+using Nanogate.Storage.Tasks;
 using Npgsql;
 using Xunit.Abstractions;
 
@@ -95,6 +96,40 @@ public sealed class StorageCopyTests(ITestOutputHelper log) : IAsyncDisposable
 
         await using var server = await StartOnPostgresAsync(database.ConnectionString, media);
         await AssertServesTheSameAsync(server, source);
+    }
+
+    [PostgresFact]
+    public async Task Unfinished_tasks_arrive_counted_in_the_targets_queue_depth()
+    {
+        // The queue depth lives in a table the database's triggers keep: the copy leaves it out, and the target's
+        // triggers count the unfinished tasks as they arrive.
+        var dataDirectory = NewFolder();
+        string alpha, beta;
+        await using (var sqlite = await StoreInstance.StartAsync(new Dictionary<string, string?> { ["Storage:Provider"] = "sqlite", ["Storage:DataDirectory"] = dataDirectory }))
+        {
+            alpha = (await sqlite.Accounts.CreateAccountAsync("alpha", 1000, CancellationToken.None)).Id;
+            beta = (await sqlite.Accounts.CreateAccountAsync("beta", 1000, CancellationToken.None)).Id;
+            var tasks = new List<string>();
+            foreach (var (account, n) in new[] { (alpha, 3), (alpha, 1), (beta, 2), (beta, 4) })
+            {
+                var id = Nanogate.Storage.Ids.New("task_");
+                Assert.NotNull(await sqlite.Tasks.CreateAsync(new NewTask(id, account, "gemini-3.1-flash-lite-image", """{"prompt":"p"}""", "req_x", "http://h", n, 10, null, null, null), 1_800_000_000_000, CancellationToken.None));
+                tasks.Add(id);
+            }
+
+            Assert.True((await sqlite.Tasks.CancelAsync(beta, tasks[3], 1_800_000_000_001, CancellationToken.None)).Ended);
+            Assert.Equal(new QueueDepth(4, 6), await sqlite.Tasks.QueueDepthAsync(alpha, CancellationToken.None));
+        }
+
+        await using var database = await PostgresDatabaseFixture.CreateAsync();
+        var (code, output, error) = await RunInProcessAsync("--from-sqlite", dataDirectory, "--to-postgres", database.ConnectionString, $"--Media:Directory={NewFolder()}");
+        Assert.True(code == 0, error);
+        Assert.Contains("Committed.", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("task_queue_depth", output, StringComparison.Ordinal);
+
+        await using var postgres = await StoreInstance.StartAsync(new Dictionary<string, string?> { ["Storage:Provider"] = "postgres", ["ConnectionStrings:Postgres"] = database.ConnectionString });
+        Assert.Equal(new QueueDepth(4, 6), await postgres.Tasks.QueueDepthAsync(alpha, CancellationToken.None));
+        Assert.Equal(new QueueDepth(2, 6), await postgres.Tasks.QueueDepthAsync(beta, CancellationToken.None));
     }
 
     [PostgresFact]
