@@ -90,6 +90,13 @@ internal static class JitWarmup
         }
     }
 
+    /// <summary>Seconds the processes behind <paramref name="metrics"/> spent compiling so far, or null if one cannot be read.</summary>
+    public static async Task<double?> CompiledSecondsAsync(Uri[] metrics)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        return await SumAsync(client, metrics);
+    }
+
     private static async Task<double?> SumAsync(HttpClient client, Uri[] sources)
     {
         double sum = 0;

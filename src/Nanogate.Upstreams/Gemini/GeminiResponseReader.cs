@@ -528,7 +528,9 @@ public static class GeminiResponseReader
         var expected = Base64.GetMaxDecodedFromUtf8Length(base64.Length) - padding;
         if (base64.Length % 4 == 0 && expected >= 0)
         {
-            var exact = new byte[expected];
+            // Uninitialized: the decode writes every byte (a short write is copied out below), and zeroing a 1-4 MB
+            // image first was a memset of its own: 1.75 % of the gateway's samples in the tasks end-to-end profile.
+            var exact = GC.AllocateUninitializedArray<byte>(expected);
             var status = Base64.DecodeFromUtf8(base64, exact, out _, out var written);
             if (status == OperationStatus.Done)
             {
@@ -562,7 +564,7 @@ public static class GeminiResponseReader
                 rented[n++] = (byte)'=';
             }
 
-            var output = new byte[Base64.GetMaxDecodedFromUtf8Length(n)];
+            var output = GC.AllocateUninitializedArray<byte>(Base64.GetMaxDecodedFromUtf8Length(n));
             var status = Base64.DecodeFromUtf8(rented.AsSpan(0, n), output, out _, out var written);
             if (status != OperationStatus.Done)
             {

@@ -326,7 +326,8 @@ internal sealed partial class TaskWorkerPool(
 
             await using (stream.ConfigureAwait(false))
             {
-                var data = new byte[item!.Bytes];
+                // Uninitialized: ReadExactlyAsync fills it or throws.
+                var data = GC.AllocateUninitializedArray<byte>((int)item!.Bytes);
                 await stream.ReadExactlyAsync(data, cancellationToken).ConfigureAwait(false);
                 references.Add(new ReferenceImage(data, item.MimeType, item.Width, item.Height));
             }
