@@ -196,6 +196,7 @@ test('expired links are marked in the history', async () => {
 test('the counters change while a slow task runs', async (t) => {
   if (needsTasks(t)) return;
   const page = await openWithKey(browser.context);
+  await page.locator('#counters[data-completed-count]').waitFor({ state: 'attached' });
   const completedBefore = Number(await page.getAttribute('#counters', 'data-completed-count'));
   const run = await generate(page, { prompt: 'A slow sunrise [sim:slow:3000]', ratio: '1:1', n: 1, model: 'gemini-3.1-flash-lite-image' });
   await page.waitForFunction(() => document.querySelector('#counters').dataset.runningCount === '1');
@@ -286,6 +287,8 @@ test('a key without enough credits: Generate is disabled and says why, and a 402
   await page.reload();
   await page.locator('#generate:not([disabled])').waitFor();
   assert.equal(await page.isVisible('#generate-note'), false);
+  // The counters are drawn from the run history after the reload, not necessarily before Generate is enabled.
+  await page.locator('#counters[data-completed-count]').waitFor({ state: 'attached' });
   const completedBefore = await page.getAttribute('#counters', 'data-completed-count');
   const run = await generate(page, { prompt: 'Anything at all', ratio: '1:1', n: 1, model: 'gemini-3.1-flash-lite-image' });
   // Refused before acceptance: not submitted, nothing charged, and not counted as a completed run.
