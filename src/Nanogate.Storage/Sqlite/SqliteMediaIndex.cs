@@ -11,7 +11,7 @@ public sealed class SqliteMediaIndex(SqliteDatabase db) : IMediaIndex
 
     /// <inheritdoc />
     public Task InsertAsync(NewMediaRow row, CancellationToken cancellationToken) =>
-        db.WriteAsync((c, tx) => InsertAsync(c, tx, row), cancellationToken);
+        db.WriteAsync((c, tx) => Task.FromResult(Insert(c, tx, row)), cancellationToken);
 
     /// <inheritdoc />
     public Task<MediaRow?> FindAsync(string id, CancellationToken cancellationToken) =>
@@ -42,8 +42,11 @@ public sealed class SqliteMediaIndex(SqliteDatabase db) : IMediaIndex
             cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Inserts a media row inside a caller's write transaction (a task image's success takes it with it).</summary>
-    internal static Task<int> InsertAsync(SqliteConnection c, SqliteTransaction tx, NewMediaRow row) =>
-        c.ExecuteAsync(
-            "INSERT INTO media (id, account_id, mime_type, bytes, width, height, created_at, expires_at) VALUES (@Id, @AccountId, @MimeType, @Bytes, @Width, @Height, @CreatedAt, @ExpiresAt)",
-            row, tx);
+    // Prepared (SqliteStatement): a task image's success writes one in the same transaction.
+    private static readonly SqliteStatement InsertRow = new(
+        "INSERT INTO media (id, account_id, mime_type, bytes, width, height, created_at, expires_at) VALUES (@id, @accountId, @mimeType, @bytes, @width, @height, @createdAt, @expiresAt)",
+        "id", "accountId", "mimeType", "bytes", "width", "height", "createdAt", "expiresAt");
+
+    internal static int Insert(SqliteConnection c, SqliteTransaction tx, NewMediaRow row) =>
+        InsertRow.Execute(c, tx, row.Id, row.AccountId, row.MimeType, row.Bytes, row.Width, row.Height, row.CreatedAt, row.ExpiresAt);
 }

@@ -52,6 +52,83 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
     private static readonly SqliteStatement InsertTaskImage = new(
         "INSERT INTO task_images (task_id, idx, status, next_attempt_at) VALUES (@taskId, @idx, 'queued', @now)", "taskId", "idx", "now");
 
+    // The worker's statements (a claim, an image's success, the task's end), prepared once per writer connection for
+    // the same reason: through Dapper an image's claim and success parsed and planned thirteen statements, ~3 % of a
+    // warm end-to-end profile (docs/benchmarks.md, issue 17, fifth pass).
+    private static readonly SqliteStatement SelectDue = new(
+        """
+        SELECT task_id, idx, status, attempt, (SELECT canceled_at IS NOT NULL FROM tasks WHERE id = task_id) FROM (
+            SELECT task_id, idx, status, attempt, next_attempt_at AS due FROM task_images WHERE status = 'queued' AND next_attempt_at <= @now
+            UNION ALL
+            SELECT task_id, idx, status, attempt, lease_until AS due FROM task_images WHERE status = 'running' AND lease_until < @now)
+        ORDER BY due LIMIT @max
+        """,
+        "now", "max");
+
+    private static readonly SqliteStatement StartImage = new(
+        """
+        UPDATE task_images SET status = 'running', attempt = attempt + 1, lease_until = @leaseUntil, started_at = COALESCE(started_at, @now)
+        WHERE task_id = @taskId AND idx = @idx AND attempt = @attempt AND status = @status
+        RETURNING attempt
+        """,
+        "leaseUntil", "now", "taskId", "idx", "attempt", "status");
+
+    private static readonly SqliteStatement StartTask = new(
+        "UPDATE tasks SET status = CASE WHEN status = 'pending' THEN 'running' ELSE status END, started_at = COALESCE(started_at, @now) WHERE id = @taskId RETURNING account_id, model, request, request_id",
+        "now", "taskId");
+
+    private static readonly SqliteStatement SelectPrice = new("SELECT reservation_id, price FROM tasks WHERE id = @taskId", "taskId");
+
+    private static readonly SqliteStatement SucceedImage = new(
+        """
+        UPDATE task_images SET status = 'succeeded', lease_until = NULL, completed_at = @now, media_id = @mediaId, mime_type = @mimeType,
+            width = @width, height = @height, text = @text, input_tokens = @inputTokens, output_tokens = @outputTokens,
+            image_tokens = @imageTokens, charged = @price, error_code = NULL, error_message = NULL, channel = @channel
+        WHERE task_id = @taskId AND idx = @index AND attempt = @attempt AND status = 'running'
+        """,
+        "now", "mediaId", "mimeType", "width", "height", "text", "inputTokens", "outputTokens", "imageTokens", "price", "channel", "taskId", "index", "attempt");
+
+    private static readonly SqliteStatement AddCharged = new("UPDATE tasks SET credits_charged = credits_charged + @captured WHERE id = @taskId", "captured", "taskId");
+
+    private static readonly SqliteStatement CountImages = new(
+        """
+        SELECT COALESCE(SUM(CASE WHEN status IN ('queued', 'running') THEN 1 ELSE 0 END), 0),
+               COALESCE(SUM(CASE WHEN status = 'succeeded' THEN 1 ELSE 0 END), 0),
+               COALESCE(SUM(CASE WHEN status = 'canceled' THEN 1 ELSE 0 END), 0)
+        FROM task_images WHERE task_id = @taskId
+        """,
+        "taskId");
+
+    private static readonly SqliteStatement SelectEnding = new(
+        "SELECT account_id, status, n, reservation_id, callback_url, webhook_url, canceled_at IS NOT NULL FROM tasks WHERE id = @taskId", "taskId");
+
+    private static readonly SqliteStatement EndTask = new(
+        "UPDATE tasks SET status = @status, credits_refunded = credits_refunded + @released, error_code = @errorCode, error_message = @errorMessage, completed_at = @now WHERE id = @taskId",
+        "status", "released", "errorCode", "errorMessage", "now", "taskId");
+
+    private static readonly SqliteStatement RecordTaskUsage = new(TaskUsageSql, "taskId", "reservationId");
+
+    // An ended task with a webhook: its snapshot (the event's payload) and the delivery row, in the same transaction.
+    private static readonly SqliteStatement SelectTask = new(
+        """
+        SELECT id, account_id, model, request, request_id, base_url, status, n, price, reservation_id, credits_reserved, credits_charged,
+            credits_refunded, callback_url, webhook_url, error_code, error_message, created_at, started_at, canceled_at, completed_at
+        FROM tasks WHERE id = @taskId
+        """,
+        "taskId");
+
+    private static readonly SqliteStatement SelectImages = new(
+        """
+        SELECT i.task_id, i.idx, i.status, i.attempt, i.lease_until, i.next_attempt_at, i.media_id, i.mime_type, i.width, i.height, i.text,
+            i.input_tokens, i.output_tokens, i.image_tokens, i.charged, i.error_code, i.error_message, i.channel, m.expires_at
+        FROM task_images i LEFT JOIN media m ON m.id = i.media_id WHERE i.task_id = @taskId ORDER BY i.idx
+        """,
+        "taskId");
+
+    private static readonly SqliteStatement InsertDelivery = new(
+        "INSERT INTO webhook_deliveries (id, account_id, task_id, url, payload, next_attempt_at, expires_at, created_at, traceparent) VALUES (@id, @accountId, @taskId, @url, @payload, @now, @expiresAt, @now, @traceparent)",
+        "id", "accountId", "taskId", "url", "payload", "now", "expiresAt", "traceparent");
+
     /// <inheritdoc />
     public Task<TaskRow?> CreateAsync(NewTask task, long now, CancellationToken cancellationToken) =>
         db.WriteAsync<TaskRow?>(async (c, tx) =>
@@ -102,16 +179,14 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
     public Task<IReadOnlyList<ImageClaim>> ClaimAsync(int max, long now, long leaseUntil, int maxAttempts, CancellationToken cancellationToken) =>
         db.WriteInBackgroundAsync<IReadOnlyList<ImageClaim>>(async (c, tx) =>
         {
-            var due = (await c.QueryAsync<DueRow>(
-                """
-                SELECT task_id AS TaskId, idx AS Idx, status AS Status, attempt AS Attempt,
-                    (SELECT canceled_at IS NOT NULL FROM tasks WHERE id = task_id) AS Canceled FROM (
-                    SELECT task_id, idx, status, attempt, next_attempt_at AS due FROM task_images WHERE status = 'queued' AND next_attempt_at <= @now
-                    UNION ALL
-                    SELECT task_id, idx, status, attempt, lease_until AS due FROM task_images WHERE status = 'running' AND lease_until < @now)
-                ORDER BY due LIMIT @max
-                """,
-                new { now, max }, tx).ConfigureAwait(false)).ToList();
+            var due = new List<DueRow>();
+            using (var rows = SelectDue.Query(c, tx, now, max))
+            {
+                while (rows.Read())
+                {
+                    due.Add(new DueRow { TaskId = rows.GetString(0), Idx = rows.GetInt64(1), Status = rows.GetString(2), Attempt = rows.GetInt64(3), Canceled = rows.GetInt64(4) });
+                }
+            }
 
             var claims = new List<ImageClaim>(due.Count);
             foreach (var row in due)
@@ -138,22 +213,24 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
                     continue;
                 }
 
-                var attempt = await c.ExecuteScalarAsync<long?>(
-                    """
-                    UPDATE task_images SET status = 'running', attempt = attempt + 1, lease_until = @leaseUntil, started_at = COALESCE(started_at, @now)
-                    WHERE task_id = @TaskId AND idx = @Idx AND attempt = @Attempt AND status = @Status
-                    RETURNING attempt
-                    """,
-                    new { leaseUntil, now, row.TaskId, row.Idx, row.Attempt, row.Status }, tx).ConfigureAwait(false);
-                if (attempt is not { } a)
+                long a;
+                using (var started = StartImage.Query(c, tx, leaseUntil, now, row.TaskId, row.Idx, row.Attempt, row.Status))
                 {
-                    continue;
+                    if (!started.Read())
+                    {
+                        continue;
+                    }
+
+                    a = started.GetInt64(0);
                 }
 
-                var task = await c.QuerySingleAsync<ClaimTaskRow>(
-                    "UPDATE tasks SET status = CASE WHEN status = 'pending' THEN 'running' ELSE status END, started_at = COALESCE(started_at, @now) WHERE id = @TaskId RETURNING account_id AS AccountId, model AS Model, request AS Request, request_id AS RequestId",
-                    new { now, row.TaskId }, tx).ConfigureAwait(false);
-                claims.Add(new ImageClaim(row.TaskId, (int)row.Idx, a, task.AccountId, task.Model, task.Request, task.RequestId));
+                using var task = StartTask.Query(c, tx, now, row.TaskId);
+                if (!task.Read())
+                {
+                    throw new InvalidOperationException($"Task {row.TaskId} of a claimed image is missing.");
+                }
+
+                claims.Add(new ImageClaim(row.TaskId, (int)row.Idx, a, task.GetString(0), task.GetString(1), task.GetString(2), task.GetString(3)));
             }
 
             return claims;
@@ -169,24 +246,26 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
     public Task<ImageWrite> SucceedAsync(string taskId, int index, long attempt, ImageSuccess image, long now, CancellationToken cancellationToken) =>
         db.WriteInBackgroundAsync(async (c, tx) =>
         {
-            var task = await c.QuerySingleAsync<(string ReservationId, long Price)>(
-                "SELECT reservation_id, price FROM tasks WHERE id = @taskId", new { taskId }, tx).ConfigureAwait(false);
+            string reservationId;
+            long price;
+            using (var task = SelectPrice.Query(c, tx, taskId))
+            {
+                if (!task.Read())
+                {
+                    throw new InvalidOperationException($"No task {taskId}.");
+                }
+
+                (reservationId, price) = (task.GetString(0), task.GetInt64(1));
+            }
 
             // The media row goes first (task_images.media_id references it); a fenced-out write takes it back.
             if (image.Media is { } m)
             {
-                await SqliteMediaIndex.InsertAsync(c, tx, m).ConfigureAwait(false);
+                SqliteMediaIndex.Insert(c, tx, m);
             }
 
-            var updated = await c.ExecuteAsync(
-                """
-                UPDATE task_images SET status = 'succeeded', lease_until = NULL, completed_at = @now, media_id = @MediaId, mime_type = @MimeType,
-                    width = @Width, height = @Height, text = @Text, input_tokens = @InputTokens, output_tokens = @OutputTokens,
-                    image_tokens = @ImageTokens, charged = @Price, error_code = NULL, error_message = NULL, channel = @Channel
-                WHERE task_id = @taskId AND idx = @index AND attempt = @attempt AND status = 'running'
-                """,
-                new { now, image.MediaId, image.MimeType, image.Width, image.Height, image.Text, image.InputTokens, image.OutputTokens, image.ImageTokens, task.Price, image.Channel, taskId, index, attempt },
-                tx).ConfigureAwait(false);
+            var updated = SucceedImage.Execute(
+                c, tx, now, image.MediaId, image.MimeType, image.Width, image.Height, image.Text, image.InputTokens, image.OutputTokens, image.ImageTokens, price, image.Channel, taskId, index, attempt);
             if (updated == 0)
             {
                 if (image.Media is { } stale)
@@ -197,8 +276,8 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
                 return new ImageWrite(false, false);
             }
 
-            var captured = await SqliteLedgerCommands.CaptureAsync(c, tx, task.ReservationId, task.Price, now).ConfigureAwait(false);
-            await c.ExecuteAsync("UPDATE tasks SET credits_charged = credits_charged + @captured WHERE id = @taskId", new { captured, taskId }, tx).ConfigureAwait(false);
+            var captured = await SqliteLedgerCommands.CaptureAsync(c, tx, reservationId, price, now).ConfigureAwait(false);
+            AddCharged.Execute(c, tx, captured, taskId);
             return new ImageWrite(true, await EndTaskIfDoneAsync(c, tx, taskId, now).ConfigureAwait(false));
         }, cancellationToken);
 
@@ -379,26 +458,36 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
     /// </summary>
     private async Task<bool> EndTaskIfDoneAsync(SqliteConnection c, SqliteTransaction tx, string taskId, long now)
     {
-        var counts = await c.QuerySingleAsync<(long Open, long Succeeded, long Canceled)>(
-            """
-            SELECT COALESCE(SUM(CASE WHEN status IN ('queued', 'running') THEN 1 ELSE 0 END), 0),
-                   COALESCE(SUM(CASE WHEN status = 'succeeded' THEN 1 ELSE 0 END), 0),
-                   COALESCE(SUM(CASE WHEN status = 'canceled' THEN 1 ELSE 0 END), 0)
-            FROM task_images WHERE task_id = @taskId
-            """,
-            new { taskId }, tx).ConfigureAwait(false);
-        if (counts.Open > 0)
+        long succeeded, canceled;
+        using (var counts = CountImages.Query(c, tx, taskId))
+        {
+            counts.Read();
+            if (counts.GetInt64(0) > 0)
+            {
+                return false;
+            }
+
+            (succeeded, canceled) = (counts.GetInt64(1), counts.GetInt64(2));
+        }
+
+        Ending task;
+        using (var row = SelectEnding.Query(c, tx, taskId))
+        {
+            if (!row.Read())
+            {
+                throw new InvalidOperationException($"No task {taskId}.");
+            }
+
+            task = new Ending(
+                row.GetString(0), row.GetString(1), row.GetInt64(2), row.GetString(3), row.IsDBNull(4) ? null : row.GetString(4), row.IsDBNull(5) ? null : row.GetString(5), row.GetInt64(6) != 0);
+        }
+
+        if (TaskStatuses.IsTerminal(task.Status))
         {
             return false;
         }
 
-        var task = await c.QuerySingleAsync<TaskRow>($"SELECT {TaskColumns} FROM tasks WHERE id = @taskId", new { taskId }, tx).ConfigureAwait(false);
-        if (task.IsTerminal)
-        {
-            return false;
-        }
-
-        var status = TaskStatuses.Final(task.N, counts.Succeeded, counts.Canceled, task.CanceledAt is not null);
+        var status = TaskStatuses.Final(task.N, succeeded, canceled, task.Canceled);
         (string? Code, string? Message)? firstFailure = status == TaskStatuses.Failed
             ? await c.QueryFirstOrDefaultAsync<(string? Code, string? Message)>(
                 "SELECT error_code, error_message FROM task_images WHERE task_id = @taskId AND status = 'failed' ORDER BY idx LIMIT 1",
@@ -407,27 +496,97 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
         var (errorCode, errorMessage) = TaskStatuses.FinalError(status, firstFailure);
 
         var released = await SqliteLedgerCommands.ReleaseRemainingAsync(c, tx, task.ReservationId, now).ConfigureAwait(false);
-        await c.ExecuteAsync(
-            "UPDATE tasks SET status = @status, credits_refunded = credits_refunded + @released, error_code = @errorCode, error_message = @errorMessage, completed_at = @now WHERE id = @taskId",
-            new { status, released, errorCode, errorMessage, now, taskId }, tx).ConfigureAwait(false);
-        await c.ExecuteAsync(TaskUsageSql, new { taskId, reservationId = task.ReservationId }, tx).ConfigureAwait(false);
+        EndTask.Execute(c, tx, status, released, errorCode, errorMessage, now, taskId);
+        RecordTaskUsage.Execute(c, tx, taskId, task.ReservationId);
 
         var targets = new[] { task.CallbackUrl, task.WebhookUrl }.Where(u => !string.IsNullOrEmpty(u)).Distinct(StringComparer.Ordinal).ToList();
         if (targets.Count > 0)
         {
-            var snapshot = (await ReadSnapshotAsync(c, tx, taskId).ConfigureAwait(false))!;
+            var snapshot = ReadSnapshot(c, tx, taskId)!;
             var (payload, expiresAt) = events.Render(snapshot, now);
             var traceparent = events.TraceParent(snapshot);
             foreach (var url in targets)
             {
-                await c.ExecuteAsync(
-                    "INSERT INTO webhook_deliveries (id, account_id, task_id, url, payload, next_attempt_at, expires_at, created_at, traceparent) VALUES (@id, @AccountId, @taskId, @url, @payload, @now, @expiresAt, @now, @traceparent)",
-                    new { id = Ids.New("msg_", 24), task.AccountId, taskId, url, payload, now, expiresAt, traceparent }, tx).ConfigureAwait(false);
+                InsertDelivery.Execute(c, tx, Ids.New("msg_", 24), task.AccountId, taskId, url, payload, now, expiresAt, traceparent);
             }
         }
 
         return true;
     }
+
+    /// <summary><see cref="ReadSnapshotAsync"/> by the prepared statements, inside a write transaction.</summary>
+    private static TaskSnapshot? ReadSnapshot(SqliteConnection c, SqliteTransaction tx, string taskId)
+    {
+        TaskRow task;
+        using (var row = SelectTask.Query(c, tx, taskId))
+        {
+            if (!row.Read())
+            {
+                return null;
+            }
+
+            task = new TaskRow
+            {
+                Id = row.GetString(0),
+                AccountId = row.GetString(1),
+                Model = row.GetString(2),
+                Request = row.GetString(3),
+                RequestId = row.GetString(4),
+                BaseUrl = row.GetString(5),
+                Status = row.GetString(6),
+                N = row.GetInt64(7),
+                Price = row.GetInt64(8),
+                ReservationId = row.GetString(9),
+                CreditsReserved = row.GetInt64(10),
+                CreditsCharged = row.GetInt64(11),
+                CreditsRefunded = row.GetInt64(12),
+                CallbackUrl = NullableString(row, 13),
+                WebhookUrl = NullableString(row, 14),
+                ErrorCode = NullableString(row, 15),
+                ErrorMessage = NullableString(row, 16),
+                CreatedAt = row.GetInt64(17),
+                StartedAt = NullableLong(row, 18),
+                CanceledAt = NullableLong(row, 19),
+                CompletedAt = NullableLong(row, 20),
+            };
+        }
+
+        var images = new List<TaskImageRow>((int)task.N);
+        using (var rows = SelectImages.Query(c, tx, taskId))
+        {
+            while (rows.Read())
+            {
+                images.Add(new TaskImageRow
+                {
+                    TaskId = rows.GetString(0),
+                    Idx = rows.GetInt64(1),
+                    Status = rows.GetString(2),
+                    Attempt = rows.GetInt64(3),
+                    LeaseUntil = NullableLong(rows, 4),
+                    NextAttemptAt = rows.GetInt64(5),
+                    MediaId = NullableString(rows, 6),
+                    MimeType = NullableString(rows, 7),
+                    Width = NullableLong(rows, 8),
+                    Height = NullableLong(rows, 9),
+                    Text = NullableString(rows, 10),
+                    InputTokens = rows.GetInt64(11),
+                    OutputTokens = rows.GetInt64(12),
+                    ImageTokens = rows.GetInt64(13),
+                    Charged = rows.GetInt64(14),
+                    ErrorCode = NullableString(rows, 15),
+                    ErrorMessage = NullableString(rows, 16),
+                    Channel = NullableString(rows, 17),
+                    MediaExpiresAt = NullableLong(rows, 18),
+                });
+            }
+        }
+
+        return new TaskSnapshot(task, images);
+    }
+
+    private static string? NullableString(SqliteDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetString(ordinal);
+
+    private static long? NullableLong(SqliteDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetInt64(ordinal);
 
     private static async Task<TaskSnapshot?> ReadSnapshotAsync(SqliteConnection c, SqliteTransaction tx, string taskId)
     {
@@ -454,13 +613,8 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
         public long Canceled { get; set; }
     }
 
-    private sealed class ClaimTaskRow
-    {
-        public string AccountId { get; set; } = "";
-        public string Model { get; set; } = "";
-        public string Request { get; set; } = "";
-        public string RequestId { get; set; } = "";
-    }
+    /// <summary>What ending a task reads of its row.</summary>
+    private sealed record Ending(string AccountId, string Status, long N, string ReservationId, string? CallbackUrl, string? WebhookUrl, bool Canceled);
 
     private sealed class IdempotencyRow
     {
