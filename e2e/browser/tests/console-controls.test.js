@@ -151,13 +151,14 @@ test('real usage shows in the chart, the table per account and model, the table 
   const mine = (await (await admin('/usage?bucket=day&days=30&group_by=account')).json()).data.filter((r) => r.account_id === account.id);
   const sum = (rows, f) => rows.reduce((s, r) => s + r[f], 0);
   assert.deepEqual([sum(mine, 'requests'), sum(mine, 'images'), sum(mine, 'credits_charged'), sum(mine, 'credits_refunded')], [3, 3, 135, 0]);
+  assert.deepEqual([...new Set(mine.map((r) => r.account_name))], [name]);
   const allDays = await (await admin('/usage?bucket=day&days=30')).json();
 
   const page = await openConsole();
-  // The table per account and model: this account's row, with its requests, images and charge.
-  // (Named when the account is on the console's first page of accounts, else by its id.)
-  const labels = [name, account.id];
-  const accountRow = page.locator('#usage-body tbody tr', { hasText: new RegExp(`${name}|${account.id}`) });
+  // The table per account and model: this account's row, by its name (the API names every row's account, even
+  // one past the console's first page of accounts), with its requests, images and charge.
+  const labels = [name];
+  const accountRow = page.locator('#usage-body tbody tr', { hasText: name });
   await accountRow.waitFor();
   const cells = await accountRow.locator('td').allTextContents();
   assert.deepEqual(cells.slice(2), ['3', '3', '135', '0']);
@@ -187,8 +188,9 @@ test('real usage shows in the chart, the table per account and model, the table 
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#usage-csv')]);
   assert.match(download.suggestedFilename(), /^nanogate-usage-day-.*\.csv$/);
   const csv = (await readFile(await download.path(), 'utf8')).trim().split('\r\n');
-  assert.equal(csv[0], 'bucket_start,account_id,key_id,model,channel,requests,images,credits_charged,credits_refunded');
+  assert.equal(csv[0], 'bucket_start,account_id,key_id,model,channel,requests,images,credits_charged,credits_refunded,account_name');
   const rows = csv.slice(1).map((l) => l.split(',')).filter((r) => r[1] === account.id);
+  assert.ok(rows.length > 0 && rows.every((r) => r[9] === name), `the account's CSV rows end with its name: ${JSON.stringify(rows)}`);
   assert.equal(rows.reduce((s, r) => s + Number(r[7]), 0), 135);
   assert.equal(rows.reduce((s, r) => s + Number(r[5]), 0), 3);
   assert.deepEqual(scriptErrors(page), []);

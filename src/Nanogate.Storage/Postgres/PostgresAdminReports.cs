@@ -43,9 +43,9 @@ public sealed class PostgresAdminReports(PostgresDatabase db) : IAdminReports
     public Task<IReadOnlyList<UsageBucketRow>> UsageBucketsAsync(UsageQuery query, CancellationToken cancellationToken) =>
         db.RunAsync<IReadOnlyList<UsageBucketRow>>(async c =>
         {
-            var rows = await c.QueryAsync<(long Bucket, string? Account, string? Key, string? Model, string? Channel, long Requests, long Images, long Charged, long Refunded)>(
+            var rows = await c.QueryAsync<(long Bucket, string? Account, string? Key, string? Model, string? Channel, long Requests, long Images, long Charged, long Refunded, string? AccountName)>(
                 UsageSql.For(query, "text", "bigint"), new { from = query.From, to = query.To, width = UsageSql.Width(query.Bucket) }).ConfigureAwait(false);
-            return [.. rows.Select(r => new UsageBucketRow(r.Bucket, r.Account, r.Key, r.Model, r.Channel, r.Requests, r.Images, r.Charged, r.Refunded))];
+            return [.. rows.Select(r => new UsageBucketRow(r.Bucket, r.Account, r.Key, r.Model, r.Channel, r.Requests, r.Images, r.Charged, r.Refunded, r.AccountName))];
         }, cancellationToken);
 
     /// <inheritdoc />

@@ -14,5 +14,6 @@ namespace Nanogate.Storage.Reports;
 /// <param name="Images">Images delivered.</param>
 /// <param name="CreditsCharged">Credits captured.</param>
 /// <param name="CreditsRefunded">Credits given back for work attempted that failed (see <see cref="Ledger.SettleUsage"/>).</param>
+/// <param name="AccountName">The account's name as it is now, when grouped by account (null for an account that is gone).</param>
 public sealed record UsageBucketRow(
-    long BucketStart, string? AccountId, string? KeyId, string? Model, string? Channel, long Requests, long Images, long CreditsCharged, long CreditsRefunded);
+    long BucketStart, string? AccountId, string? KeyId, string? Model, string? Channel, long Requests, long Images, long CreditsCharged, long CreditsRefunded, string? AccountName = null);

@@ -10,7 +10,7 @@ public static class UsageSql
 {
     /// <summary>
     /// The statement for <paramref name="query"/>, with parameters <c>@from</c>, <c>@to</c> and <c>@width</c>; columns in the
-    /// order of <see cref="UsageBucketRow"/>. <paramref name="text"/> and <paramref name="wholeNumber"/> are the provider's type names (a null dimension is cast to text, the sums to a 64-bit integer).
+    /// order of <see cref="UsageBucketRow"/>, the account's name last. <paramref name="text"/> and <paramref name="wholeNumber"/> are the provider's type names (a null dimension is cast to text, the sums to a 64-bit integer).
     /// </summary>
     public static string For(UsageQuery query, string text, string wholeNumber)
     {
@@ -21,10 +21,14 @@ public static class UsageSql
         };
         var select = string.Join(", ", dims.Select(d => query.Groups.HasFlag(d.Flag) ? d.Column : $"CAST(NULL AS {text})"));
         var group = string.Concat(dims.Where(d => query.Groups.HasFlag(d.Flag)).Select(d => ", " + d.Column));
+
+        // Grouped by account, each row names its account as it is named now (null for an account that is gone).
+        var accountName = query.Groups.HasFlag(UsageGroups.Account) ? "(SELECT a.name FROM accounts a WHERE a.id = u.account_id)" : $"CAST(NULL AS {text})";
         return $"""
             SELECT (made_at / @width) * @width AS bucket_start, {select},
                    CAST(SUM(requests) AS {wholeNumber}), CAST(COALESCE(SUM(images), 0) AS {wholeNumber}),
-                   CAST(COALESCE(SUM(charged), 0) AS {wholeNumber}), CAST(COALESCE(SUM(refunded), 0) AS {wholeNumber})
+                   CAST(COALESCE(SUM(charged), 0) AS {wholeNumber}), CAST(COALESCE(SUM(refunded), 0) AS {wholeNumber}),
+                   {accountName}
             FROM (
                 SELECT created_at AS made_at, account_id, key_id, model, channel, 1 AS requests, images, captured AS charged, refunded
                 FROM reservations WHERE created_at >= @from AND created_at < @to

@@ -110,7 +110,7 @@ internal static class AdminUsageEndpoints
         var rows = await reports.UsageBucketsAsync(
             new UsageQuery(start.ToUnixTimeMilliseconds(), end.ToUnixTimeMilliseconds(), w, groups), context.RequestAborted).ConfigureAwait(false);
         var data = rows.Select(r => new UsageBucketBody(
-            DateTimeOffset.FromUnixTimeMilliseconds(r.BucketStart), r.AccountId, r.KeyId, r.Model, r.Channel, r.Requests, r.Images, r.CreditsCharged, r.CreditsRefunded)).ToList();
+            DateTimeOffset.FromUnixTimeMilliseconds(r.BucketStart), r.AccountId, r.AccountName, r.KeyId, r.Model, r.Channel, r.Requests, r.Images, r.CreditsCharged, r.CreditsRefunded)).ToList();
         var bucketName = w == UsageBucket.Hour ? "hour" : "day";
         if (csv)
         {
@@ -141,14 +141,17 @@ internal static class AdminUsageEndpoints
         return false;
     }
 
-    /// <summary>RFC 4180 CSV: a header row, then one row per bucket; times ISO 8601 UTC.</summary>
+    /// <summary>
+    /// RFC 4180 CSV: a header row, then one row per bucket; times ISO 8601 UTC. account_name is the last column, so
+    /// sheets that read the columns by position before it was added read the same columns.
+    /// </summary>
     private static string Csv(IReadOnlyList<UsageBucketBody> data)
     {
-        var csv = new StringBuilder("bucket_start,account_id,key_id,model,channel,requests,images,credits_charged,credits_refunded\r\n");
+        var csv = new StringBuilder("bucket_start,account_id,key_id,model,channel,requests,images,credits_charged,credits_refunded,account_name\r\n");
         foreach (var d in data)
         {
             csv.Append(CultureInfo.InvariantCulture, $"{d.BucketStart.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'},{Field(d.AccountId)},{Field(d.KeyId)},{Field(d.Model)},{Field(d.Channel)},")
-                .Append(CultureInfo.InvariantCulture, $"{d.Requests},{d.Images},{d.CreditsCharged},{d.CreditsRefunded}\r\n");
+                .Append(CultureInfo.InvariantCulture, $"{d.Requests},{d.Images},{d.CreditsCharged},{d.CreditsRefunded},{Field(d.AccountName)}\r\n");
         }
 
         return csv.ToString();

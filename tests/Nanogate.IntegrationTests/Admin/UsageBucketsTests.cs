@@ -80,6 +80,7 @@ public sealed class UsageBucketsTests(ServerFixture fixture) : IClassFixture<Ser
         var before = await MineAsync(url, account.Id);
         Assert.All(before, r => Assert.Equal(account.KeyId, r["key_id"]!.GetValue<string>()));
         Assert.All(before, r => Assert.Equal(Model, r["model"]!.GetValue<string>()));
+        Assert.All(before, r => Assert.Equal("usage-buckets", r["account_name"]!.GetValue<string>()));
         Assert.Equal(7, before.Sum(r => r["requests"]!.GetValue<long>()));
         Assert.Equal(1 + 1 + 1 + 2, before.Sum(r => r["images"]!.GetValue<long>()));
         Assert.Equal(balance.Charged, before.Sum(r => r["credits_charged"]!.GetValue<long>()));
@@ -90,6 +91,7 @@ public sealed class UsageBucketsTests(ServerFixture fixture) : IClassFixture<Ser
         var days = (await Server.Admin.GetFromJsonAsync<JsonObject>("/admin/v1/usage?bucket=day&days=2"))!;
         Assert.Equal("day", days["bucket"]!.GetValue<string>());
         Assert.All(days["data"]!.AsArray(), r => Assert.Null(r!["account_id"]));
+        Assert.All(days["data"]!.AsArray(), r => Assert.Null(r!["account_name"]));
         Assert.True(days["totals"]!["credits_charged"]!.GetValue<long>() >= balance.Charged);
 
         // CSV: the same rows, parsed back with a real CSV parser.
@@ -99,9 +101,10 @@ public sealed class UsageBucketsTests(ServerFixture fixture) : IClassFixture<Ser
         Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
         Assert.EndsWith(".csv", csv.Content.Headers.ContentDisposition!.FileName!.Trim('"'), StringComparison.Ordinal);
         var rows = Parse(await csv.Content.ReadAsStringAsync());
-        Assert.Equal(["bucket_start", "account_id", "key_id", "model", "channel", "requests", "images", "credits_charged", "credits_refunded"], rows[0]);
+        Assert.Equal(["bucket_start", "account_id", "key_id", "model", "channel", "requests", "images", "credits_charged", "credits_refunded", "account_name"], rows[0]);
         var mine = rows.Skip(1).Where(r => r[1] == account.Id).ToList();
         Assert.Equal(before.Count, mine.Count);
+        Assert.All(mine, r => Assert.Equal("usage-buckets", r[9]));
         Assert.Equal(balance.Charged, mine.Sum(r => long.Parse(r[7], System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Equal(5, mine.Sum(r => long.Parse(r[6], System.Globalization.CultureInfo.InvariantCulture)));
 

@@ -106,10 +106,13 @@ public abstract class KeyControlsContract : StoreContractTest
         Assert.Equal(("m1", 2L, 3L, 130L, 70L), (mine[0].Model, mine[0].Requests, mine[0].Images, mine[0].CreditsCharged, mine[0].CreditsRefunded));
         Assert.Equal(("m2", 1L, 0L, 0L, 0L), (mine[1].Model, mine[1].Requests, mine[1].Images, mine[1].CreditsCharged, mine[1].CreditsRefunded));
         Assert.All(mine, r => Assert.Null(r.AccountId));
+        Assert.All(mine, r => Assert.Null(r.AccountName));
         Assert.All(mine, r => Assert.Equal(0, r.BucketStart % 86_400_000));
 
         var byChannel = await Store.Reports.UsageBucketsAsync(new UsageQuery(start, end, UsageBucket.Hour, UsageGroups.Account | UsageGroups.Channel), Ct);
         Assert.Equal(130, byChannel.Where(r => r.AccountId == AccountId && r.Channel == "chan-a").Sum(r => r.CreditsCharged));
+        var name = (await Store.Accounts.GetAccountAsync(AccountId, Ct))!.Name;
+        Assert.All(byChannel.Where(r => r.AccountId == AccountId), r => Assert.Equal(name, r.AccountName));
         Assert.Empty(await Store.Reports.UsageBucketsAsync(new UsageQuery(end, end + 1, UsageBucket.Hour, UsageGroups.None), Ct));
     }
 }

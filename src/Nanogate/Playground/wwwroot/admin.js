@@ -517,16 +517,8 @@ async function loadUsage() {
     else host.replaceChildren(h('div.empty-state', err.message));
     return;
   }
+  // The server names each row's account (account_name, with group_by=account); the list's names are the fallback.
   const accountNames = Object.fromEntries(state.accounts.map((a) => [a.id, a.name]));
-  // Accounts past the list's first page are named too (one read each, at most 20), not shown by id.
-  const unnamed = [...new Set(rows.filter((u) => !u.account_name).map((u) => u.account_id).filter((id) => id && !(id in accountNames)))].slice(0, 20);
-  await Promise.all(unnamed.map(async (id) => {
-    try {
-      accountNames[id] = (await call(`/accounts/${encodeURIComponent(id)}`)).data.name;
-    } catch {
-      // Deleted or unreadable: the row keeps the id.
-    }
-  }));
   try {
     await drawUsage(rows, accountNames, bucket);
   } catch (err) {
