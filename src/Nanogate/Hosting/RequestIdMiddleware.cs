@@ -8,7 +8,7 @@ internal static class RequestIdMiddleware
     /// <summary>Adds the middleware.</summary>
     public static IApplicationBuilder UseRequestIds(this IApplicationBuilder app) => app.Use((context, next) =>
     {
-        var id = Ids.New("req_", 20);
+        var id = Ids.NewRequestId();
         context.TraceIdentifier = id;
         context.Response.Headers["x-request-id"] = id;
         return next(context);
