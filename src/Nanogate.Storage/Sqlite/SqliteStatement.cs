@@ -12,9 +12,10 @@ namespace Nanogate.Storage.Sqlite;
 /// (<c>sqlite3RunParser</c>, <c>yy_find_shift_action</c>, <c>sqlite3WhereBegin</c> in the profiles) and the
 /// parameters were looked up and converted again; a synchronous generation ran 14 such statements (a hold of 5, a
 /// settlement of 9), which made the SQLite and Dapper code half of the bytes a 1.4 MB passthrough allocated and its
-/// hold and settlement 0.3 and 0.4 ms at c=1 (docs/benchmarks.md, issue 17). Only the writer connection uses these
-/// (all writes go through <see cref="SqliteDatabase"/>'s single writer, one at a time), so a command is never shared
-/// between threads; the cache lives as long as the connection object.
+/// hold and settlement 0.3 and 0.4 ms at c=1 (docs/benchmarks.md, issue 17). The writer connection uses these
+/// (all writes go through <see cref="SqliteDatabase"/>'s single writer, one at a time), and so may a read on its own
+/// connection, which prepares them once for itself; a connection runs one thing at a time, so a command is never
+/// shared between threads, and the cache lives as long as the connection object.
 /// </remarks>
 internal sealed class SqliteStatement(string sql, params string[] parameters)
 {

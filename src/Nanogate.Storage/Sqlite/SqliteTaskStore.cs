@@ -353,7 +353,7 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
                 ended = await EndTaskIfDoneAsync(c, tx, taskId, now).ConfigureAwait(false);
             }
 
-            return (await ReadSnapshotAsync(c, tx, taskId).ConfigureAwait(false), ended);
+            return (ReadSnapshot(c, tx, taskId), ended);
         }, cancellationToken);
 
     /// <inheritdoc />
@@ -361,7 +361,7 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
         db.ReadAsync(async c =>
         {
             await using var tx = c.BeginTransaction(deferred: true);
-            var snapshot = await ReadSnapshotAsync(c, tx, taskId).ConfigureAwait(false);
+            var snapshot = ReadSnapshot(c, tx, taskId);
             return snapshot is not null && (accountId is null || snapshot.Task.AccountId == accountId) ? snapshot : null;
         }, cancellationToken);
 
@@ -514,7 +514,10 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
         return true;
     }
 
-    /// <summary><see cref="ReadSnapshotAsync"/> by the prepared statements, inside a write transaction.</summary>
+    /// <summary>
+    /// The task and its images, read in <paramref name="tx"/>: a write's (an ending's webhook payload, a cancel's answer)
+    /// or a read's (GET /v1/tasks/{id}, on a connection of its own, which prepares the two statements for itself).
+    /// </summary>
     private static TaskSnapshot? ReadSnapshot(SqliteConnection c, SqliteTransaction tx, string taskId)
     {
         TaskRow task;
@@ -587,20 +590,6 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
     private static string? NullableString(SqliteDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetString(ordinal);
 
     private static long? NullableLong(SqliteDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetInt64(ordinal);
-
-    private static async Task<TaskSnapshot?> ReadSnapshotAsync(SqliteConnection c, SqliteTransaction tx, string taskId)
-    {
-        var task = await c.QuerySingleOrDefaultAsync<TaskRow>($"SELECT {TaskColumns} FROM tasks WHERE id = @taskId", new { taskId }, tx).ConfigureAwait(false);
-        if (task is null)
-        {
-            return null;
-        }
-
-        var images = (await c.QueryAsync<TaskImageRow>(
-            $"SELECT {ImageColumns} FROM task_images i LEFT JOIN media m ON m.id = i.media_id WHERE i.task_id = @taskId ORDER BY i.idx",
-            new { taskId }, tx).ConfigureAwait(false)).ToList();
-        return new TaskSnapshot(task, images);
-    }
 
     private sealed class DueRow
     {
