@@ -97,19 +97,5 @@ internal static class JitWarmup
         return await SumAsync(client, metrics);
     }
 
-    private static async Task<double?> SumAsync(HttpClient client, Uri[] sources)
-    {
-        double sum = 0;
-        foreach (var source in sources)
-        {
-            if (await LoadGenerator.MetricAsync(client, source, JitSeconds) is not { } value)
-            {
-                return null;
-            }
-
-            sum += value;
-        }
-
-        return sum;
-    }
+    private static Task<double?> SumAsync(HttpClient client, Uri[] sources) => LoadGenerator.SumMetricAsync(client, sources, JitSeconds);
 }

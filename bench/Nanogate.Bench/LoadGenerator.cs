@@ -128,9 +128,29 @@ internal static class LoadGenerator
         }
     }
 
-    /// <summary>The target's <c>dotnet_gc_heap_total_allocated_bytes_total</c> (the requests in flight meanwhile blur it by one window's edge).</summary>
+    /// <summary>The runtime's count of the bytes a process allocated so far.</summary>
+    public const string AllocatedBytes = "dotnet_gc_heap_total_allocated_bytes_total";
+
+    /// <summary>The target's <see cref="AllocatedBytes"/> (the requests in flight meanwhile blur it by one window's edge).</summary>
     private static async Task<long?> AllocatedBytesAsync(HttpClient client, Uri? metrics) =>
-        await MetricAsync(client, metrics, "dotnet_gc_heap_total_allocated_bytes_total").ConfigureAwait(false) is { } bytes ? (long)bytes : null;
+        await MetricAsync(client, metrics, AllocatedBytes).ConfigureAwait(false) is { } bytes ? (long)bytes : null;
+
+    /// <summary><see cref="MetricAsync"/> summed over several processes, or null if one of them cannot be read.</summary>
+    public static async Task<double?> SumMetricAsync(HttpClient client, IEnumerable<Uri> metrics, string name)
+    {
+        double sum = 0;
+        foreach (var uri in metrics)
+        {
+            if (await MetricAsync(client, uri, name).ConfigureAwait(false) is not { } value)
+            {
+                return null;
+            }
+
+            sum += value;
+        }
+
+        return sum;
+    }
 
     /// <summary>One unlabelled series of a Nanogate process's Prometheus <c>/metrics</c>, or null if it cannot be read.</summary>
     public static async Task<double?> MetricAsync(HttpClient client, Uri? metrics, string name)

@@ -221,7 +221,7 @@ internal static class TaskScenarios
         var next = -1;
         // Several gateway processes (behind nginx): CPU summed, peak RSS = sum of each process's peak.
         var samplers = ProcMemory.Available ? gatewayPids.Select(p => new RssSampler(p)).ToArray() : [];
-        var allocatedBefore = await AllocatedAsync(client, gatewayMetrics).ConfigureAwait(false);
+        var allocatedBefore = await LoadGenerator.SumMetricAsync(client, gatewayMetrics, LoadGenerator.AllocatedBytes).ConfigureAwait(false);
         var cpu = (Gateway: gatewayPids.Sum(ProcCpu.Seconds), Upstream: ProcCpu.Seconds(upstreamPid), Harness: Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
         var start = Stopwatch.GetTimestamp();
         var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
@@ -258,7 +258,7 @@ internal static class TaskScenarios
         receiver.Expect(submitted.Count);
         var completed = await receiver.WaitAsync(timeout).ConfigureAwait(false);
         var cpuAfter = (Gateway: gatewayPids.Sum(ProcCpu.Seconds), Upstream: ProcCpu.Seconds(upstreamPid), Harness: Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
-        var allocatedAfter = await AllocatedAsync(client, gatewayMetrics).ConfigureAwait(false);
+        var allocatedAfter = await LoadGenerator.SumMetricAsync(client, gatewayMetrics, LoadGenerator.AllocatedBytes).ConfigureAwait(false);
         long peak = 0;
         foreach (var sampler in samplers)
         {
@@ -311,23 +311,6 @@ internal static class TaskScenarios
         {
             AllocatedKbPerImage = allocatedBefore is { } a0 && allocatedAfter is { } a1 && succeeded > 0 ? Math.Round((a1 - a0) / 1024.0 / succeeded, 1) : null,
         };
-    }
-
-    /// <summary>The allocated bytes of every gateway process together, or null if one cannot be read.</summary>
-    private static async Task<double?> AllocatedAsync(HttpClient client, IReadOnlyList<Uri> metrics)
-    {
-        double total = 0;
-        foreach (var uri in metrics)
-        {
-            if (await LoadGenerator.MetricAsync(client, uri, "dotnet_gc_heap_total_allocated_bytes_total").ConfigureAwait(false) is not { } bytes)
-            {
-                return null;
-            }
-
-            total += bytes;
-        }
-
-        return total;
     }
 
     /// <summary>How many tasks per non-terminal status GET /v1/tasks still lists (pages of 100, capped).</summary>
