@@ -108,22 +108,12 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
 
     private static readonly SqliteStatement RecordTaskUsage = new(TaskUsageSql, "taskId", "reservationId");
 
-    // An ended task with a webhook: its snapshot (the event's payload) and the delivery row, in the same transaction.
-    private static readonly SqliteStatement SelectTask = new(
-        """
-        SELECT id, account_id, model, request, request_id, base_url, status, n, price, reservation_id, credits_reserved, credits_charged,
-            credits_refunded, callback_url, webhook_url, error_code, error_message, created_at, started_at, canceled_at, completed_at
-        FROM tasks WHERE id = @taskId
-        """,
-        "taskId");
+    // A task's snapshot (a read, a cancel's answer, an ended task's webhook payload): the columns the list reads too,
+    // read by ordinal in their order (ReadSnapshot).
+    private static readonly SqliteStatement SelectTask = new($"SELECT {TaskColumns} FROM tasks WHERE id = @taskId", "taskId");
 
     private static readonly SqliteStatement SelectImages = new(
-        """
-        SELECT i.task_id, i.idx, i.status, i.attempt, i.lease_until, i.next_attempt_at, i.media_id, i.mime_type, i.width, i.height, i.text,
-            i.input_tokens, i.output_tokens, i.image_tokens, i.charged, i.error_code, i.error_message, i.channel, m.expires_at
-        FROM task_images i LEFT JOIN media m ON m.id = i.media_id WHERE i.task_id = @taskId ORDER BY i.idx
-        """,
-        "taskId");
+        $"SELECT {ImageColumns} FROM task_images i LEFT JOIN media m ON m.id = i.media_id WHERE i.task_id = @taskId ORDER BY i.idx", "taskId");
 
     private static readonly SqliteStatement InsertDelivery = new(
         "INSERT INTO webhook_deliveries (id, account_id, task_id, url, payload, next_attempt_at, expires_at, created_at, traceparent) VALUES (@id, @accountId, @taskId, @url, @payload, @now, @expiresAt, @now, @traceparent)",
