@@ -87,6 +87,25 @@ public sealed class KeyControlsTests(ServerFixture fixture) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task Open_routes_ignore_a_key_they_are_sent_so_it_spends_none_of_its_rate()
+    {
+        // A health probe or a page load that carries the key (a client with a default Authorization header) is not a
+        // use of the key: only routes that ask for a key read it (no default authentication scheme).
+        var (_, _, client, _) = await KeyAsync(1_000, new { rate_limit = new { requests_per_minute = 2 } });
+        using var _ = client;
+        foreach (var path in new[] { "/healthz", "/healthz", "/readyz", "/playground", "/no-such-path" })
+        {
+            var open = await client.GetAsync(path);
+            Assert.NotEqual(HttpStatusCode.TooManyRequests, open.StatusCode);
+            Assert.NotEqual(HttpStatusCode.Unauthorized, open.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/tasks")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/tasks")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.GetAsync("/v1/tasks")).StatusCode);
+    }
+
+    [Fact]
     public async Task Images_over_the_keys_rate_answer_429_in_the_dialect_before_anything_is_held()
     {
         var (accountId, _, client, _) = await KeyAsync(1_000, new { rate_limit = new { images_per_minute = 2 } });
