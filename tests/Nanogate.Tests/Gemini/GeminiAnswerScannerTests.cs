@@ -124,6 +124,38 @@ public class GeminiAnswerScannerTests
     }
 
     [Fact]
+    public void Utf8_in_strings_is_judged_as_the_runtime_judges_it_in_any_chunking()
+    {
+        // Whatever the chunking (a sequence cut by a chunk waits for the next one), the scanner's verdict is
+        // System.Text.Unicode.Utf8.IsValid's over the whole body. Random texts from valid pieces (1 to 4 bytes, DEL, a run long enough to be elided from the skeleton) and invalid ones (a lone
+        // continuation, overlongs, a surrogate, past U+10FFFF, bytes never valid, sequences cut short by ASCII).
+        byte[][] valid = [[(byte)'a'], "é"u8.ToArray(), "日"u8.ToArray(), "🎨"u8.ToArray(), [0x7F], "ÿ"u8.ToArray(), [.. Enumerable.Repeat((byte)'x', 1500)]];
+        byte[][] invalid = [[0x80], [0xC0, 0x80], [0xC1, 0xBF], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF0, 0x8F, 0xBF, 0xBF], [0xF4, 0x90, 0x80, 0x80], [0xF5], [0xFF], [0xE6, 0x97, (byte)'a'], [0xC3, (byte)'b'], [0xF0, 0x9F, 0x8E]];
+        var random = new Random(17);
+        int accepted = 0, refused = 0;
+        for (var n = 0; n < 3_000; n++)
+        {
+            var text = new List<byte>();
+            for (var k = random.Next(1, 12); k > 0; k--)
+            {
+                text.AddRange(random.Next(8) == 0 ? invalid[random.Next(invalid.Length)] : valid[random.Next(valid.Length)]);
+            }
+
+            byte[] body = [.. "{\"a\":\""u8, .. text, .. "\",\"b\":1}"u8];
+            var expected = System.Text.Unicode.Utf8.IsValid(body);
+            _ = expected ? accepted++ : refused++;
+            foreach (var chunk in new[] { 1, 2, 3, random.Next(1, body.Length + 1), body.Length })
+            {
+                Assert.True(expected == Scan(body, chunk) is not null, $"chunks of {chunk}: {Convert.ToHexString(text.ToArray())} should be {(expected ? "accepted" : "refused")}");
+            }
+        }
+
+        // Both verdicts came up often (the seed is fixed, so this only guards against a generator that stopped mixing).
+        Assert.InRange(accepted, 500, 2_500);
+        Assert.InRange(refused, 500, 2_500);
+    }
+
+    [Fact]
     public void Nesting_deeper_than_64_levels_is_refused()
     {
         var deep = Utf8("{\"a\":" + new string('[', 64) + new string(']', 64) + "}");
