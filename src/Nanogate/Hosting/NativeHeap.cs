@@ -6,9 +6,9 @@ namespace Nanogate.Hosting;
 /// Returns the C heap's free pages to the system (glibc's <c>malloc_trim</c>). The GC gives back only the managed heap;
 /// what native code freed (SQLite's page cache and statements, OpenSSL, the runtime's and the JIT's own allocations)
 /// stays in glibc's arenas, which trim only the top of a heap and only past a threshold that grows with the largest
-/// block ever freed. Measured (issue 17, sixth pass): a gateway 65 s idle after a 1.4 MB passthrough load at c=1/64/256,
-/// already through both of <see cref="MemoryTrimmer"/>'s collections, held 159 MB of RSS, 50 MB of it anonymous;
-/// one <c>malloc_trim(0)</c> took it to 147 MB (37 MB anonymous). Not glibc (musl, macOS, Windows): nothing to do.
+/// block ever freed. Measured (issue 17, sixth pass): a gateway idle for over a minute after a 1.4 MB passthrough load
+/// at c=1/64/256, trimmed by <see cref="MemoryTrimmer"/>'s collection, held 159 MB of RSS, 50 MB of it anonymous; one
+/// <c>malloc_trim(0)</c> took it to 147 MB (37 MB anonymous). Not glibc (musl, macOS, Windows): nothing to do.
 /// </summary>
 internal static partial class NativeHeap
 {
