@@ -258,7 +258,10 @@ let chart = null;
  * `bucket` ("day" or "hour") is the width asked for: it picks the labels (a UTC date, or a local date and hour).
  * Returns which shape it drew ("buckets" or "totals").
  */
-export async function drawUsage(rows, names, bucket) {
+/** A usage row's account as the console shows it: the name the server gives every row grouped by account, else the id. */
+export const accountLabel = (r) => r.account_name || r.account_id;
+
+export async function drawUsage(rows, bucket) {
   const canvas = $('#usage-chart');
   const wrap = $('#usage-chart-wrap');
   if (!rows.length) {
@@ -267,28 +270,27 @@ export async function drawUsage(rows, names, bucket) {
   }
   wrap.hidden = false;
   const Chart = await loadChartLib();
-  const nameOf = (r) => r.account_name || names[r.account_id] || r.account_id;
   const bucketed = rows.some((r) => r.bucket_start);
   let labels;
   let datasets;
   if (bucketed) {
     const buckets = [...new Set(rows.map((r) => r.bucket_start))].sort();
-    const accounts = [...new Set(rows.map(nameOf))];
+    const accounts = [...new Set(rows.map(accountLabel))];
     // The bucket asked for, else guessed from the times (the server writes them as …T00:00:00+00:00, not …Z).
     const hourly = bucket ? bucket === 'hour' : buckets.some((b) => new Date(b).getUTCHours() !== 0);
     labels = buckets.map((b) => (hourly ? new Date(b).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit' }) : new Date(b).toLocaleDateString([], { month: 'short', day: 'numeric', timeZone: 'UTC' })));
     datasets = accounts.map((acct, i) => ({
       label: acct,
       backgroundColor: PALETTE[i % PALETTE.length],
-      data: buckets.map((b) => rows.filter((r) => r.bucket_start === b && nameOf(r) === acct).reduce((s, r) => s + (r.credits_charged || 0), 0)),
+      data: buckets.map((b) => rows.filter((r) => r.bucket_start === b && accountLabel(r) === acct).reduce((s, r) => s + (r.credits_charged || 0), 0)),
     }));
   } else {
-    const accounts = [...new Set(rows.map(nameOf))];
+    const accounts = [...new Set(rows.map(accountLabel))];
     labels = accounts;
     datasets = [{
       label: 'Credits charged (30 days)',
       backgroundColor: PALETTE[0],
-      data: accounts.map((acct) => rows.filter((r) => nameOf(r) === acct).reduce((s, r) => s + (r.credits_charged || 0), 0)),
+      data: accounts.map((acct) => rows.filter((r) => accountLabel(r) === acct).reduce((s, r) => s + (r.credits_charged || 0), 0)),
     }];
   }
   const dark = matchMedia('(prefers-color-scheme: dark)').matches;

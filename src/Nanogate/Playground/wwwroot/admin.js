@@ -2,7 +2,7 @@
 import {
   STORE, store, api, h, $, icon, toast, copyText, keyDialog, fmtInt, fmtUsd, fmtTime, fmtRelative, fmtDuration, maskKey,
 } from './common.js';
-import { accountList, accountControls, taskList, auditLog, drawUsage } from './admin-ops.js';
+import { accountList, accountControls, taskList, auditLog, drawUsage, accountLabel } from './admin-ops.js';
 
 const state = { accounts: [], selected: null, catalog: null, lastKey: null };
 const adminKey = () => store.get(STORE.adminKey);
@@ -517,10 +517,8 @@ async function loadUsage() {
     else host.replaceChildren(h('div.empty-state', err.message));
     return;
   }
-  // The server names each row's account (account_name, with group_by=account); the list's names are the fallback.
-  const accountNames = Object.fromEntries(state.accounts.map((a) => [a.id, a.name]));
   try {
-    await drawUsage(rows, accountNames, bucket);
+    await drawUsage(rows, bucket);
   } catch (err) {
     $('#usage-chart-wrap').replaceChildren(h('div.empty-state', err.message));
   }
@@ -533,7 +531,7 @@ async function loadUsage() {
   const totals = new Map();
   for (const u of rows) {
     const k = `${u.account_id}|${u.model}`;
-    const t = totals.get(k) ?? { account: u.account_name || accountNames[u.account_id] || u.account_id, model: u.model, requests: 0, images: 0, failed: 0, charged: 0, refunded: 0 };
+    const t = totals.get(k) ?? { account: accountLabel(u), model: u.model, requests: 0, images: 0, failed: 0, charged: 0, refunded: 0 };
     t.requests += u.requests || 0;
     t.images += u.images ?? u.task_images_succeeded ?? 0;
     t.failed += u.task_images_failed || 0;
