@@ -12,10 +12,12 @@ namespace Nanogate.Storage.Sqlite;
 /// (<c>sqlite3RunParser</c>, <c>yy_find_shift_action</c>, <c>sqlite3WhereBegin</c> in the profiles) and the
 /// parameters were looked up and converted again; a synchronous generation ran 14 such statements (a hold of 5, a
 /// settlement of 9), which made the SQLite and Dapper code half of the bytes a 1.4 MB passthrough allocated and its
-/// hold and settlement 0.3 and 0.4 ms at c=1 (docs/benchmarks.md, issue 17). The writer connection uses these
-/// (all writes go through <see cref="SqliteDatabase"/>'s single writer, one at a time), and so may a read on its own
-/// connection, which prepares them once for itself; a connection runs one thing at a time, so a command is never
-/// shared between threads, and the cache lives as long as the connection object.
+/// hold and settlement 0.3 and 0.4 ms at c=1 (docs/benchmarks.md, issue 17). The cache lives as long as the
+/// connection object and pays off on the writer (all writes go through <see cref="SqliteDatabase"/>'s single
+/// long-lived writer, one at a time). A read may use the same statements so that a query is written once
+/// (<c>SqliteTaskStore.ReadSnapshot</c>), but <see cref="SqliteDatabase.ReadAsync{T}"/> opens a new connection object
+/// per read, so there each statement is prepared for that read only: no worse than an unprepared command, no better.
+/// A connection runs one thing at a time, so a command is never shared between threads.
 /// </remarks>
 internal sealed class SqliteStatement(string sql, params string[] parameters)
 {

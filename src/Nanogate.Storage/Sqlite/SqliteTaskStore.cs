@@ -505,8 +505,8 @@ public sealed class SqliteTaskStore(SqliteDatabase db, ITaskEventRenderer events
     }
 
     /// <summary>
-    /// The task and its images, read in <paramref name="tx"/>: a write's (an ending's webhook payload, a cancel's answer)
-    /// or a read's (GET /v1/tasks/{id}, on a connection of its own, which prepares the two statements for itself).
+    /// The task and its images, read in <paramref name="tx"/>: a write's (an ending's webhook payload, a cancel's answer,
+    /// prepared once on the writer) or a read's (GET /v1/tasks/{id}, on a connection opened for that read).
     /// </summary>
     private static TaskSnapshot? ReadSnapshot(SqliteConnection c, SqliteTransaction tx, string taskId)
     {
